@@ -1,0 +1,81 @@
+/*
+ * ledger.h - the history of what the applicant sent and received.
+ *
+ * SQLite database <paths.state>/ledger.sqlite, WAL mode, file 0600 in a
+ * 0700 directory.  The schema is versioned with PRAGMA user_version and
+ * upgraded by forward migrations when opened read-write.  Every query used
+ * by a rule is answered from an index, never by scanning the history.
+ */
+#ifndef MATCHGUARD_LEDGER_H
+#define MATCHGUARD_LEDGER_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct mg_ledger;
+
+#define MG_LEDGER_RW	0	/* create/migrate as needed */
+#define MG_LEDGER_RO	1	/* read only; a missing file is an empty ledger */
+
+/* Opens (creating when RW) the ledger at path.  In RO mode a missing file
+ * gives an empty in-memory ledger, so `check` works before any history. */
+int	mg_ledger_open(const char *path, int mode, struct mg_ledger **out,
+	    char *err, size_t errlen);
+/* Closes and sets *lp to NULL; NULL is allowed. */
+void	mg_ledger_close(struct mg_ledger **lp);
+
+/* The schema version this build writes. */
+int	mg_ledger_schema_version(void);
+
+/* One outgoing message to one or more programs. */
+struct mg_sent {
+	const char		*message_id;	/* without <>; may be NULL */
+	const char		*content_hash;	/* SHA-256 hex; never NULL */
+	time_t			 date;
+	const char		*subject;
+	const char		*msg_class;	/* "intent", "thank-you", ... */
+	const char		*verdict;	/* pass|warn|hold|imported|released */
+	const char		*findings_json;	/* JSON array, may be NULL */
+	const char *const	*programs;	/* program ids */
+	size_t			 n_programs;
+};
+
+/* Records s unless a message with the same Message-ID (or, without one,
+ * the same content hash) is already there; *inserted says which. */
+int	mg_ledger_record_sent(struct mg_ledger *l, const struct mg_sent *s,
+	    int *inserted, char *err, size_t errlen);
+
+/* A reply from a program (IMAP poller; also used by tests). */
+int	mg_ledger_record_reply(struct mg_ledger *l, const char *message_id,
+	    const char *program, time_t date, const char *in_reply_to,
+	    int *inserted, char *err, size_t errlen);
+
+/* *yes = 1 when the applicant sent a message with this Message-ID. */
+int	mg_ledger_is_sent_id(struct mg_ledger *l, const char *message_id,
+	    int *yes, char *err, size_t errlen);
+
+/* The latest message to program strictly before `before`. */
+struct mg_last_sent {
+	int	found;
+	time_t	date;
+	char	msg_class[32];
+};
+int	mg_ledger_last_sent(struct mg_ledger *l, const char *program,
+	    time_t before, struct mg_last_sent *out, char *err, size_t errlen);
+
+/* The earliest message to program in [since, before); *found = 0 if none. */
+int	mg_ledger_first_sent(struct mg_ledger *l, const char *program,
+	    time_t since, time_t before, int *found, time_t *when,
+	    char *err, size_t errlen);
+
+/* *yes = 1 when a reply from program is dated in [since, before). */
+int	mg_ledger_reply_since(struct mg_ledger *l, const char *program,
+	    time_t since, time_t before, int *yes, char *err, size_t errlen);
+
+/* A message of class msg_class sent in [since, before) to a program other
+ * than `program`: *found, its program id into other[otherlen], its date. */
+int	mg_ledger_class_to_other(struct mg_ledger *l, const char *msg_class,
+	    const char *program, time_t since, time_t before, int *found,
+	    char *other, size_t otherlen, time_t *when, char *err, size_t errlen);
+
+#endif

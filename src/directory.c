@@ -1,0 +1,90 @@
+/*
+ * directory.c - map recipient addresses to programs.
+ */
+#include "config_auto.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "matchguard/directory.h"
+
+/* Does the domain of an address end with d on a dot boundary? */
+static int
+domain_matches(const char *domain, const char *d)
+{
+	size_t	ld = strlen(domain), lx = strlen(d);
+
+	if (ld < lx || strcasecmp(domain + ld - lx, d) != 0)
+		return 0;
+	return ld == lx || domain[ld - lx - 1] == '.';
+}
+
+enum mg_lookup
+mg_directory_lookup(const struct mg_directory *dir, const char *address,
+    const struct mg_program **prog, const struct mg_program **other)
+{
+	const char	*at = strrchr(address, '@');
+	size_t		 best = 0;
+
+	*prog = *other = NULL;
+	for (size_t i = 0; i < dir->n; i++)
+		if (mg_strlist_has_ci(&dir->programs[i].addresses, address)) {
+			*prog = &dir->programs[i];
+			return MG_LOOKUP_FOUND;
+		}
+	if (at == NULL)
+		return MG_LOOKUP_NONE;
+	for (size_t i = 0; i < dir->n; i++) {
+		const struct mg_program	*p = &dir->programs[i];
+
+		for (size_t j = 0; j < p->domains.n; j++) {
+			size_t	len = strlen(p->domains.v[j]);
+
+			if (!domain_matches(at + 1, p->domains.v[j]) || len < best)
+				continue;
+			if (len > best) {
+				best = len;
+				*prog = p;
+				*other = NULL;
+			} else if (*prog != p && *other == NULL)
+				*other = p;
+		}
+	}
+	if (*prog == NULL)
+		return MG_LOOKUP_NONE;
+	return *other != NULL ? MG_LOOKUP_AMBIGUOUS : MG_LOOKUP_FOUND;
+}
+
+const struct mg_program *
+mg_directory_find_id(const struct mg_directory *dir, const char *id)
+{
+	for (size_t i = 0; i < dir->n; i++)
+		if (strcmp(dir->programs[i].id, id) == 0)
+			return &dir->programs[i];
+	return NULL;
+}
+
+void
+mg_directory_clear(struct mg_directory *dir)
+{
+	for (size_t i = 0; i < dir->n; i++) {
+		struct mg_program	*p = &dir->programs[i];
+
+		free(p->id);
+		free(p->name);
+		free(p->institution);
+		mg_strlist_clear(&p->aliases);
+		mg_strlist_clear(&p->addresses);
+		mg_strlist_clear(&p->domains);
+		mg_strlist_clear(&p->features);
+		for (size_t j = 0; j < p->n_contacts; j++) {
+			free(p->contacts[j].role);
+			free(p->contacts[j].name);
+		}
+		free(p->contacts);
+	}
+	free(dir->programs);
+	dir->programs = NULL;
+	dir->n = 0;
+}
