@@ -1,5 +1,5 @@
 /*
- * filters.c - load filters/*.conf and match their patterns.
+ * filters.c - load the filters/ folder (every .conf file) and match their patterns.
  */
 #include "config_auto.h"
 

@@ -296,12 +296,13 @@ mg_policy_check(const struct mg_config *cfg, const struct mg_filters *filters,
 	ctx.msg_class = mg_classify(filters, ctx.subject_flat, ctx.text_flat,
 	    ctx.answers_program);
 	*msg_class = ctx.msg_class;
-	/* Mail to nobody in the directory passes with no findings. */
-	if (ctx.n_programs > 0 || ctx.ambiguous.n > 0)
+	/* Mail to nobody in the directory passes with no findings; with no
+	 * findings list, the caller wants only the class and programs. */
+	if (out != NULL && (ctx.n_programs > 0 || ctx.ambiguous.n > 0))
 		for (size_t r = 0; mg_rules[r] != NULL; r++)
 			if (run_rule(&ctx, mg_rules[r], out, err, errlen) == -1)
 				goto out;
-	for (size_t i = 0; i < out->n; i++)
+	for (size_t i = 0; out != NULL && i < out->n; i++)
 		if (out->v[i].sev > worst)
 			worst = out->v[i].sev;
 	*verdict = worst == MG_SEV_HOLD ? MG_HOLD : worst == MG_SEV_WARN ?
@@ -368,4 +369,31 @@ mg_find_phrase(const struct mg_check_ctx *ctx, const char *list,
 			return *quote != NULL;
 		}
 	return 0;
+}
+
+int
+mg_phrase_finding(const struct mg_check_ctx *ctx, struct mg_findings *out,
+    const char *rule, enum mg_severity sev, const char *list,
+    const char *except, int subject_too, const char *message,
+    char *err, size_t errlen)
+{
+	char	*quote;
+	int	 rc = 0;
+
+	if (!mg_find_phrase(ctx, list, except, subject_too, &quote))
+		return 0;
+	if (mg_findings_add(out, rule, sev, quote, "%s", message) == -1) {
+		mg_seterr(err, errlen, "out of memory");
+		rc = -1;
+	}
+	free(quote);
+	return rc;
+}
+
+const char *
+mg_program_name(const struct mg_config *cfg, const char *id)
+{
+	const struct mg_program	*p = mg_directory_find_id(&cfg->dir, id);
+
+	return p != NULL ? p->name : id;
 }

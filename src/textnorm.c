@@ -6,6 +6,7 @@
  */
 #include "config_auto.h"
 
+#include <stdio.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * filters.h - the phrase lists and patterns of the rules, loaded from
- * filters/*.conf at start, so that adding a red-flag phrase needs no
- * compile.
+ * every .conf file of the filters/ folder at start, so that adding a
+ * red-flag phrase needs no compile.
  *
  * A filter file is libconfig: every top-level setting is a list of POSIX
  * extended regular expressions (GNU \b, \< and \> allowed), named

@@ -97,7 +97,10 @@ void	mg_findings_clear(struct mg_findings *f);
 
 /* Runs the policy.  ledger may be an empty read-only ledger.  On success
  * out holds the findings (caller clears) and *verdict is set; *msg_class
- * points to a static class name. */
+ * points to a static class name.  When programs is not NULL, *programs is
+ * a new array of the recipient programs (caller frees the array, not the
+ * programs).  With out NULL no rule runs: only the class and the programs
+ * are worked out (import-sent). */
 int	mg_policy_check(const struct mg_config *cfg,
 	    const struct mg_filters *filters, struct mg_ledger *ledger,
 	    const struct mg_message *msg, time_t now,
@@ -120,6 +123,17 @@ int	mg_mentions_program(const struct mg_check_ctx *ctx,
  * exception list); on a hit returns 1 and a quotation the caller frees. */
 int	mg_find_phrase(const struct mg_check_ctx *ctx, const char *list,
 	    const char *except, int subject_too, char **quote);
+
+/* When list matches (see mg_find_phrase), adds one finding of rule with
+ * the fixed message and the quotation as evidence.  -1 only when out of
+ * memory. */
+int	mg_phrase_finding(const struct mg_check_ctx *ctx, struct mg_findings *out,
+	    const char *rule, enum mg_severity sev, const char *list,
+	    const char *except, int subject_too, const char *message,
+	    char *err, size_t errlen);
+
+/* The name of the program with this id, or the id when it is unknown. */
+const char *mg_program_name(const struct mg_config *cfg, const char *id);
 
 /* "2026-11-10" */
 void	mg_day_str(long day, char buf[16]);

@@ -1,0 +1,17 @@
+/*
+ * cmd.h - the subcommands of matchguard.  Each takes its own argv (argv[0]
+ * is the command name) and the -c FILE given before the command (or
+ * NULL), and returns the process exit status.
+ */
+#ifndef MATCHGUARD_CMD_H
+#define MATCHGUARD_CMD_H
+
+/* Exit statuses shared by the commands. */
+#define MG_EXIT_OK	0
+#define MG_EXIT_HELD	1	/* check: some message would be held */
+#define MG_EXIT_ERROR	2	/* usage, configuration or input error */
+
+int	mg_cmd_check(int argc, char **argv, const char *conf);
+int	mg_cmd_import_sent(int argc, char **argv, const char *conf);
+
+#endif

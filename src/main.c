@@ -1,0 +1,143 @@
+/*
+ * main.c - matchguard: a local outbox guard for residency applicants.
+ *
+ * One program with subcommands, like git: matchguard [-c CONF] COMMAND ...
+ */
+#include "config_auto.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+#include <libconfig.h>
+#include <sqlite3.h>
+
+#include "matchguard/cmd.h"
+#include "matchguard/message.h"
+#include "matchguard/policy.h"
+
+struct command {
+	const char	*name;
+	int		(*run)(int, char **, const char *);
+	const char	*usage;
+	const char	*help;
+};
+
+static const struct command commands[] = {
+	{ "check", mg_cmd_check,
+	  "check [-c CONF] [--now TIME] [--json] FILE...",
+	  "Checks message files (.eml) against your communication policy as\n"
+	  "if they were sent at TIME (ISO 8601, e.g. 2027-01-14T10:00:00-05:00;\n"
+	  "default: now) and prints the verdict of each: pass, warn or hold,\n"
+	  "with what to fix.  Nothing is sent and nothing is recorded.\n"
+	  "--json prints one JSON object per file.  Exit status: 0 when no\n"
+	  "file would be held, 1 when one would, 2 on an error.\n" },
+	{ "import-sent", mg_cmd_import_sent,
+	  "import-sent [-c CONF] [--dry-run] PATH...",
+	  "Records messages you already sent this season (single .eml files,\n"
+	  "a Maildir folder, or an mbox file, e.g. your mail client's Sent\n"
+	  "folder) so that the frequency and letter-of-intent rules know\n"
+	  "about them.  Only messages from your addresses to programs in\n"
+	  "your directory are recorded; importing twice changes nothing.\n"
+	  "--dry-run shows what would be recorded.\n" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static void
+print_usage(FILE *f)
+{
+	fputs("usage: matchguard [-c CONF] COMMAND [ARGS...]\n"
+	    "       matchguard --version\n"
+	    "       matchguard help [COMMAND | rules]\n\ncommands:\n", f);
+	for (const struct command *c = commands; c->name != NULL; c++)
+		fprintf(f, "  matchguard %s\n", c->usage);
+	fputs("\nThe configuration is read from -c CONF, else from\n"
+	    "$XDG_CONFIG_HOME/matchguard/matchguard.conf.  See matchguard(1)\n"
+	    "and matchguard.conf(5).\n", f);
+}
+
+static void
+print_rules(void)
+{
+	puts("Rules (severity when they trip; change it with policy.rules in "
+	    "the configuration):");
+	for (size_t i = 0; mg_rules[i] != NULL; i++)
+		printf("  %-20s %-5s %s\n", mg_rules[i]->id,
+		    mg_severity_name(mg_rules[i]->severity),
+		    mg_rules[i]->summary);
+}
+
+static int
+help(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_usage(stdout);
+		return MG_EXIT_OK;
+	}
+	if (strcmp(argv[1], "rules") == 0) {
+		print_rules();
+		return MG_EXIT_OK;
+	}
+	for (const struct command *c = commands; c->name != NULL; c++)
+		if (strcmp(c->name, argv[1]) == 0) {
+			printf("usage: matchguard %s\n\n%s", c->usage, c->help);
+			return MG_EXIT_OK;
+		}
+	fprintf(stderr, "matchguard: help: no command \"%s\"; run `matchguard "
+	    "help` for the list\n", argv[1]);
+	return MG_EXIT_ERROR;
+}
+
+static void
+version(void)
+{
+	printf("matchguard %s\n", PACKAGE_VERSION);
+	printf("built with GMime %u.%u.%u, libconfig %d.%d.%d, SQLite %s\n",
+	    gmime_major_version, gmime_minor_version, gmime_micro_version,
+	    LIBCONFIG_VER_MAJOR, LIBCONFIG_VER_MINOR, LIBCONFIG_VER_REVISION,
+	    sqlite3_libversion());
+}
+
+int
+main(int argc, char **argv)
+{
+	const char	*conf = NULL;
+	int		 i = 1, status;
+
+	while (i < argc && argv[i][0] == '-') {
+		if (strcmp(argv[i], "--version") == 0 ||
+		    strcmp(argv[i], "-V") == 0) {
+			version();
+			return MG_EXIT_OK;
+		}
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			print_usage(stdout);
+			return MG_EXIT_OK;
+		}
+		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+			conf = argv[i + 1];
+			i += 2;
+			continue;
+		}
+		fprintf(stderr, "matchguard: unknown option %s\n", argv[i]);
+		print_usage(stderr);
+		return MG_EXIT_ERROR;
+	}
+	if (i >= argc) {
+		print_usage(stderr);
+		return MG_EXIT_ERROR;
+	}
+	if (strcmp(argv[i], "help") == 0)
+		return help(argc - i, argv + i);
+	for (const struct command *c = commands; c->name != NULL; c++)
+		if (strcmp(c->name, argv[i]) == 0) {
+			mg_message_init();
+			status = c->run(argc - i, argv + i, conf);
+			mg_message_shutdown();
+			return status;
+		}
+	fprintf(stderr, "matchguard: unknown command \"%s\"; run `matchguard "
+	    "help` for the list\n", argv[i]);
+	return MG_EXIT_ERROR;
+}

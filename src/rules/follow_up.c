@@ -1,0 +1,78 @@
+/*
+ * follow_up.c - follow-up-too-soon: the last message to the program is
+ * unanswered and younger than follow_up_after_days, and the new one has
+ * no real news.  An interview since the last message counts as contact,
+ * and an answer to a message from the program is always fine.
+ */
+#include "config_auto.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "matchguard/policy.h"
+
+static const char *const lists[] = { "updates.phrases", NULL };
+
+static int
+check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
+    struct mg_findings *out, char *err, size_t errlen)
+{
+	struct mg_last_sent	last;
+	time_t			wait = (time_t)ctx->cfg->policy.follow_up_after_days *
+	    86400;
+	char			day[16], next[16], ev[96];
+	int			replied;
+
+	if (mg_ledger_last_sent(ctx->ledger, p->id, ctx->now, &last, err,
+	    errlen) == -1)
+		return -1;
+	if (!last.found || ctx->now - last.date >= wait)
+		return 0;
+	if (p->has_interview && mg_day_to_time(p->interview_day) >= last.date &&
+	    mg_day_to_time(p->interview_day) <= ctx->now)
+		return 0;
+	if (mg_ledger_reply_since(ctx->ledger, p->id, last.date, ctx->now,
+	    &replied, err, errlen) == -1)
+		return -1;
+	if (replied)
+		return 0;
+	mg_day_str(mg_time_to_day(last.date), day);
+	mg_day_str(mg_time_to_day(last.date + wait), next);
+	snprintf(ev, sizeof(ev), "last message to %s: %s (%s), no reply since",
+	    p->id, day, last.msg_class);
+	if (mg_findings_add(out, "follow-up-too-soon", MG_SEV_HOLD, ev,
+	    "%s has not answered your message of %s yet and this one brings "
+	    "no news; wait until %s to follow up, or add a real update (a "
+	    "score, publication, award or new experience).", p->name, day,
+	    next) == -1) {
+		mg_seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
+    size_t errlen)
+{
+	char	*update;
+
+	if (ctx->answers_program)
+		return 0;
+	if (mg_find_phrase(ctx, "updates.phrases", NULL, 1, &update)) {
+		free(update);
+		return 0;
+	}
+	for (size_t i = 0; i < ctx->n_programs; i++)
+		if (check_one(ctx, ctx->programs[i], out, err, errlen) == -1)
+			return -1;
+	return 0;
+}
+
+const struct mg_rule mg_rule_follow_up = {
+	.id = "follow-up-too-soon",
+	.severity = MG_SEV_HOLD,
+	.summary = "a follow-up with no news before follow_up_after_days",
+	.lists = lists,
+	.check = check,
+};

@@ -1,0 +1,63 @@
+/*
+ * frequency.c - writing to a program again within min_days_between days.
+ * An answer to a message from the program is always fine.
+ */
+#include "config_auto.h"
+
+#include <stdio.h>
+#include "matchguard/policy.h"
+
+static int
+check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
+    struct mg_findings *out, char *err, size_t errlen)
+{
+	struct mg_last_sent	last;
+	int			min = ctx->cfg->policy.min_days_between;
+	char			day[16], next[16], ev[96], when[32];
+	long			ago;
+
+	if (mg_ledger_last_sent(ctx->ledger, p->id, ctx->now, &last, err,
+	    errlen) == -1)
+		return -1;
+	if (!last.found || ctx->now - last.date >= (time_t)min * 86400)
+		return 0;
+	ago = mg_days_between(last.date, ctx->now);
+	mg_day_str(mg_time_to_day(last.date), day);
+	mg_day_str(mg_time_to_day(last.date + (time_t)min * 86400), next);
+	if (ago == 0)
+		snprintf(when, sizeof(when), "earlier today");
+	else if (ago == 1)
+		snprintf(when, sizeof(when), "yesterday");
+	else
+		snprintf(when, sizeof(when), "%ld days ago", ago);
+	snprintf(ev, sizeof(ev), "last message to %s: %s (%s)", p->id, day,
+	    last.msg_class);
+	if (mg_findings_add(out, "frequency", MG_SEV_HOLD, ev,
+	    "You last wrote to %s %s (%s); more than one message in %d days "
+	    "without being asked looks pushy, so wait until %s.", p->name,
+	    when, day, min, next) == -1) {
+		mg_seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
+    size_t errlen)
+{
+	if (ctx->answers_program)
+		return 0;
+	for (size_t i = 0; i < ctx->n_programs; i++)
+		if (check_one(ctx, ctx->programs[i], out, err, errlen) == -1)
+			return -1;
+	return 0;
+}
+
+const struct mg_rule mg_rule_frequency = {
+	.id = "frequency",
+	.severity = MG_SEV_HOLD,
+	.summary = "another message to a program within min_days_between days",
+	.lists = NULL,
+	.check = check,
+};

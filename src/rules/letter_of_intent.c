@@ -1,0 +1,64 @@
+/*
+ * letter_of_intent.c - "you are my first choice" may be said to one
+ * program only.  The first letter of intent passes with a note; one to a
+ * different program after that, this season, is held.
+ */
+#include "config_auto.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "matchguard/policy.h"
+
+static const char *const lists[] = { "intent.phrases", NULL };
+
+static int
+check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
+    const char *quote, struct mg_findings *out, char *err, size_t errlen)
+{
+	char	other[128], day[16];
+	time_t	when;
+	int	found;
+
+	if (mg_ledger_class_to_other(ctx->ledger, "intent", p->id,
+	    mg_day_to_time(ctx->cfg->season_start), ctx->now, &found, other,
+	    sizeof(other), &when, err, errlen) == -1)
+		return -1;
+	if (!found)
+		return mg_findings_add(out, "letter-of-intent", MG_SEV_INFO, quote,
+		    "This is a letter of intent to %s: once it is sent, it is "
+		    "the only one you can send this season.", p->name);
+	mg_day_str(mg_time_to_day(when), day);
+	return mg_findings_add(out, "letter-of-intent", MG_SEV_HOLD, quote,
+	    "You already told %s on %s that it is your first choice; saying "
+	    "it to %s too breaks the NRMP rules, so send a letter of strong "
+	    "interest without \"first choice\" instead.",
+	    mg_program_name(ctx->cfg, other), day, p->name);
+}
+
+static int
+check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
+    size_t errlen)
+{
+	char	*quote;
+	int	 rc = 0;
+
+	if (!mg_find_phrase(ctx, "intent.phrases", NULL, 1, &quote))
+		return 0;
+	for (size_t i = 0; i < ctx->n_programs && rc == 0; i++) {
+		err[0] = '\0';
+		rc = check_one(ctx, ctx->programs[i], quote, out, err, errlen);
+		if (rc == -1 && err[0] == '\0')
+			mg_seterr(err, errlen, "out of memory");
+	}
+	free(quote);
+	return rc;
+}
+
+const struct mg_rule mg_rule_letter_of_intent = {
+	.id = "letter-of-intent",
+	.severity = MG_SEV_HOLD,
+	.summary = "a second \"you are my first choice\" to another program",
+	.lists = lists,
+	.check = check,
+};

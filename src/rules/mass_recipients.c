@@ -1,0 +1,41 @@
+/*
+ * mass_recipients.c - one message addressed to two or more programs.
+ * Programs notice (Cc shows it; Bcc shows in the way the letter reads),
+ * and a shared letter reads as no letter at all.
+ */
+#include "config_auto.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "matchguard/policy.h"
+
+static int
+check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
+    size_t errlen)
+{
+	char	names[1024] = "";
+	size_t	len = 0;
+
+	if (ctx->n_programs < 2)
+		return 0;
+	for (size_t i = 0; i < ctx->n_programs && len < sizeof(names); i++)
+		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+		    i > 0 ? "; " : "", ctx->programs[i]->name);
+	if (mg_findings_add(out, "mass-recipients", MG_SEV_HOLD, names,
+	    "This one message is addressed to %zu programs (To, Cc and Bcc "
+	    "together); send each program its own message.",
+	    ctx->n_programs) == -1) {
+		mg_seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+const struct mg_rule mg_rule_mass_recipients = {
+	.id = "mass-recipients",
+	.severity = MG_SEV_HOLD,
+	.summary = "one message addressed to several programs",
+	.lists = NULL,
+	.check = check,
+};
