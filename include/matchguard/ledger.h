@@ -27,6 +27,10 @@ void	mg_ledger_close(struct mg_ledger **lp);
 /* The schema version this build writes. */
 int	mg_ledger_schema_version(void);
 
+/* The SQL of the i-th read query behind the lookups below, for tests that
+ * check each one is answered from an index; NULL past the end. */
+const char	*mg_ledger_query_sql(size_t i);
+
 /* One outgoing message to one or more programs. */
 struct mg_sent {
 	const char		*message_id;	/* without <>; may be NULL */
@@ -40,8 +44,8 @@ struct mg_sent {
 	size_t			 n_programs;
 };
 
-/* Records s unless a message with the same Message-ID (or, without one,
- * the same content hash) is already there; *inserted says which. */
+/* Records s unless a message with the same Message-ID, or with the same
+ * content hash, is already there; *inserted says which. */
 int	mg_ledger_record_sent(struct mg_ledger *l, const struct mg_sent *s,
 	    int *inserted, char *err, size_t errlen);
 

@@ -1,0 +1,811 @@
+/*
+ * ledger.c - the history of what the applicant sent and received.
+ *
+ * One SQLite file in WAL mode.  The schema is the list of migrations below:
+ * migration i takes PRAGMA user_version from i to i + 1 in its own
+ * transaction, so an old ledger is upgraded step by step and a ledger
+ * written by a newer build is refused rather than misread.
+ *
+ * Read-only opens: a missing file is an empty in-memory ledger with the
+ * current schema, and nothing is created on disk.  An existing file with
+ * an older schema is upgraded in place through a short read-write open
+ * (it is the user's own file, and `check` must not fail only because no
+ * writing command has run since matchguard was upgraded), then reopened
+ * read-only.
+ *
+ * Permissions: the file is created 0600 with open(2) before SQLite sees it
+ * and an existing one is chmod'ed to 0600.  SQLite gives the -wal and -shm
+ * files the mode of the database file, so the process-wide umask is left
+ * alone.  A parent directory created here is made exactly 0700; one that
+ * already exists is the user's business.
+ */
+#include "config_auto.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "matchguard/ledger.h"
+#include "matchguard/util.h"
+
+#define LEDGER_BUSY_MS	5000	/* wait this long for another writer */
+
+static const char *const ledger_migrations[] = {
+	/* 0 -> 1: sent messages, one row per program, and replies. */
+	"CREATE TABLE sent ("
+	"  id INTEGER PRIMARY KEY,"
+	"  message_id TEXT UNIQUE,"
+	"  content_hash TEXT NOT NULL UNIQUE,"
+	"  date INTEGER NOT NULL,"
+	"  subject TEXT,"
+	"  class TEXT,"
+	"  verdict TEXT,"
+	"  findings TEXT);"
+	"CREATE TABLE sent_program ("
+	"  sent_id INTEGER NOT NULL REFERENCES sent (id) ON DELETE CASCADE,"
+	"  program TEXT NOT NULL,"
+	"  date INTEGER NOT NULL,"
+	"  class TEXT,"
+	"  PRIMARY KEY (sent_id, program));"
+	"CREATE INDEX sent_program_by_program ON sent_program (program, date);"
+	"CREATE INDEX sent_program_by_class"
+	"  ON sent_program (class, date, program);"
+	"CREATE TABLE reply ("
+	"  id INTEGER PRIMARY KEY,"
+	"  message_id TEXT UNIQUE,"
+	"  program TEXT NOT NULL,"
+	"  date INTEGER NOT NULL,"
+	"  in_reply_to TEXT);"
+	"CREATE INDEX reply_by_program ON reply (program, date);",
+
+	/* 1 -> 2: find a reply by the message it answers (threading). */
+	"CREATE INDEX reply_by_in_reply_to ON reply (in_reply_to);",
+};
+
+#define LEDGER_VERSION \
+	((int)(sizeof(ledger_migrations) / sizeof(ledger_migrations[0])))
+
+enum ledger_st {
+	/* The reads come first: mg_ledger_query_sql() hands them out. */
+	ST_SENT_BY_ID,
+	ST_SENT_BY_HASH,
+	ST_LAST_SENT,
+	ST_FIRST_SENT,
+	ST_REPLY_SINCE,
+	ST_CLASS_TO_OTHER,
+	ST_NREAD,
+	ST_INS_SENT = ST_NREAD,
+	ST_INS_SENT_PROGRAM,
+	ST_INS_REPLY,
+	ST_COUNT
+};
+
+/*
+ * The ORDER BY clauses follow the index columns (the rowid being the last
+ * one), so ties are broken deterministically without a sort.
+ */
+static const char *const ledger_sql[ST_COUNT] = {
+	[ST_SENT_BY_ID] =
+	    "SELECT 1 FROM sent WHERE message_id = ?1",
+	[ST_SENT_BY_HASH] =
+	    "SELECT 1 FROM sent WHERE content_hash = ?1",
+	[ST_LAST_SENT] =
+	    "SELECT date, class FROM sent_program"
+	    " WHERE program = ?1 AND date < ?2"
+	    " ORDER BY date DESC, rowid DESC LIMIT 1",
+	[ST_FIRST_SENT] =
+	    "SELECT date FROM sent_program"
+	    " WHERE program = ?1 AND date >= ?2 AND date < ?3"
+	    " ORDER BY date LIMIT 1",
+	[ST_REPLY_SINCE] =
+	    "SELECT 1 FROM reply"
+	    " WHERE program = ?1 AND date >= ?2 AND date < ?3 LIMIT 1",
+	[ST_CLASS_TO_OTHER] =
+	    "SELECT program, date FROM sent_program"
+	    " WHERE class = ?1 AND date >= ?2 AND date < ?3"
+	    " AND program IS NOT ?4"
+	    " ORDER BY date, program LIMIT 1",
+	[ST_INS_SENT] =
+	    "INSERT INTO sent (message_id, content_hash, date, subject, class,"
+	    " verdict, findings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_INS_SENT_PROGRAM] =
+	    "INSERT INTO sent_program (sent_id, program, date, class)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (sent_id, program) DO NOTHING",
+	[ST_INS_REPLY] =
+	    "INSERT INTO reply (message_id, program, date, in_reply_to)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (message_id) DO NOTHING",
+};
+
+struct mg_ledger {
+	sqlite3		*db;
+	char		*path;
+	sqlite3_stmt	*st[ST_COUNT];
+};
+
+static int
+ledger_dberr(struct mg_ledger *l, const char *what, char *err, size_t errlen)
+{
+	mg_seterr(err, errlen, "%s: %s: %s", l->path, what,
+	    sqlite3_errmsg(l->db));
+	return -1;
+}
+
+static int
+ledger_exec(struct mg_ledger *l, const char *sql, const char *what,
+    char *err, size_t errlen)
+{
+	if (sqlite3_exec(l->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return ledger_dberr(l, what, err, errlen);
+	return 0;
+}
+
+static void
+ledger_rollback(struct mg_ledger *l)
+{
+	/*
+	 * Only after a failure that is already reported; SQLite may have
+	 * rolled back by itself, and a failing ROLLBACK adds nothing.
+	 */
+	if (!sqlite3_get_autocommit(l->db))
+		(void)sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(st, i);
+	/* Static: the statement is reset and unbound before we return. */
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+static int
+bind_time(sqlite3_stmt *st, int i, time_t t)
+{
+	return sqlite3_bind_int64(st, i, (sqlite3_int64)t);
+}
+
+static void
+ledger_done(sqlite3_stmt *st)
+{
+	/* reset repeats the error of the last step, reported already. */
+	(void)sqlite3_reset(st);
+	(void)sqlite3_clear_bindings(st);
+}
+
+static int
+ledger_fail(struct mg_ledger *l, sqlite3_stmt *st, const char *what,
+    char *err, size_t errlen)
+{
+	ledger_dberr(l, what, err, errlen);
+	ledger_done(st);
+	return -1;
+}
+
+/* Steps st once: 1 for a row, 0 when done, -1 on error (err set). */
+static int
+ledger_step(struct mg_ledger *l, sqlite3_stmt *st, const char *what,
+    char *err, size_t errlen)
+{
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		return 1;
+	case SQLITE_DONE:
+		return 0;
+	default:
+		return ledger_dberr(l, what, err, errlen);
+	}
+}
+
+/* Copies a text column; a NULL value is "", a NULL pointer otherwise is
+ * SQLite running out of memory. */
+static int
+ledger_column(struct mg_ledger *l, sqlite3_stmt *st, int col, char *buf,
+    size_t len, char *err, size_t errlen)
+{
+	const unsigned char	*s = sqlite3_column_text(st, col);
+
+	if (s == NULL && sqlite3_column_type(st, col) != SQLITE_NULL)
+		return ledger_dberr(l, "reading a result", err, errlen);
+	if (buf != NULL && len > 0)
+		snprintf(buf, len, "%s", s != NULL ? (const char *)s : "");
+	return 0;
+}
+
+/* Runs a one-parameter existence query. */
+static int
+ledger_exists(struct mg_ledger *l, enum ledger_st id, const char *key,
+    int *yes, const char *what, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[id];
+	int		 r;
+
+	*yes = 0;
+	if (bind_text(st, 1, key) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	ledger_done(st);
+	if (r == -1)
+		return -1;
+	*yes = r;
+	return 0;
+}
+
+/*
+ * Opening.
+ */
+
+static int
+ledger_make_dir(const char *path, char *err, size_t errlen)
+{
+	const char	*slash = strrchr(path, '/');
+	struct stat	 sb;
+	char		*dir, why[MG_ERRLEN];
+	int		 rc = 0;
+
+	if (slash == NULL || slash == path)
+		return 0;
+	if ((dir = mg_strndup(path, (size_t)(slash - path))) == NULL) {
+		mg_seterr(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	if (stat(dir, &sb) == -1) {
+		if (errno != ENOENT) {
+			snprintf(why, sizeof(why), "%s: %s", dir,
+			    strerror(errno));
+			rc = -1;
+		} else if (mg_mkdir_p(dir, 0700, why, sizeof(why)) == -1) {
+			rc = -1;
+		} else if (chmod(dir, 0700) == -1) {
+			/* mkdir(2) honours the umask; chmod(2) does not. */
+			snprintf(why, sizeof(why), "cannot chmod %s to 0700: %s",
+			    dir, strerror(errno));
+			rc = -1;
+		}
+	}
+	if (rc == -1)
+		mg_seterr(err, errlen, "%s: %s", path, why);
+	free(dir);
+	return rc;
+}
+
+static int
+ledger_make_file(const char *path, char *err, size_t errlen)
+{
+	struct stat	 sb;
+	int		 fd, rc = 0;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+		mg_seterr(err, errlen, "%s: cannot create: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) == -1 ||
+	    ((sb.st_mode & 07777) != 0600 && fchmod(fd, 0600) == -1)) {
+		mg_seterr(err, errlen, "%s: cannot make it private (0600): %s",
+		    path, strerror(errno));
+		rc = -1;
+	}
+	if (close(fd) == -1 && rc == 0) {
+		mg_seterr(err, errlen, "%s: close: %s", path, strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+static int
+ledger_connect(struct mg_ledger *l, const char *file, int flags,
+    char *err, size_t errlen)
+{
+	int	rc = sqlite3_open_v2(file, &l->db, flags, NULL);
+
+	if (rc != SQLITE_OK) {
+		mg_seterr(err, errlen, "%s: cannot open: %s", l->path,
+		    l->db != NULL ? sqlite3_errmsg(l->db) : sqlite3_errstr(rc));
+		return -1;
+	}
+	if (sqlite3_busy_timeout(l->db, LEDGER_BUSY_MS) != SQLITE_OK)
+		return ledger_dberr(l, "setting the busy timeout", err, errlen);
+	return 0;
+}
+
+/* Runs a PRAGMA that answers one row and copies its first column. */
+static int
+ledger_pragma(struct mg_ledger *l, const char *sql, const char *what,
+    char *buf, size_t len, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	int		 r;
+
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ledger_dberr(l, what, err, errlen);
+	if ((r = ledger_step(l, st, what, err, errlen)) == 0) {
+		mg_seterr(err, errlen, "%s: %s: no answer", l->path, what);
+		r = -1;
+	} else if (r == 1)
+		r = ledger_column(l, st, 0, buf, len, err, errlen);
+	(void)sqlite3_finalize(st);	/* its error is reported above */
+	return r;
+}
+
+static int
+ledger_version(struct mg_ledger *l, int *v, char *err, size_t errlen)
+{
+	char	 buf[32], *end;
+	long	 n;
+
+	if (ledger_pragma(l, "PRAGMA user_version",
+	    "reading the schema version", buf, sizeof(buf), err, errlen) == -1)
+		return -1;
+	n = strtol(buf, &end, 10);
+	if (end == buf || *end != '\0' || n < 0) {
+		mg_seterr(err, errlen, "%s: bad ledger schema version \"%s\"",
+		    l->path, buf);
+		return -1;
+	}
+	if (n > LEDGER_VERSION) {
+		mg_seterr(err, errlen, "%s: ledger schema version %ld is newer "
+		    "than this matchguard (%d); upgrade matchguard", l->path,
+		    n, LEDGER_VERSION);
+		return -1;
+	}
+	*v = (int)n;
+	return 0;
+}
+
+static int
+ledger_setup_rw(struct mg_ledger *l, char *err, size_t errlen)
+{
+	char	mode[16];
+
+	if (ledger_pragma(l, "PRAGMA journal_mode = WAL", "setting WAL mode",
+	    mode, sizeof(mode), err, errlen) == -1)
+		return -1;
+	if (strcasecmp(mode, "wal") != 0) {
+		mg_seterr(err, errlen, "%s: cannot use WAL mode (journal mode "
+		    "stays %s)", l->path, mode);
+		return -1;
+	}
+	if (ledger_exec(l, "PRAGMA synchronous = NORMAL",
+	    "setting synchronous mode", err, errlen) == -1 ||
+	    ledger_exec(l, "PRAGMA foreign_keys = ON",
+	    "enabling foreign keys", err, errlen) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Applies the migration from *v under a write lock.  The version is read
+ * again inside the transaction: another process may have upgraded first.
+ */
+static int
+ledger_upgrade_once(struct mg_ledger *l, int *v, char *err, size_t errlen)
+{
+	char	sql[64], what[64];
+	int	rc;
+
+	if (ledger_exec(l, "BEGIN IMMEDIATE", "locking for a schema upgrade",
+	    err, errlen) == -1)
+		return -1;
+	rc = ledger_version(l, v, err, errlen);
+	if (rc == 0 && *v < LEDGER_VERSION) {
+		snprintf(what, sizeof(what), "upgrading the ledger schema to "
+		    "version %d", *v + 1);
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", *v + 1);
+		rc = ledger_exec(l, ledger_migrations[*v], what, err, errlen);
+		if (rc == 0)
+			rc = ledger_exec(l, sql, what, err, errlen);
+		if (rc == 0)
+			++*v;
+	}
+	if (rc == 0)
+		rc = ledger_exec(l, "COMMIT", "committing a schema upgrade",
+		    err, errlen);
+	if (rc == -1)
+		ledger_rollback(l);
+	return rc;
+}
+
+static int
+ledger_migrate(struct mg_ledger *l, char *err, size_t errlen)
+{
+	int	v;
+
+	if (ledger_version(l, &v, err, errlen) == -1)
+		return -1;
+	while (v < LEDGER_VERSION)
+		if (ledger_upgrade_once(l, &v, err, errlen) == -1)
+			return -1;
+	return 0;
+}
+
+static int
+ledger_open_rw(struct mg_ledger *l, char *err, size_t errlen)
+{
+	if (ledger_make_dir(l->path, err, errlen) == -1 ||
+	    ledger_make_file(l->path, err, errlen) == -1 ||
+	    ledger_connect(l, l->path, SQLITE_OPEN_READWRITE, err,
+	    errlen) == -1 ||
+	    ledger_setup_rw(l, err, errlen) == -1)
+		return -1;
+	return ledger_migrate(l, err, errlen);
+}
+
+static int
+ledger_connect_ro(struct mg_ledger *l, int *v, char *err, size_t errlen)
+{
+	if (ledger_connect(l, l->path, SQLITE_OPEN_READONLY, err,
+	    errlen) == -1)
+		return -1;
+	return ledger_version(l, v, err, errlen);
+}
+
+static int
+ledger_open_ro(struct mg_ledger *l, char *err, size_t errlen)
+{
+	struct mg_ledger	*rw;
+	struct stat		 sb;
+	int			 v;
+
+	if (stat(l->path, &sb) == -1) {
+		if (errno != ENOENT) {
+			mg_seterr(err, errlen, "%s: %s", l->path,
+			    strerror(errno));
+			return -1;
+		}
+		/* No history yet: an empty ledger that creates nothing. */
+		if (ledger_connect(l, ":memory:", SQLITE_OPEN_READWRITE |
+		    SQLITE_OPEN_CREATE, err, errlen) == -1)
+			return -1;
+		return ledger_migrate(l, err, errlen);
+	}
+	if (ledger_connect_ro(l, &v, err, errlen) == -1)
+		return -1;
+	if (v == LEDGER_VERSION)
+		return 0;
+	(void)sqlite3_close(l->db);	/* nothing prepared on it yet */
+	l->db = NULL;
+	if (mg_ledger_open(l->path, MG_LEDGER_RW, &rw, err, errlen) == -1)
+		return -1;
+	mg_ledger_close(&rw);
+	if (ledger_connect_ro(l, &v, err, errlen) == -1)
+		return -1;
+	if (v != LEDGER_VERSION) {
+		mg_seterr(err, errlen, "%s: ledger schema version %d after "
+		    "upgrading to %d", l->path, v, LEDGER_VERSION);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+ledger_prepare(struct mg_ledger *l, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < ST_COUNT; i++)
+		if (sqlite3_prepare_v3(l->db, ledger_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &l->st[i], NULL) != SQLITE_OK)
+			return ledger_dberr(l, "preparing a ledger query",
+			    err, errlen);
+	return 0;
+}
+
+int
+mg_ledger_open(const char *path, int mode, struct mg_ledger **out,
+    char *err, size_t errlen)
+{
+	struct mg_ledger	*l;
+	int			 rc;
+
+	*out = NULL;
+	if (mode != MG_LEDGER_RW && mode != MG_LEDGER_RO) {
+		mg_seterr(err, errlen, "%s: bad ledger open mode %d", path,
+		    mode);
+		return -1;
+	}
+	if ((l = calloc(1, sizeof(*l))) == NULL ||
+	    (l->path = strdup(path)) == NULL) {
+		free(l);
+		mg_seterr(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	if (mode == MG_LEDGER_RW)
+		rc = ledger_open_rw(l, err, errlen);
+	else
+		rc = ledger_open_ro(l, err, errlen);
+	if (rc == 0)
+		rc = ledger_prepare(l, err, errlen);
+	if (rc == -1) {
+		mg_ledger_close(&l);
+		return -1;
+	}
+	*out = l;
+	return 0;
+}
+
+void
+mg_ledger_close(struct mg_ledger **lp)
+{
+	struct mg_ledger	*l;
+
+	if (lp == NULL || (l = *lp) == NULL)
+		return;
+	/*
+	 * finalize only repeats errors already reported; with every
+	 * statement finalized, close cannot be busy, and a void close has
+	 * no one to tell otherwise.
+	 */
+	for (size_t i = 0; i < ST_COUNT; i++)
+		(void)sqlite3_finalize(l->st[i]);
+	(void)sqlite3_close(l->db);
+	free(l->path);
+	free(l);
+	*lp = NULL;
+}
+
+int
+mg_ledger_schema_version(void)
+{
+	return LEDGER_VERSION;
+}
+
+const char *
+mg_ledger_query_sql(size_t i)
+{
+	return i < ST_NREAD ? ledger_sql[i] : NULL;
+}
+
+/*
+ * Writing.
+ */
+
+static int
+ledger_check_sent(struct mg_ledger *l, const struct mg_sent *s,
+    char *err, size_t errlen)
+{
+	if (s->content_hash == NULL) {
+		mg_seterr(err, errlen, "%s: recording a sent message: no "
+		    "content hash", l->path);
+		return -1;
+	}
+	for (size_t i = 0; i < s->n_programs; i++)
+		if (s->programs[i] == NULL) {
+			mg_seterr(err, errlen, "%s: recording a sent message: "
+			    "program %zu is missing", l->path, i);
+			return -1;
+		}
+	return 0;
+}
+
+static int
+ledger_sent_known(struct mg_ledger *l, const struct mg_sent *s, int *known,
+    char *err, size_t errlen)
+{
+	*known = 0;
+	if (s->message_id != NULL && ledger_exists(l, ST_SENT_BY_ID,
+	    s->message_id, known, "looking up a Message-ID", err,
+	    errlen) == -1)
+		return -1;
+	if (*known)
+		return 0;
+	return ledger_exists(l, ST_SENT_BY_HASH, s->content_hash, known,
+	    "looking up a content hash", err, errlen);
+}
+
+static int
+ledger_insert_program(struct mg_ledger *l, sqlite3_int64 id,
+    const struct mg_sent *s, const char *program, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_INS_SENT_PROGRAM];
+	const char	*what = "recording a sent message's program";
+	int		 r;
+
+	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+	    bind_text(st, 2, program) != SQLITE_OK ||
+	    bind_time(st, 3, s->date) != SQLITE_OK ||
+	    bind_text(st, 4, s->msg_class) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+static int
+ledger_insert_sent(struct mg_ledger *l, const struct mg_sent *s,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_INS_SENT];
+	const char	*what = "recording a sent message";
+	sqlite3_int64	 id;
+	int		 r;
+
+	if (bind_text(st, 1, s->message_id) != SQLITE_OK ||
+	    bind_text(st, 2, s->content_hash) != SQLITE_OK ||
+	    bind_time(st, 3, s->date) != SQLITE_OK ||
+	    bind_text(st, 4, s->subject) != SQLITE_OK ||
+	    bind_text(st, 5, s->msg_class) != SQLITE_OK ||
+	    bind_text(st, 6, s->verdict) != SQLITE_OK ||
+	    bind_text(st, 7, s->findings_json) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	id = sqlite3_last_insert_rowid(l->db);
+	ledger_done(st);
+	if (r == -1)
+		return -1;
+	for (size_t i = 0; i < s->n_programs; i++)
+		if (ledger_insert_program(l, id, s, s->programs[i], err,
+		    errlen) == -1)
+			return -1;
+	return 0;
+}
+
+int
+mg_ledger_record_sent(struct mg_ledger *l, const struct mg_sent *s,
+    int *inserted, char *err, size_t errlen)
+{
+	int	known, rc;
+
+	*inserted = 0;
+	if (ledger_check_sent(l, s, err, errlen) == -1)
+		return -1;
+	/* IMMEDIATE: the duplicate check and the insert are one step. */
+	if (ledger_exec(l, "BEGIN IMMEDIATE", "starting a transaction",
+	    err, errlen) == -1)
+		return -1;
+	rc = ledger_sent_known(l, s, &known, err, errlen);
+	if (rc == 0 && !known)
+		rc = ledger_insert_sent(l, s, err, errlen);
+	if (rc == 0)
+		rc = ledger_exec(l, "COMMIT", "committing a sent message",
+		    err, errlen);
+	if (rc == -1) {
+		ledger_rollback(l);
+		return -1;
+	}
+	*inserted = !known;
+	return 0;
+}
+
+int
+mg_ledger_record_reply(struct mg_ledger *l, const char *message_id,
+    const char *program, time_t date, const char *in_reply_to,
+    int *inserted, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_INS_REPLY];
+	const char	*what = "recording a reply";
+	int		 r;
+
+	*inserted = 0;
+	/* The Message-ID is what keeps a re-polled reply from counting
+	 * twice, so a reply without one cannot be recorded. */
+	if (message_id == NULL || program == NULL) {
+		mg_seterr(err, errlen, "%s: %s: no %s", l->path, what,
+		    message_id == NULL ? "Message-ID" : "program");
+		return -1;
+	}
+	if (bind_text(st, 1, message_id) != SQLITE_OK ||
+	    bind_text(st, 2, program) != SQLITE_OK ||
+	    bind_time(st, 3, date) != SQLITE_OK ||
+	    bind_text(st, 4, in_reply_to) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	if (r == 0)
+		*inserted = sqlite3_changes(l->db) > 0;
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+/*
+ * Rule lookups.
+ */
+
+int
+mg_ledger_is_sent_id(struct mg_ledger *l, const char *message_id, int *yes,
+    char *err, size_t errlen)
+{
+	*yes = 0;
+	if (message_id == NULL)
+		return 0;
+	return ledger_exists(l, ST_SENT_BY_ID, message_id, yes,
+	    "looking up a Message-ID", err, errlen);
+}
+
+int
+mg_ledger_last_sent(struct mg_ledger *l, const char *program, time_t before,
+    struct mg_last_sent *out, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_LAST_SENT];
+	const char	*what = "looking up the last message to a program";
+	int		 r;
+
+	memset(out, 0, sizeof(*out));
+	if (bind_text(st, 1, program) != SQLITE_OK ||
+	    bind_time(st, 2, before) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	if (r == 1) {
+		out->found = 1;
+		out->date = (time_t)sqlite3_column_int64(st, 0);
+		r = ledger_column(l, st, 1, out->msg_class,
+		    sizeof(out->msg_class), err, errlen);
+	}
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+int
+mg_ledger_first_sent(struct mg_ledger *l, const char *program, time_t since,
+    time_t before, int *found, time_t *when, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_FIRST_SENT];
+	const char	*what = "looking up the first message to a program";
+	int		 r;
+
+	*found = 0;
+	if (bind_text(st, 1, program) != SQLITE_OK ||
+	    bind_time(st, 2, since) != SQLITE_OK ||
+	    bind_time(st, 3, before) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	if (r == 1) {
+		*found = 1;
+		if (when != NULL)
+			*when = (time_t)sqlite3_column_int64(st, 0);
+	}
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+int
+mg_ledger_reply_since(struct mg_ledger *l, const char *program, time_t since,
+    time_t before, int *yes, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_REPLY_SINCE];
+	const char	*what = "looking up replies from a program";
+	int		 r;
+
+	*yes = 0;
+	if (bind_text(st, 1, program) != SQLITE_OK ||
+	    bind_time(st, 2, since) != SQLITE_OK ||
+	    bind_time(st, 3, before) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	ledger_done(st);
+	if (r == -1)
+		return -1;
+	*yes = r;
+	return 0;
+}
+
+int
+mg_ledger_class_to_other(struct mg_ledger *l, const char *msg_class,
+    const char *program, time_t since, time_t before, int *found,
+    char *other, size_t otherlen, time_t *when, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_CLASS_TO_OTHER];
+	const char	*what = "looking up messages to other programs";
+	int		 r;
+
+	*found = 0;
+	if (bind_text(st, 1, msg_class) != SQLITE_OK ||
+	    bind_time(st, 2, since) != SQLITE_OK ||
+	    bind_time(st, 3, before) != SQLITE_OK ||
+	    bind_text(st, 4, program) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	if (r == 1) {
+		*found = 1;
+		if (when != NULL)
+			*when = (time_t)sqlite3_column_int64(st, 1);
+		r = ledger_column(l, st, 0, other, otherlen, err, errlen);
+	}
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}

@@ -1,0 +1,1273 @@
+/*
+ * message.c - parse one e-mail with GMime into struct mg_message.
+ *
+ * GMime does the RFC 5322/2045/2047 work; this file only walks the result
+ * with hard limits, picks the body text, records attachments without
+ * keeping their data, and splits the body into new text, quoted reply and
+ * signature.  Nothing of GMime escapes this file.
+ *
+ * Raw bytes and the hash: a leading mbox "From " line is not part of the
+ * message and is left out of the hash, in a single message as in an mbox.
+ * In an mbox the bytes of each message are read back from the file between
+ * the parser's offsets (g_mime_parser_get_mbox_marker_offset() and
+ * g_mime_parser_tell()), minus the "From " line and the one blank line the
+ * mbox format puts before the next "From " line.  The hash is therefore
+ * the same whether a message is parsed alone or found in an mbox.
+ */
+#include "config_auto.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <gmime/gmime.h>
+
+#include "matchguard/message.h"
+#include "matchguard/util.h"
+
+/* Deepest <blockquote> that still gets its own "> "; bounds the output. */
+#define HTML_MAX_QUOTE	16
+
+/* A growable NUL-terminated string in malloc'd memory. */
+struct sbuf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+	int	 oom;
+};
+
+static void
+sb_putn(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t	 ncap = b->cap ? b->cap : 256;
+		char	*ns;
+
+		while (ncap < b->len + n + 1)
+			ncap *= 2;
+		if ((ns = realloc(b->s, ncap)) == NULL) {
+			b->oom = 1;
+			return;
+		}
+		b->s = ns;
+		b->cap = ncap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void
+sb_putc(struct sbuf *b, char c)
+{
+	sb_putn(b, &c, 1);
+}
+
+static char
+sb_last(const struct sbuf *b)
+{
+	return b->len > 0 ? b->s[b->len - 1] : '\0';
+}
+
+static void
+sb_rtrim(struct sbuf *b)
+{
+	while (b->len > 0 && isspace((unsigned char)b->s[b->len - 1]))
+		b->s[--b->len] = '\0';
+}
+
+/* Hands the string over (never NULL unless out of memory). */
+static char *
+sb_take(struct sbuf *b)
+{
+	if (b->oom) {
+		free(b->s);
+		return NULL;
+	}
+	if (b->s == NULL)
+		return strdup("");
+	return b->s;
+}
+
+/* ---------------------------------------------------------------------
+ * HTML to text.
+ */
+
+struct html {
+	struct sbuf	 out;
+	const char	*end;
+	int		 quote;		/* <blockquote> depth */
+	int		 pre;		/* <pre> depth */
+	int		 space;		/* whitespace seen, not yet written */
+	int		 no_gt;		/* no '>' left in the input */
+	int		 no_quoted_gt;	/* a quote-aware tag scan hit the end */
+};
+
+static const struct {
+	const char	*name;
+	const char	*utf8;
+} html_entities[] = {
+	{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
+	{ "apos", "'" }, { "nbsp", " " }, { "copy", "\xc2\xa9" },
+	{ "reg", "\xc2\xae" }, { "hellip", "\xe2\x80\xa6" },
+	{ "ndash", "\xe2\x80\x93" }, { "mdash", "\xe2\x80\x94" },
+	{ "lsquo", "\xe2\x80\x98" }, { "rsquo", "\xe2\x80\x99" },
+	{ "ldquo", "\xe2\x80\x9c" }, { "rdquo", "\xe2\x80\x9d" },
+	{ "euro", "\xe2\x82\xac" },
+};
+
+static const char *const html_line_tags[] = {
+	"div", "tr", "li", "ul", "ol", "table", "hr", "dl", "dt", "dd",
+	"section", "article", "header", "footer", "address", "center",
+	"form", "fieldset", "nav", "aside", "figure", "main", "caption",
+	"thead", "tbody", "tfoot", "pre", "blockquote",
+};
+
+/* Writes visible text, with the quote prefix at the start of a line. */
+static void
+html_emit(struct html *h, const char *s, size_t n)
+{
+	char	last = sb_last(&h->out);
+
+	if (last == '\0' || last == '\n') {
+		for (int i = 0; i < h->quote && i < HTML_MAX_QUOTE; i++)
+			sb_putn(&h->out, "> ", 2);
+	} else if (h->space)
+		sb_putc(&h->out, ' ');
+	h->space = 0;
+	sb_putn(&h->out, s, n);
+}
+
+/* Ends the current line; want 2 asks for a blank line after it. */
+static void
+html_break(struct html *h, int want)
+{
+	size_t	nl = 0;
+
+	h->space = 0;
+	if (h->out.len == 0)
+		return;
+	while (nl < (size_t)want && nl < h->out.len &&
+	    h->out.s[h->out.len - 1 - nl] == '\n')
+		nl++;
+	for (; nl < (size_t)want; nl++)
+		sb_putc(&h->out, '\n');
+}
+
+static void
+html_text_char(struct html *h, char c)
+{
+	if (c == '\0')
+		return;
+	if (h->pre) {
+		if (c == '\n')
+			sb_putc(&h->out, '\n');
+		else if (c != '\r')
+			html_emit(h, &c, 1);
+		return;
+	}
+	if (isspace((unsigned char)c)) {
+		h->space = 1;
+		return;
+	}
+	html_emit(h, &c, 1);
+}
+
+/* Decodes the entity at p ('&'); returns the bytes used, 0 if none. */
+static size_t
+html_entity(struct html *h, const char *p)
+{
+	const char	*semi;
+	char		 name[16], utf8[8];
+	size_t		 n, avail = (size_t)(h->end - p);
+	unsigned long	 cp;
+
+	semi = memchr(p, ';', avail < 12 ? avail : 12);
+	if (semi == NULL || (n = (size_t)(semi - p - 1)) == 0 ||
+	    n >= sizeof(name))
+		return 0;
+	memcpy(name, p + 1, n);
+	name[n] = '\0';
+	if (name[0] == '#') {
+		char	*ep;
+		int	 hex = name[1] == 'x' || name[1] == 'X';
+
+		if (name[1 + hex] == '\0' ||
+		    !isxdigit((unsigned char)name[1 + hex]))
+			return 0;
+		errno = 0;
+		cp = strtoul(name + 1 + hex, &ep, hex ? 16 : 10);
+		if (*ep != '\0')
+			return 0;
+		if (errno != 0 || cp == 0 || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			cp = 0xfffd;
+		if (cp == 0xa0)		/* non-breaking space reads as space */
+			cp = ' ';
+		html_emit(h, utf8, (size_t)g_unichar_to_utf8((gunichar)cp,
+		    utf8));
+		return n + 2;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(html_entities); i++) {
+		if (strcmp(name, html_entities[i].name) == 0) {
+			html_emit(h, html_entities[i].utf8,
+			    strlen(html_entities[i].utf8));
+			return n + 2;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Finds the '>' closing the tag at p, skipping quoted attribute values.
+ * Each fallback is remembered so that many unclosed tags stay linear.
+ */
+static const char *
+html_tag_end(struct html *h, const char *p)
+{
+	if (!h->no_quoted_gt) {
+		char	q = '\0';
+
+		for (const char *s = p; s < h->end; s++) {
+			if (q != '\0') {
+				if (*s == q)
+					q = '\0';
+			} else if (*s == '"' || *s == '\'')
+				q = *s;
+			else if (*s == '>')
+				return s;
+		}
+		h->no_quoted_gt = 1;
+	}
+	if (!h->no_gt) {
+		const char	*gt = memchr(p, '>', (size_t)(h->end - p));
+
+		if (gt != NULL)
+			return gt;
+		h->no_gt = 1;
+	}
+	return NULL;
+}
+
+/* Returns the position after "</name ...>", or the end of the input. */
+static const char *
+html_skip_element(struct html *h, const char *p, const char *name)
+{
+	size_t	n = strlen(name);
+
+	while ((p = memchr(p, '<', (size_t)(h->end - p))) != NULL) {
+		if ((size_t)(h->end - p) > n + 2 && p[1] == '/' &&
+		    strncasecmp(p + 2, name, n) == 0 &&
+		    !isalnum((unsigned char)p[2 + n])) {
+			const char	*gt = memchr(p, '>', (size_t)(h->end - p));
+
+			return gt != NULL ? gt + 1 : h->end;
+		}
+		p++;
+	}
+	return h->end;
+}
+
+static int
+html_is_line_tag(const char *name)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(html_line_tags); i++)
+		if (strcmp(name, html_line_tags[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Acts on one element boundary; returns where the input continues. */
+static const char *
+html_element(struct html *h, const char *name, int closing,
+    const char *after)
+{
+	if (!closing && (strcmp(name, "script") == 0 ||
+	    strcmp(name, "style") == 0 || strcmp(name, "head") == 0))
+		return html_skip_element(h, after, name);
+	if (strcmp(name, "br") == 0) {
+		h->space = 0;
+		sb_putc(&h->out, '\n');
+	} else if (strcmp(name, "p") == 0 || (name[0] == 'h' &&
+	    name[1] >= '1' && name[1] <= '6' && name[2] == '\0'))
+		html_break(h, 2);
+	else if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0)
+		h->space = 1;
+	else if (html_is_line_tag(name))
+		html_break(h, 1);
+	if (strcmp(name, "blockquote") == 0)
+		h->quote += closing ? (h->quote > 0 ? -1 : 0) : 1;
+	else if (strcmp(name, "pre") == 0)
+		h->pre += closing ? (h->pre > 0 ? -1 : 0) : 1;
+	return after;
+}
+
+/* Handles the '<' at p; returns where the input continues. */
+static const char *
+html_tag(struct html *h, const char *p)
+{
+	const char	*s = p + 1, *gt;
+	char		 name[16];
+	size_t		 n = 0;
+	int		 closing = 0;
+
+	if (s < h->end && (*s == '!' || *s == '?')) {
+		if (h->end - s >= 3 && strncmp(s, "!--", 3) == 0) {
+			gt = g_strstr_len(s + 3, h->end - s - 3, "-->");
+			return gt != NULL ? gt + 3 : h->end;
+		}
+		gt = html_tag_end(h, s);
+		return gt != NULL ? gt + 1 : h->end;
+	}
+	if (s < h->end && *s == '/') {
+		closing = 1;
+		s++;
+	}
+	if (s >= h->end || !isalpha((unsigned char)*s)) {
+		html_text_char(h, '<');
+		return p + 1;
+	}
+	while (s < h->end && isalnum((unsigned char)*s)) {
+		if (n + 1 < sizeof(name))
+			name[n++] = (char)tolower((unsigned char)*s);
+		s++;
+	}
+	name[n] = '\0';
+	if ((gt = html_tag_end(h, s)) == NULL)
+		return h->end;		/* an unclosed tag hides the rest */
+	return html_element(h, name, closing, gt + 1);
+}
+
+/* Trims every line, drops leading blank lines and runs of blank lines. */
+static char *
+html_tidy(const char *s)
+{
+	struct sbuf	 b = { 0 };
+	int		 blank = 1;
+
+	while (*s != '\0') {
+		const char	*nl = strchr(s, '\n');
+		size_t		 n = nl != NULL ? (size_t)(nl - s) : strlen(s);
+		size_t		 t = n;
+
+		while (t > 0 && isspace((unsigned char)s[t - 1]))
+			t--;
+		if (t > 0) {
+			if (blank == 2)
+				sb_putc(&b, '\n');
+			sb_putn(&b, s, t);
+			sb_putc(&b, '\n');
+			blank = 0;
+		} else if (blank == 0)
+			blank = 2;
+		s += n + (nl != NULL);
+	}
+	sb_rtrim(&b);
+	return sb_take(&b);
+}
+
+char *
+mg_html_to_text(const char *html, size_t len)
+{
+	struct html	 h = { .end = html + len };
+	const char	*p = html;
+	char		*text;
+
+	while (p < h.end && !h.out.oom) {
+		size_t	used;
+
+		if (*p == '<')
+			p = html_tag(&h, p);
+		else if (*p == '&' && (used = html_entity(&h, p)) > 0)
+			p += used;
+		else
+			html_text_char(&h, *p++);
+	}
+	if (h.out.oom) {
+		free(h.out.s);
+		return NULL;
+	}
+	text = html_tidy(h.out.s != NULL ? h.out.s : "");
+	free(h.out.s);
+	return text;
+}
+
+/* ---------------------------------------------------------------------
+ * Body split: new text, quoted reply, signature.
+ */
+
+struct line {
+	const char	*s;
+	size_t		 len;	/* without '\n' and a trailing '\r' */
+};
+
+enum split_state {
+	SPLIT_NEW,
+	SPLIT_SIG,
+	SPLIT_QUOTE,		/* a block of "> " lines */
+	SPLIT_REST		/* everything to the end is quoted */
+};
+
+static int
+line_blank(const struct line *l)
+{
+	for (size_t i = 0; i < l->len; i++)
+		if (!isspace((unsigned char)l->s[i]))
+			return 0;
+	return 1;
+}
+
+static int
+line_prefix_ci(const struct line *l, const char *prefix)
+{
+	size_t	n = strlen(prefix);
+
+	return l->len >= n && strncasecmp(l->s, prefix, n) == 0;
+}
+
+/* The line without leading and trailing blanks, as s and len. */
+static void
+line_trim(const struct line *l, const char **s, size_t *len)
+{
+	size_t	a = 0, b = l->len;
+
+	while (a < b && isspace((unsigned char)l->s[a]))
+		a++;
+	while (b > a && isspace((unsigned char)l->s[b - 1]))
+		b--;
+	*s = l->s + a;
+	*len = b - a;
+}
+
+static int
+line_ends_wrote(const struct line *l)
+{
+	const char	*s;
+	size_t		 n;
+
+	line_trim(l, &s, &n);
+	return n >= 6 && strncasecmp(s + n - 6, "wrote:", 6) == 0;
+}
+
+static int
+line_is_sig(const struct line *l)
+{
+	return (l->len == 3 && memcmp(l->s, "-- ", 3) == 0) ||
+	    (l->len == 2 && memcmp(l->s, "--", 2) == 0);
+}
+
+static int
+line_is_original(const struct line *l)
+{
+	const char	*s;
+	size_t		 n;
+
+	line_trim(l, &s, &n);
+	return n >= 20 && strncmp(s, "--", 2) == 0 &&
+	    strncmp(s + n - 2, "--", 2) == 0 &&
+	    g_strstr_len(s, (gssize)n, "Original Message") != NULL;
+}
+
+static int
+line_is_underscores(const struct line *l)
+{
+	const char	*s;
+	size_t		 n;
+
+	line_trim(l, &s, &n);
+	if (n < 10)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '_')
+			return 0;
+	return 1;
+}
+
+/* Index of the first non-blank line at or after i, or n. */
+static size_t
+next_nonblank(const struct line *v, size_t n, size_t i)
+{
+	while (i < n && line_blank(&v[i]))
+		i++;
+	return i;
+}
+
+/*
+ * Returns how many lines from i form an "On ... wrote:" attribution that
+ * introduces quoted lines (or ends the text), 0 when there is none.
+ */
+static size_t
+attribution(const struct line *v, size_t n, size_t i)
+{
+	size_t	used, j;
+
+	if (!line_prefix_ci(&v[i], "On "))
+		return 0;
+	if (line_ends_wrote(&v[i]))
+		used = 1;
+	else if (i + 1 < n && line_ends_wrote(&v[i + 1]))
+		used = 2;
+	else
+		return 0;
+	j = next_nonblank(v, n, i + used);
+	if (j < n && v[j].s[0] != '>')
+		return 0;
+	return used;
+}
+
+/* An Outlook-style header block or separator that starts the original. */
+static int
+hard_quote(const struct line *v, size_t n, size_t i)
+{
+	size_t	j;
+
+	if (line_is_original(&v[i]))
+		return 1;
+	if (line_prefix_ci(&v[i], "From:") && i + 1 < n &&
+	    (line_prefix_ci(&v[i + 1], "Sent:") ||
+	    line_prefix_ci(&v[i + 1], "Date:")))
+		return 1;
+	if (line_is_underscores(&v[i])) {
+		j = next_nonblank(v, n, i + 1);
+		return j < n && line_prefix_ci(&v[j], "From:");
+	}
+	return 0;
+}
+
+static struct line *
+split_lines(const char *body, size_t *np)
+{
+	struct line	*v;
+	size_t		 n = 1, i = 0;
+	const char	*p;
+
+	for (p = body; (p = strchr(p, '\n')) != NULL; p++)
+		n++;
+	if ((v = calloc(n, sizeof(*v))) == NULL)
+		return NULL;
+	for (p = body; i < n; i++) {
+		const char	*nl = strchr(p, '\n');
+		size_t		 len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+
+		v[i].s = p;
+		v[i].len = len > 0 && p[len - 1] == '\r' ? len - 1 : len;
+		p += len + 1;
+	}
+	*np = n;
+	return v;
+}
+
+static void
+put_line(struct sbuf *b, const struct line *l)
+{
+	sb_putn(b, l->s, l->len);
+	sb_putc(b, '\n');
+}
+
+/* Moves through the lines, sending each to one of the three parts. */
+static void
+split_walk(const struct line *v, size_t n, struct sbuf *nb, struct sbuf *qb,
+    struct sbuf *sb)
+{
+	enum split_state	 st = SPLIT_NEW;
+	size_t			 att;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct line	*l = &v[i];
+
+		if (st == SPLIT_REST) {
+			put_line(qb, l);
+		} else if (hard_quote(v, n, i)) {
+			st = SPLIT_REST;
+			put_line(qb, l);
+		} else if ((att = attribution(v, n, i)) > 0) {
+			st = SPLIT_QUOTE;
+			put_line(qb, l);
+			if (att == 2)
+				put_line(qb, &v[++i]);
+		} else if (l->len > 0 && l->s[0] == '>') {
+			st = SPLIT_QUOTE;
+			put_line(qb, l);
+		} else if (st == SPLIT_QUOTE && line_blank(l)) {
+			put_line(qb, l);
+		} else if (st != SPLIT_SIG && line_is_sig(l)) {
+			st = SPLIT_SIG;
+		} else if (st == SPLIT_SIG) {
+			put_line(sb, l);
+		} else {
+			/* Text after a quote block answers it (interleaved). */
+			st = SPLIT_NEW;
+			put_line(nb, l);
+		}
+	}
+}
+
+/* Drops leading blank lines of a part (in place). */
+static void
+sb_ltrim_lines(struct sbuf *b)
+{
+	size_t	i = 0, start = 0;
+
+	if (b->s == NULL)
+		return;
+	while (i < b->len && isspace((unsigned char)b->s[i]))
+		if (b->s[i++] == '\n')
+			start = i;
+	memmove(b->s, b->s + start, b->len - start + 1);
+	b->len -= start;
+}
+
+int
+mg_split_body(const char *body, char **new_text, char **quoted,
+    char **signature)
+{
+	struct sbuf	 nb = { 0 }, qb = { 0 }, sb = { 0 };
+	struct line	*v;
+	size_t		 n;
+
+	*new_text = *quoted = *signature = NULL;
+	if ((v = split_lines(body != NULL ? body : "", &n)) == NULL)
+		return -1;
+	split_walk(v, n, &nb, &qb, &sb);
+	free(v);
+	sb_rtrim(&nb);
+	sb_rtrim(&qb);
+	sb_ltrim_lines(&sb);
+	sb_rtrim(&sb);
+	*new_text = sb_take(&nb);
+	*quoted = sb_take(&qb);
+	*signature = sb_take(&sb);
+	if (*new_text == NULL || *quoted == NULL || *signature == NULL) {
+		free(*new_text);
+		free(*quoted);
+		free(*signature);
+		*new_text = *quoted = *signature = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Header fields.
+ */
+
+/* "local@Domain" to "local@domain"; the local part keeps its case. */
+static char *
+bare_address(const char *addr)
+{
+	const char	*at = strrchr(addr, '@');
+	char		*out, *dom;
+	size_t		 n;
+
+	if (at == NULL)
+		return strdup(addr);
+	dom = g_utf8_validate(at + 1, -1, NULL) ? g_utf8_strdown(at + 1, -1) :
+	    g_ascii_strdown(at + 1, -1);
+	n = (size_t)(at - addr) + 1 + strlen(dom) + 1;
+	if ((out = malloc(n)) != NULL)
+		snprintf(out, n, "%.*s@%s", (int)(at - addr), addr, dom);
+	g_free(dom);
+	return out;
+}
+
+/* Appends every mailbox of list to l, flattening groups. */
+static int
+add_addresses(struct mg_strlist *l, InternetAddressList *list, int depth)
+{
+	int	count = list != NULL ? internet_address_list_length(list) : 0;
+
+	for (int i = 0; i < count; i++) {
+		InternetAddress	*ia = internet_address_list_get_address(list, i);
+		const char	*addr;
+		char		*bare;
+		int		 rc;
+
+		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+			if (depth < 4 && add_addresses(l,
+			    internet_address_group_get_members(
+			    INTERNET_ADDRESS_GROUP(ia)), depth + 1) == -1)
+				return -1;
+			continue;
+		}
+		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+			continue;
+		addr = internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(ia));
+		if (addr == NULL || *addr == '\0')
+			continue;
+		if ((bare = bare_address(addr)) == NULL)
+			return -1;
+		rc = mg_strlist_add(l, bare);
+		free(bare);
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The first mailbox of From, groups included. */
+static InternetAddressMailbox *
+first_mailbox(InternetAddressList *list, int depth)
+{
+	int	count = list != NULL ? internet_address_list_length(list) : 0;
+
+	for (int i = 0; i < count; i++) {
+		InternetAddress	*ia = internet_address_list_get_address(list, i);
+		InternetAddressMailbox *mb;
+
+		if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+			return INTERNET_ADDRESS_MAILBOX(ia);
+		if (INTERNET_ADDRESS_IS_GROUP(ia) && depth < 4 &&
+		    (mb = first_mailbox(internet_address_group_get_members(
+		    INTERNET_ADDRESS_GROUP(ia)), depth + 1)) != NULL)
+			return mb;
+	}
+	return NULL;
+}
+
+static int
+set_from(struct mg_message *m, GMimeMessage *msg)
+{
+	InternetAddressMailbox	*mb = first_mailbox(g_mime_message_get_from(msg),
+	    0);
+	const char		*addr, *name;
+
+	if (mb == NULL)
+		return 0;
+	addr = internet_address_mailbox_get_addr(mb);
+	if (addr != NULL && *addr != '\0' &&
+	    (m->from = bare_address(addr)) == NULL)
+		return -1;
+	name = internet_address_get_name(INTERNET_ADDRESS(mb));
+	if (name != NULL && *name != '\0' && (m->from_name = strdup(name)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* Message-IDs of a header (In-Reply-To, References), without <>. */
+static int
+add_msgids(struct mg_strlist *l, GMimeMessage *msg, const char *header)
+{
+	const char	*value = g_mime_object_get_header(GMIME_OBJECT(msg),
+	    header);
+	GMimeReferences	*refs;
+	int		 rc = 0;
+
+	if (value == NULL || (refs = g_mime_references_parse(NULL, value)) ==
+	    NULL)
+		return 0;
+	for (int i = 0; i < g_mime_references_length(refs) && rc == 0; i++)
+		rc = mg_strlist_add(l, g_mime_references_get_message_id(refs, i));
+	g_mime_references_free(refs);
+	return rc;
+}
+
+static int
+set_headers(struct mg_message *m, GMimeMessage *msg)
+{
+	const char	*subject = g_mime_message_get_subject(msg);
+	const char	*msgid = g_mime_message_get_message_id(msg);
+	GDateTime	*date = g_mime_message_get_date(msg);
+
+	if (set_from(m, msg) == -1 ||
+	    add_addresses(&m->to, g_mime_message_get_addresses(msg,
+	    GMIME_ADDRESS_TYPE_TO), 0) == -1 ||
+	    add_addresses(&m->cc, g_mime_message_get_addresses(msg,
+	    GMIME_ADDRESS_TYPE_CC), 0) == -1 ||
+	    add_addresses(&m->bcc, g_mime_message_get_addresses(msg,
+	    GMIME_ADDRESS_TYPE_BCC), 0) == -1)
+		return -1;
+	if ((m->subject = strdup(subject != NULL ? subject : "")) == NULL)
+		return -1;
+	if (date != NULL) {
+		m->date = (time_t)g_date_time_to_unix(date);
+		m->has_date = 1;
+	}
+	if (msgid != NULL && *msgid != '\0' &&
+	    (m->message_id = strdup(msgid)) == NULL)
+		return -1;
+	if (add_msgids(&m->in_reply_to, msg, "In-Reply-To") == -1 ||
+	    add_msgids(&m->references, msg, "References") == -1)
+		return -1;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * MIME tree: body text and attachments.
+ */
+
+struct walk {
+	struct mg_message	*m;
+	size_t			 cap;		/* of m->attachments */
+	size_t			 seen;		/* objects visited */
+	GMimeObject		*plain;		/* first inline text/plain */
+	GMimeObject		*html;		/* first inline text/html */
+	int			 failed;
+};
+
+static char *
+lower_mime_type(GMimeObject *obj)
+{
+	GMimeContentType	*ct = g_mime_object_get_content_type(obj);
+	char			*t, *lower, *out;
+
+	if (ct == NULL)
+		return strdup("application/octet-stream");
+	t = g_mime_content_type_get_mime_type(ct);
+	lower = g_ascii_strdown(t != NULL ? t : "application/octet-stream", -1);
+	out = strdup(lower);
+	g_free(lower);
+	g_free(t);
+	return out;
+}
+
+static size_t
+decoded_size(GMimeObject *obj)
+{
+	GMimeStream	*null = g_mime_stream_null_new();
+	size_t		 size;
+
+	if (GMIME_IS_PART(obj)) {
+		GMimeDataWrapper *dw = g_mime_part_get_content(GMIME_PART(obj));
+
+		if (dw != NULL)
+			g_mime_data_wrapper_write_to_stream(dw, null);
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		GMimeMessage	*inner = g_mime_message_part_get_message(
+		    GMIME_MESSAGE_PART(obj));
+
+		if (inner != NULL)
+			g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL,
+			    null);
+	}
+	size = GMIME_STREAM_NULL(null)->written;
+	g_object_unref(null);
+	return size;
+}
+
+static const char *
+part_filename(GMimeObject *obj)
+{
+	const char	*name;
+
+	if (GMIME_IS_PART(obj))
+		name = g_mime_part_get_filename(GMIME_PART(obj));
+	else
+		name = g_mime_object_get_content_disposition_parameter(obj,
+		    "filename");
+	return name != NULL && *name != '\0' ? name : NULL;
+}
+
+static int
+add_attachment(struct walk *w, GMimeObject *obj)
+{
+	struct mg_message	*m = w->m;
+	struct mg_attachment	*a;
+	const char		*name = part_filename(obj);
+
+	if (m->n_attachments == w->cap) {
+		size_t	ncap = w->cap ? w->cap * 2 : 4;
+
+		if ((a = realloc(m->attachments, ncap * sizeof(*a))) == NULL)
+			return -1;
+		m->attachments = a;
+		w->cap = ncap;
+	}
+	a = &m->attachments[m->n_attachments];
+	memset(a, 0, sizeof(*a));
+	m->n_attachments++;
+	if (name != NULL && (a->filename = strdup(name)) == NULL)
+		return -1;
+	if ((a->content_type = lower_mime_type(obj)) == NULL)
+		return -1;
+	a->size = decoded_size(obj);
+	return 0;
+}
+
+static int
+is_attachment(GMimeObject *obj)
+{
+	GMimeContentDisposition	*cd = g_mime_object_get_content_disposition(obj);
+	GMimeContentType	*ct = g_mime_object_get_content_type(obj);
+
+	if (cd != NULL && g_mime_content_disposition_is_attachment(cd))
+		return 1;
+	if (part_filename(obj) != NULL)
+		return 1;
+	return ct == NULL || !g_mime_content_type_is_type(ct, "text", "*");
+}
+
+static void
+walk_leaf(struct walk *w, GMimeObject *obj)
+{
+	GMimeContentType	*ct = g_mime_object_get_content_type(obj);
+
+	if (is_attachment(obj)) {
+		if (add_attachment(w, obj) == -1)
+			w->failed = 1;
+	} else if (w->plain == NULL &&
+	    g_mime_content_type_is_type(ct, "text", "plain"))
+		w->plain = obj;
+	else if (w->html == NULL &&
+	    g_mime_content_type_is_type(ct, "text", "html"))
+		w->html = obj;
+}
+
+static void
+walk_tree(struct walk *w, GMimeObject *obj, int depth)
+{
+	if (obj == NULL || w->failed || depth > MG_MSG_MAX_DEPTH ||
+	    w->seen >= MG_MSG_MAX_PARTS)
+		return;
+	w->seen++;
+	if (GMIME_IS_MULTIPART(obj)) {
+		GMimeMultipart	*mp = GMIME_MULTIPART(obj);
+		int		 count = g_mime_multipart_get_count(mp);
+
+		for (int i = 0; i < count; i++)
+			walk_tree(w, g_mime_multipart_get_part(mp, i), depth + 1);
+		return;
+	}
+	walk_leaf(w, obj);
+}
+
+/* Decoded text of a part as valid UTF-8 with LF line ends; caller frees. */
+static char *
+part_text(GMimeObject *obj)
+{
+	char	*raw = NULL, *valid, *out;
+	size_t	 i, j;
+
+	if (GMIME_IS_TEXT_PART(obj))
+		raw = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
+	/* Undeclared or unknown charsets can leave invalid bytes behind. */
+	valid = g_utf8_make_valid(raw != NULL ? raw : "", -1);
+	g_free(raw);
+	if ((out = malloc(strlen(valid) + 1)) != NULL) {
+		for (i = j = 0; valid[i] != '\0'; i++)
+			if (valid[i] != '\r' || valid[i + 1] != '\n')
+				out[j++] = valid[i];
+		out[j] = '\0';
+	}
+	g_free(valid);
+	return out;
+}
+
+static int
+set_body(struct mg_message *m, GMimeMessage *msg)
+{
+	struct walk	 w = { .m = m };
+	char		*text;
+
+	walk_tree(&w, g_mime_message_get_mime_part(msg), 0);
+	if (w.failed)
+		return -1;
+	if (w.plain != NULL)
+		m->body = part_text(w.plain);
+	else if (w.html != NULL) {
+		if ((text = part_text(w.html)) == NULL)
+			return -1;
+		m->body = mg_html_to_text(text, strlen(text));
+		m->html_only = 1;
+		free(text);
+	} else
+		m->body = strdup("");
+	if (m->body == NULL)
+		return -1;
+	return mg_split_body(m->body, &m->new_text, &m->quoted_text,
+	    &m->signature);
+}
+
+/* ---------------------------------------------------------------------
+ * Parsing.
+ */
+
+/* Length of a leading mbox "From " line, newline included, or 0. */
+static size_t
+from_line_len(const char *buf, size_t len)
+{
+	const char	*nl;
+
+	if (len < 5 || memcmp(buf, "From ", 5) != 0)
+		return 0;
+	nl = memchr(buf, '\n', len);
+	return nl != NULL ? (size_t)(nl - buf) + 1 : len;
+}
+
+/* Whether the input starts with "name:", a header field. */
+static int
+starts_with_field(const char *buf, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		if (buf[i] <= ' ' || buf[i] >= 127 || buf[i] == ':')
+			break;
+	return i > 0 && i < len && buf[i] == ':';
+}
+
+static int
+build(GMimeMessage *msg, const char *raw, size_t rawlen,
+    struct mg_message **out, char *err, size_t errlen)
+{
+	struct mg_message	*m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL ||
+	    set_headers(m, msg) == -1 || set_body(m, msg) == -1) {
+		mg_message_free(m);
+		mg_seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	mg_sha256_hex(raw, rawlen, m->hash);
+	*out = m;
+	return 0;
+}
+
+static int
+header_count(GMimeMessage *msg)
+{
+	return g_mime_header_list_get_count(
+	    g_mime_object_get_header_list(GMIME_OBJECT(msg)));
+}
+
+int
+mg_message_parse(const char *buf, size_t len, struct mg_message **out,
+    char *err, size_t errlen)
+{
+	GMimeStream	*stream;
+	GMimeParser	*parser;
+	GMimeMessage	*msg;
+	size_t		 skip;
+	int		 rc;
+
+	*out = NULL;
+	if (buf == NULL || len == 0) {
+		mg_seterr(err, errlen, "not a mail message: empty input");
+		return -1;
+	}
+	if (len > MG_MSG_MAX_SIZE) {
+		mg_seterr(err, errlen, "message larger than %u bytes",
+		    MG_MSG_MAX_SIZE);
+		return -1;
+	}
+	skip = from_line_len(buf, len);
+	buf += skip;
+	len -= skip;
+	if (!starts_with_field(buf, len)) {
+		mg_seterr(err, errlen, "not a mail message: no header fields");
+		return -1;
+	}
+	stream = g_mime_stream_mem_new_with_buffer(buf, len);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_object_unref(stream);
+	msg = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	if (msg == NULL || header_count(msg) == 0) {
+		if (msg != NULL)
+			g_object_unref(msg);
+		mg_seterr(err, errlen, "not a mail message: no header fields");
+		return -1;
+	}
+	rc = build(msg, buf, len, out, err, errlen);
+	g_object_unref(msg);
+	return rc;
+}
+
+int
+mg_message_parse_file(const char *path, struct mg_message **out,
+    char *err, size_t errlen)
+{
+	char	*buf, why[MG_ERRLEN];
+	size_t	 len;
+	int	 rc;
+
+	*out = NULL;
+	if (mg_read_file(path, MG_MSG_MAX_SIZE, &buf, &len, err, errlen) == -1)
+		return -1;
+	rc = mg_message_parse(buf, len, out, why, sizeof(why));
+	free(buf);
+	if (rc == -1)
+		mg_seterr(err, errlen, "%s: %s", path, why);
+	return rc;
+}
+
+/*
+ * Reads back the bytes of the message the parser has just built: from its
+ * "From " line to where the parser stopped, without the "From " line and
+ * without the blank line that separates messages in an mbox.
+ */
+static char *
+mbox_raw(int fd, gint64 start, gint64 end, size_t *lenp)
+{
+	size_t	 len = (size_t)(end - start), got = 0, skip;
+	char	*buf;
+
+	if ((buf = malloc(len + 1)) == NULL)
+		return NULL;
+	while (got < len) {
+		ssize_t	r = pread(fd, buf + got, len - got, start + (off_t)got);
+
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	skip = from_line_len(buf, got);
+	memmove(buf, buf + skip, got - skip);
+	len = got - skip;
+	if (len >= 2 && buf[len - 1] == '\n' && buf[len - 2] == '\n')
+		len--;
+	else if (len >= 4 && memcmp(buf + len - 4, "\r\n\r\n", 4) == 0)
+		len -= 2;
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+}
+
+/* Builds message number nth (from 1) and hands it to cb. */
+static int
+mbox_one(const char *path, int fd, GMimeParser *parser, GMimeMessage *msg,
+    size_t nth, mg_message_cb cb, void *arg, char *err, size_t errlen)
+{
+	gint64			 start = g_mime_parser_get_mbox_marker_offset(parser);
+	gint64			 end = g_mime_parser_tell(parser);
+	struct mg_message	*m;
+	char			*raw, why[MG_ERRLEN];
+	size_t			 len;
+	int			 rc;
+
+	if (start < 0 || end < start) {
+		mg_seterr(err, errlen, "%s: message %zu: bad offsets", path, nth);
+		return -1;
+	}
+	if ((guint64)(end - start) > MG_MSG_MAX_SIZE) {
+		mg_seterr(err, errlen, "%s: message %zu larger than %u bytes",
+		    path, nth, MG_MSG_MAX_SIZE);
+		return -1;
+	}
+	if ((raw = mbox_raw(fd, start, end, &len)) == NULL) {
+		mg_seterr(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	rc = build(msg, raw, len, &m, why, sizeof(why));
+	free(raw);
+	if (rc == -1) {
+		mg_seterr(err, errlen, "%s: message %zu: %s", path, nth, why);
+		return -1;
+	}
+	rc = cb(m, arg);
+	mg_message_free(m);
+	return rc;
+}
+
+int
+mg_message_foreach_mbox(const char *path, mg_message_cb cb, void *arg,
+    char *err, size_t errlen)
+{
+	GMimeStream	*stream;
+	GMimeParser	*parser;
+	size_t		 nth = 0;
+	int		 fd, rc = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		mg_seterr(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* The stream owns fd; pread() in mbox_raw() leaves its offset alone. */
+	stream = g_mime_stream_fs_new(fd);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_object_unref(stream);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MBOX);
+	while (rc == 0 && !g_mime_parser_eos(parser)) {
+		GMimeMessage	*msg = g_mime_parser_construct_message(parser,
+		    NULL);
+
+		if (msg == NULL) {
+			if (nth == 0) {
+				mg_seterr(err, errlen, "%s: not an mbox file "
+				    "(no \"From \" line)", path);
+				rc = -1;
+			}
+			break;
+		}
+		rc = mbox_one(path, fd, parser, msg, ++nth, cb, arg, err,
+		    errlen);
+		g_object_unref(msg);
+	}
+	g_object_unref(parser);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * The rest of the interface.
+ */
+
+static int
+add_unique(struct mg_strlist *out, const struct mg_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!mg_strlist_has_ci(out, l->v[i]) &&
+		    mg_strlist_add(out, l->v[i]) == -1)
+			return -1;
+	return 0;
+}
+
+int
+mg_message_recipients(const struct mg_message *m, struct mg_strlist *out)
+{
+	if (m->env_rcpts.n > 0)
+		return add_unique(out, &m->env_rcpts);
+	if (add_unique(out, &m->to) == -1 || add_unique(out, &m->cc) == -1 ||
+	    add_unique(out, &m->bcc) == -1)
+		return -1;
+	return 0;
+}
+
+void
+mg_message_free(struct mg_message *m)
+{
+	if (m == NULL)
+		return;
+	free(m->env_from);
+	mg_strlist_clear(&m->env_rcpts);
+	free(m->from);
+	free(m->from_name);
+	mg_strlist_clear(&m->to);
+	mg_strlist_clear(&m->cc);
+	mg_strlist_clear(&m->bcc);
+	free(m->subject);
+	free(m->message_id);
+	mg_strlist_clear(&m->in_reply_to);
+	mg_strlist_clear(&m->references);
+	free(m->body);
+	free(m->new_text);
+	free(m->quoted_text);
+	free(m->signature);
+	for (size_t i = 0; i < m->n_attachments; i++) {
+		free(m->attachments[i].filename);
+		free(m->attachments[i].content_type);
+	}
+	free(m->attachments);
+	free(m);
+}
+
+void
+mg_message_init(void)
+{
+	g_mime_init();
+}
+
+void
+mg_message_shutdown(void)
+{
+	g_mime_shutdown();
+}

@@ -1,0 +1,120 @@
+#!/bin/sh
+# cli.sh - the command line: version, help, one-line errors with exit
+# status 2, import-sent idempotence and file modes, check changes nothing.
+
+. "$MG_SRCDIR/tests/integration/lib.sh"
+
+conf="$MG_SRCDIR/conf/example.conf"
+corpus="$MG_SRCDIR/tests/corpus"
+msg="$MG_WORK/msg.eml"
+cat >"$msg" <<'MSG'
+From: Priya Raman <priya.raman@example.com>
+To: genetics-residency@harborview.edu
+Subject: Application to [Program Name]
+Date: Mon, 4 Jan 2027 10:00:00 -0500
+Message-ID: <cli-1@example.com>
+
+Dear Dr. Marchetti,
+
+I am writing to ask about [Program Name].
+MSG
+
+expect_status 0 "--version" "$MG_BIN" --version
+grep -q "^matchguard [0-9]" "$MG_WORK/out" || fail "--version prints no version"
+expect_status 0 "help" "$MG_BIN" help
+grep -q "import-sent" "$MG_WORK/out" || fail "help does not list import-sent"
+expect_status 0 "help check" "$MG_BIN" help check
+grep -q -- "--now" "$MG_WORK/out" || fail "help check does not explain --now"
+expect_status 0 "help rules" "$MG_BIN" help rules
+for r in placeholder wrong-program mass-recipients missing-attachment \
+    ranking-question bargaining letter-of-intent frequency \
+    follow-up-too-soon season-cap; do
+	grep -q "^  $r " "$MG_WORK/out" || fail "help rules does not list $r"
+done
+
+expect_status 2 "unknown command" "$MG_BIN" frobnicate
+one_line_error 'unknown command "frobnicate"' "unknown command"
+expect_status 2 "help for an unknown command" "$MG_BIN" help frobnicate
+one_line_error 'no command "frobnicate"' "help for an unknown command"
+expect_status 2 "check without a file" "$MG_BIN" -c "$conf" check
+expect_status 2 "bad --now" "$MG_BIN" -c "$conf" check --now yesterday "$msg"
+one_line_error -- '--now yesterday' "bad --now"
+
+# Configuration errors name the file and the line.
+expect_status 2 "missing default configuration" "$MG_BIN" check "$msg"
+one_line_error "$XDG_CONFIG_HOME/matchguard/matchguard.conf: no configuration file" \
+	"missing default configuration"
+expect_status 2 "missing -c file" "$MG_BIN" -c "$MG_WORK/nope.conf" check "$msg"
+one_line_error "nope.conf" "missing -c file"
+sed 's/min_days_between = 7/min_days_betwen = 7/' "$conf" >"$MG_WORK/typo.conf"
+cp "$MG_SRCDIR/conf/programs.example.conf" "$MG_WORK/"
+sed -i "s#^paths = .*#paths = { filters = \"$MG_SRCDIR/filters\"; };#" "$MG_WORK/typo.conf"
+line=$(grep -n min_days_betwen "$MG_WORK/typo.conf" | cut -d: -f1)
+expect_status 2 "unknown setting" "$MG_BIN" -c "$MG_WORK/typo.conf" check "$msg"
+one_line_error "typo.conf:$line: .*min_days_betwen" "unknown setting"
+
+# Bad input: one line, exit 2; other files are still checked.
+: >"$MG_WORK/empty.eml"
+expect_status 2 "empty message file" "$MG_BIN" -c "$conf" check "$MG_WORK/empty.eml"
+one_line_error "empty.eml" "empty message file"
+head -c 3000 /dev/urandom >"$MG_WORK/garbage.eml"
+"$MG_BIN" -c "$conf" check "$MG_WORK/garbage.eml" >/dev/null 2>"$MG_WORK/err"
+st=$?
+[ "$st" -eq 2 ] || [ "$st" -eq 0 ] || fail "garbage: exit $st"
+[ "$st" -ne 2 ] || one_line_error "garbage.eml" "binary garbage"
+expect_status 2 "missing message file" "$MG_BIN" -c "$conf" check "$MG_WORK/none.eml"
+one_line_error "none.eml" "missing message file"
+expect_status 2 "a good file after a missing one" \
+	"$MG_BIN" -c "$conf" check --json "$MG_WORK/none.eml" "$msg"
+grep -q '"verdict":"hold"' "$MG_WORK/out" || fail "the good file was not checked"
+
+# check: verdicts and exit statuses; JSON parses; nothing written.
+expect_status 1 "check a held message" "$MG_BIN" -c "$conf" check \
+	--now 2027-01-04T10:00:00-05:00 "$msg"
+grep -q "placeholder" "$MG_WORK/out" || fail "human output lacks the rule"
+grep -q "Program Name" "$MG_WORK/out" || fail "human output lacks evidence"
+sed 's/genetics-residency@harborview.edu/aunt@example.org/' "$msg" >"$MG_WORK/aunt.eml"
+expect_status 0 "check mail to a non-program" "$MG_BIN" -c "$conf" check "$MG_WORK/aunt.eml"
+[ ! -e "$XDG_STATE_HOME/matchguard" ] || fail "check created the state directory"
+"$MG_BIN" -c "$conf" check --json "$msg" "$MG_WORK/aunt.eml" >"$MG_WORK/json"
+if command -v python3 >/dev/null; then
+	python3 - "$MG_WORK/json" <<'PY' || fail "check --json output is not one valid object per line"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert len(rows) == 2, rows
+assert set(rows[0]) == {"file", "verdict", "class", "programs", "findings"}
+assert rows[0]["programs"] == ["harborview"] and rows[1]["programs"] == []
+for f in rows[0]["findings"]:
+    assert set(f) == {"rule", "severity", "message", "evidence"}
+PY
+fi
+
+# import-sent: dry run writes nothing; real run private files; idempotent.
+expect_status 0 "import-sent --dry-run" "$MG_BIN" -c "$conf" import-sent --dry-run "$msg"
+grep -q "would record" "$MG_WORK/out" || fail "dry run shows nothing: $(cat "$MG_WORK/out")"
+[ ! -e "$XDG_STATE_HOME/matchguard/ledger.sqlite" ] || fail "dry run created the ledger"
+expect_status 0 "import-sent" "$MG_BIN" -c "$conf" import-sent "$msg"
+grep -q "1 recorded" "$MG_WORK/out" || fail "import did not record: $(cat "$MG_WORK/out")"
+mode=$(stat -c %a "$XDG_STATE_HOME/matchguard/ledger.sqlite")
+[ "$mode" = 600 ] || fail "ledger mode $mode, wanted 600"
+mode=$(stat -c %a "$XDG_STATE_HOME/matchguard")
+[ "$mode" = 700 ] || fail "state directory mode $mode, wanted 700"
+expect_status 0 "import-sent again" "$MG_BIN" -c "$conf" import-sent "$msg"
+grep -q "0 recorded, 1 already in the ledger" "$MG_WORK/out" || \
+	fail "second import: $(cat "$MG_WORK/out")"
+# The same message without a Message-ID is known by its content hash.
+grep -v '^Message-ID' "$msg" >"$MG_WORK/noid.eml"
+"$MG_BIN" -c "$conf" import-sent "$MG_WORK/noid.eml" >/dev/null
+expect_status 0 "import-sent without Message-ID again" \
+	"$MG_BIN" -c "$conf" import-sent "$MG_WORK/noid.eml"
+grep -q "0 recorded, 1 already" "$MG_WORK/out" || \
+	fail "no-Message-ID import not idempotent: $(cat "$MG_WORK/out")"
+expect_status 2 "import-sent of a missing path" "$MG_BIN" -c "$conf" import-sent "$MG_WORK/nope"
+grep -q "nope" "$MG_WORK/err" || fail "missing path not named"
+
+# After the import, the same message checked 2 days later trips frequency.
+sed 's/cli-1@/cli-2@/' "$msg" >"$MG_WORK/again.eml"
+expect_status 1 "frequency after an import" "$MG_BIN" -c "$conf" check --json \
+	--now 2027-01-06T10:00:00-05:00 "$MG_WORK/again.eml"
+grep -q '"rule":"frequency"' "$MG_WORK/out" || fail "no frequency finding: $(cat "$MG_WORK/out")"
+finish
