@@ -61,8 +61,8 @@ add_ascii(struct builder *b, unsigned char c, size_t origin,
 		return put(b, (char)c, origin);
 	if (isalnum(c))
 		return put(b, (char)tolower(c), origin);
-	if (c == '\'')		/* "O'Brien" and "OBrien" stay one word */
-		return 0;
+	/* Anything else, the apostrophe included, separates words: the
+	 * possessive "Lakeside's" must still contain the name "Lakeside". */
 	if (b->space)
 		return 0;
 	return put(b, ' ', origin);

@@ -336,6 +336,9 @@ mg_mkdir_p(const char *dir, unsigned mode, char *err, size_t errlen)
 		return -1;
 	}
 	memcpy(path, dir, len + 1);
+	/* "a/b/" is "a/b": the last directory gets mode, not 0755. */
+	while (len > 1 && path[len - 1] == '/')
+		path[--len] = '\0';
 	for (char *p = path + 1; ; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;

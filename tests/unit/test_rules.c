@@ -225,8 +225,7 @@ placeholder_trips(void **state)
 		run(fx, TO(HARBOR), bodies[i], NOW);
 		expect(fx, "placeholder", MG_SEV_HOLD);
 		assert_int_equal(fx->verdict, MG_HOLD);
-		assert_non_null(strstr(finding(fx, "placeholder")->evidence,
-		    strchr(bodies[i], ' ') + 1) != NULL ? "x" : "x");
+		assert_true(finding(fx, "placeholder")->evidence[0] != '\0');
 	}
 	run(fx, "To: " HARBOR "\r\nSubject: Interest in [Program Name]\r\n",
 	    "Hello, I write about the hereditary cancer clinic.", NOW);
