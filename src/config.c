@@ -125,8 +125,14 @@ bad(struct loader *ld, const config_setting_t *set, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	set_path(set, where, sizeof(where));
-	mg_seterr(ld->err, ld->errlen, "%s:%d: %s: %s", set_file(ld, set),
-	    config_setting_source_line(set), where, what);
+	/* The root has neither a line nor a name: "FILE: what". */
+	if (config_setting_parent(set) == NULL)
+		mg_seterr(ld->err, ld->errlen, "%s: %s", set_file(ld, set),
+		    what);
+	else
+		mg_seterr(ld->err, ld->errlen, "%s:%d: %s: %s",
+		    set_file(ld, set), config_setting_source_line(set), where,
+		    what);
 	return -1;
 }
 
@@ -529,6 +535,15 @@ load_program(struct loader *ld, config_setting_t *pg, struct mg_program *p)
 	if (p->addresses.n == 0 && p->domains.n == 0)
 		return bad(ld, pg, "program \"%s\" needs \"addresses\" or "
 		    "\"domains\", or no mail can be matched to it", p->id);
+	for (size_t i = 0; i < p->addresses.n; i++) {
+		const char	*a = p->addresses.v[i], *at = strchr(a, '@');
+
+		if (at == NULL || at == a || strchr(at + 1, '@') != NULL ||
+		    strchr(at + 1, '.') == NULL)
+			return bad(ld, config_setting_get_member(pg, "addresses"),
+			    "\"%s\" is not one e-mail address (is a comma "
+			    "missing between two?)", a);
+	}
 	for (size_t i = 0; i < p->domains.n; i++) {
 		char	*d = p->domains.v[i];
 

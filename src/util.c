@@ -101,9 +101,13 @@ mg_read_file(const char *path, size_t maxlen, char **out, size_t *outlen,
 		mg_seterr(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
-		mg_seterr(err, errlen, "%s: %s", path,
-		    S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+	if (fstat(fd, &st) == -1) {
+		mg_seterr(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		mg_seterr(err, errlen, "%s: is a folder, not a file", path);
 		close(fd);
 		return -1;
 	}

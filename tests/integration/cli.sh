@@ -48,7 +48,7 @@ expect_status 2 "missing -c file" "$MG_BIN" -c "$MG_WORK/nope.conf" check "$msg"
 one_line_error "nope.conf" "missing -c file"
 sed 's/min_days_between = 7/min_days_betwen = 7/' "$conf" >"$MG_WORK/typo.conf"
 cp "$MG_SRCDIR/conf/programs.example.conf" "$MG_WORK/"
-sed -i "s#^paths = .*#paths = { filters = \"$MG_SRCDIR/filters\"; };#" "$MG_WORK/typo.conf"
+sed -i "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" "$MG_WORK/typo.conf"
 line=$(grep -n min_days_betwen "$MG_WORK/typo.conf" | cut -d: -f1)
 expect_status 2 "unknown setting" "$MG_BIN" -c "$MG_WORK/typo.conf" check "$msg"
 one_line_error "typo.conf:$line: .*min_days_betwen" "unknown setting"

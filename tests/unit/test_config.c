@@ -1,0 +1,833 @@
+/*
+ * test_config.c - loading and checking the configuration file
+ * (src/config.c).
+ */
+#include "config_auto.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "matchguard/config.h"
+#include "matchguard/util.h"
+#include "mg_test.h"
+
+#ifndef MG_FILTERSDIR
+#define MG_FILTERSDIR "/usr/share/matchguard/filters"
+#endif
+
+#define TEST_HOME	"/home/priya-test"
+
+/* The form documented in matchguard.conf(5). */
+static const char doc_conf[] =
+    "identity = { name = \"Priya Raman\"; addresses = [ \"priya.raman@example.com\" ]; };\n"
+    "season = { eras_open = \"2026-09-24\"; rol_deadline = \"2027-03-03\"; match_day = \"2027-03-19\"; };\n"
+    "paths = { state = \"~/.local/state/matchguard\"; filters = \"/usr/share/matchguard/filters\"; };\n"
+    "policy = { min_days_between = 7; follow_up_after_days = 21; season_warn = 12; season_max = 15;\n"
+    "           rules = { \"vague-praise\" = \"off\"; }; };\n"
+    "programs = (\n"
+    "  { id = \"harborview\";\n"
+    "    name = \"Harborview University Medical Genetics Residency\";\n"
+    "    aliases = [ \"Harborview Genetics\" ];\n"
+    "    institution = \"Harborview University\";\n"
+    "    addresses = [ \"genetics-residency@harborview.edu\" ];\n"
+    "    domains = [ \"harborview.edu\" ];\n"
+    "    contacts = ( { role = \"director\"; name = \"Elena Marchetti\"; },\n"
+    "                 { role = \"coordinator\"; name = \"Dana Whitfield\"; } );\n"
+    "    features = [ \"hereditary cancer clinic\", \"biochemical genetics laboratory\" ];\n"
+    "    interview_date = \"2026-11-10\"; }\n"
+    ");\n";
+
+/* The two groups every file needs, on lines 1 and 2. */
+#define HEAD \
+    "identity = { name = \"Priya Raman\"; addresses = [ \"priya.raman@example.com\" ]; };\n" \
+    "season = { eras_open = \"2026-09-24\"; rol_deadline = \"2027-03-03\"; match_day = \"2027-03-19\"; };\n"
+
+struct fixture {
+	char	*dir;
+	char	*home, *xdg_state;	/* saved environment */
+};
+
+static char *
+save_env(const char *name)
+{
+	const char	*v = getenv(name);
+
+	return v != NULL ? strdup(v) : NULL;
+}
+
+static void
+restore_env(const char *name, char *v)
+{
+	if (v != NULL)
+		setenv(name, v, 1);
+	else
+		unsetenv(name);
+	free(v);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture	*f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return -1;
+	f->dir = mg_test_tmpdir();
+	f->home = save_env("HOME");
+	f->xdg_state = save_env("XDG_STATE_HOME");
+	setenv("HOME", TEST_HOME, 1);
+	unsetenv("XDG_STATE_HOME");
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	restore_env("HOME", f->home);
+	restore_env("XDG_STATE_HOME", f->xdg_state);
+	mg_test_rmrf(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static long
+day(const char *s)
+{
+	long	d;
+
+	if (mg_parse_date(s, &d) == -1)
+		fail_msg("bad date in the test: %s", s);
+	return d;
+}
+
+/* Writes text as dir/name and loads it; fails the test when it does not
+ * load.  Returns the file's path (caller frees). */
+static char *
+load_ok(const char *dir, const char *name, const char *text,
+    struct mg_config *cfg)
+{
+	char	*path = mg_test_write(dir, name, text);
+	char	 err[MG_ERRLEN] = "";
+
+	if (mg_config_load(path, cfg, err, sizeof(err)) != 0)
+		fail_msg("%s does not load: %s", name, err);
+	assert_string_equal(cfg->path, path);
+	return path;
+}
+
+/* A configuration that failed must hold nothing. */
+static void
+assert_cleared(const struct mg_config *cfg)
+{
+	assert_null(cfg->path);
+	assert_null(cfg->name);
+	assert_int_equal(cfg->addresses.n, 0);
+	assert_null(cfg->policy.rules);
+	assert_int_equal(cfg->policy.n_rules, 0);
+	assert_null(cfg->state_dir);
+	assert_null(cfg->filters_dir);
+	assert_null(cfg->dir.programs);
+	assert_int_equal(cfg->dir.n, 0);
+}
+
+static void
+test_documented_form(void **state)
+{
+	struct fixture		*f = *state;
+	struct mg_config	 cfg;
+	const struct mg_program	*p;
+	char			*path;
+
+	path = load_ok(f->dir, "matchguard.conf", doc_conf, &cfg);
+
+	assert_string_equal(cfg.name, "Priya Raman");
+	assert_int_equal(cfg.addresses.n, 1);
+	assert_string_equal(cfg.addresses.v[0], "priya.raman@example.com");
+
+	assert_int_equal(cfg.eras_open, day("2026-09-24"));
+	assert_int_equal(cfg.rol_deadline, day("2027-03-03"));
+	assert_int_equal(cfg.match_day, day("2027-03-19"));
+	/* No start: 1 June of the ERAS year. */
+	assert_int_equal(cfg.season_start, day("2026-06-01"));
+
+	assert_int_equal(cfg.policy.min_days_between, 7);
+	assert_int_equal(cfg.policy.follow_up_after_days, 21);
+	assert_int_equal(cfg.policy.season_warn, 12);
+	assert_int_equal(cfg.policy.season_max, 15);
+	/* The quoted rule name. */
+	assert_int_equal(cfg.policy.n_rules, 1);
+	assert_string_equal(cfg.policy.rules[0].rule, "vague-praise");
+	assert_int_equal(cfg.policy.rules[0].sev, MG_SEV_OFF);
+	assert_int_equal(cfg.policy.rules[0].line, 5);
+	assert_int_equal(mg_config_rule_severity(&cfg, "vague-praise",
+	    MG_SEV_WARN), MG_SEV_OFF);
+	assert_int_equal(mg_config_rule_severity(&cfg, "bargaining",
+	    MG_SEV_HOLD), MG_SEV_HOLD);
+	assert_int_equal(mg_config_rule_severity(&cfg, "vague",
+	    MG_SEV_WARN), MG_SEV_WARN);
+
+	assert_string_equal(cfg.state_dir,
+	    TEST_HOME "/.local/state/matchguard");
+	assert_string_equal(cfg.filters_dir, "/usr/share/matchguard/filters");
+
+	assert_int_equal(cfg.dir.n, 1);
+	p = &cfg.dir.programs[0];
+	assert_string_equal(p->id, "harborview");
+	assert_string_equal(p->name,
+	    "Harborview University Medical Genetics Residency");
+	assert_int_equal(p->aliases.n, 1);
+	assert_string_equal(p->aliases.v[0], "Harborview Genetics");
+	assert_string_equal(p->institution, "Harborview University");
+	assert_int_equal(p->addresses.n, 1);
+	assert_string_equal(p->addresses.v[0],
+	    "genetics-residency@harborview.edu");
+	assert_int_equal(p->domains.n, 1);
+	assert_string_equal(p->domains.v[0], "harborview.edu");
+	assert_int_equal(p->n_contacts, 2);
+	assert_string_equal(p->contacts[0].role, "director");
+	assert_string_equal(p->contacts[0].name, "Elena Marchetti");
+	assert_string_equal(p->contacts[1].role, "coordinator");
+	assert_string_equal(p->contacts[1].name, "Dana Whitfield");
+	assert_int_equal(p->features.n, 2);
+	assert_string_equal(p->features.v[0], "hereditary cancer clinic");
+	assert_string_equal(p->features.v[1],
+	    "biochemical genetics laboratory");
+	assert_true(p->has_interview);
+	assert_int_equal(p->interview_day, day("2026-11-10"));
+	assert_int_equal(p->line, 7);
+	assert_ptr_equal(mg_directory_find_id(&cfg.dir, "harborview"), p);
+
+	mg_config_clear(&cfg);
+	assert_cleared(&cfg);
+	/* Clearing twice is harmless. */
+	mg_config_clear(&cfg);
+	free(path);
+}
+
+/* Values other than the defaults, so that each one is seen to land. */
+static void
+test_values_land(void **state)
+{
+	struct fixture		*f = *state;
+	struct mg_config	 cfg;
+	const struct mg_program	*p;
+	char			*path, *want;
+	const char		*text =
+	    "# comment with \"quotes\" = and // slashes\n"
+	    "identity = { name = \"Priya // R#1\";\n"
+	    "  addresses = [ \"Priya.Raman@Example.COM\", \"priya@alt.example\" ]; };\n"
+	    "season = { start = \"2026-05-01\"; eras_open = \"2026-09-24\";\n"
+	    "  rol_deadline = \"2027-03-03\"; match_day = \"2027-03-19\"; };\n"
+	    "/* block \"x\" = comment */\n"
+	    "paths = { state = \"state/here\"; filters = \"../filters\"; };\n"
+	    "policy = { \"min_days_between\" = 3; follow_up_after_days = 10;\n"
+	    "  season_warn = 40; season_max = 40;\n"
+	    "  rules = { \"vague-praise\" = \"hold\";\n"
+	    "    bargaining = \"warn\";\n"
+	    "    \"letter-of-intent\" : \"off\"; }; };\n"
+	    "programs = (\n"
+	    "  { id = \"big-u_2\"; name = \"Big U\";\n"
+	    "    addresses = [ \"Residency@BigU.EDU\" ];\n"
+	    "    domains = [ \"@BigU.edu\", \".mail.bigu.edu\" ]; },\n"
+	    "  { id = \"other\"; name = \"Other\"; domains = [ \"other.org\" ]; }\n"
+	    ");\n";
+
+	(void)state;
+	path = load_ok(f->dir, "values.conf", text, &cfg);
+	/* Comments and strings are not taken for quoted names. */
+	assert_string_equal(cfg.name, "Priya // R#1");
+	/* Addresses and domains in lower case. */
+	assert_int_equal(cfg.addresses.n, 2);
+	assert_string_equal(cfg.addresses.v[0], "priya.raman@example.com");
+	assert_string_equal(cfg.addresses.v[1], "priya@alt.example");
+	assert_int_equal(cfg.season_start, day("2026-05-01"));
+
+	/* Relative paths are relative to the configuration's directory. */
+	want = mg_test_path(f->dir, "state/here");
+	assert_string_equal(cfg.state_dir, want);
+	free(want);
+	want = mg_test_path(f->dir, "../filters");
+	assert_string_equal(cfg.filters_dir, want);
+	free(want);
+
+	assert_int_equal(cfg.policy.min_days_between, 3);
+	assert_int_equal(cfg.policy.follow_up_after_days, 10);
+	assert_int_equal(cfg.policy.season_warn, 40);
+	assert_int_equal(cfg.policy.season_max, 40);
+	assert_int_equal(cfg.policy.n_rules, 3);
+	assert_int_equal(mg_config_rule_severity(&cfg, "vague-praise",
+	    MG_SEV_OFF), MG_SEV_HOLD);
+	assert_int_equal(mg_config_rule_severity(&cfg, "bargaining",
+	    MG_SEV_OFF), MG_SEV_WARN);
+	assert_int_equal(mg_config_rule_severity(&cfg, "letter-of-intent",
+	    MG_SEV_HOLD), MG_SEV_OFF);
+	assert_int_equal(cfg.policy.rules[0].line, 10);
+	assert_int_equal(cfg.policy.rules[1].line, 11);
+	assert_int_equal(cfg.policy.rules[2].line, 12);
+
+	assert_int_equal(cfg.dir.n, 2);
+	p = mg_directory_find_id(&cfg.dir, "big-u_2");
+	assert_non_null(p);
+	assert_int_equal(p->line, 14);
+	assert_string_equal(p->addresses.v[0], "residency@bigu.edu");
+	/* A leading "@" or "." of a domain is dropped. */
+	assert_int_equal(p->domains.n, 2);
+	assert_string_equal(p->domains.v[0], "bigu.edu");
+	assert_string_equal(p->domains.v[1], "mail.bigu.edu");
+	/* Optional settings. */
+	assert_string_equal(p->institution, "");
+	assert_int_equal(p->aliases.n, 0);
+	assert_int_equal(p->features.n, 0);
+	assert_int_equal(p->n_contacts, 0);
+	assert_false(p->has_interview);
+	p = mg_directory_find_id(&cfg.dir, "other");
+	assert_non_null(p);
+	assert_int_equal(p->addresses.n, 0);
+	assert_int_equal(p->line, 17);
+	assert_null(mg_directory_find_id(&cfg.dir, "Other"));
+
+	mg_config_clear(&cfg);
+	free(path);
+}
+
+static void
+test_include(void **state)
+{
+	struct fixture		*f = *state;
+	struct mg_config	 cfg;
+	char			*path, *progs, *sub, *cwd, err[MG_ERRLEN];
+	const struct mg_program	*p;
+
+	progs = mg_test_write(f->dir, "conf/programs.conf",
+	    "programs = (\n"
+	    "  { id = \"harborview\"; name = \"Harborview\";\n"
+	    "    domains = [ \"harborview.edu\" ]; },\n"
+	    "  { id = \"lakeside\"; name = \"Lakeside\";\n"
+	    "    domains = [ \"lakeside.org\" ]; }\n"
+	    ");\n");
+	/* Relative to the configuration's directory, not to the current
+	 * one. */
+	path = load_ok(f->dir, "conf/matchguard.conf",
+	    HEAD "@include \"programs.conf\"\n", &cfg);
+	assert_int_equal(cfg.dir.n, 2);
+	p = mg_directory_find_id(&cfg.dir, "lakeside");
+	assert_non_null(p);
+	assert_string_equal(p->domains.v[0], "lakeside.org");
+	/* Lines are those of the included file. */
+	assert_int_equal(p->line, 4);
+	mg_config_clear(&cfg);
+	free(path);
+
+	/* A subdirectory of the configuration's directory. */
+	free(progs);
+	progs = mg_test_write(f->dir, "conf/conf.d/more.conf",
+	    "policy = { season_max = 30; };\n");
+	path = load_ok(f->dir, "conf/main.conf",
+	    HEAD "@include \"conf.d/more.conf\"\n", &cfg);
+	assert_int_equal(cfg.policy.season_max, 30);
+	mg_config_clear(&cfg);
+	free(path);
+
+	/* The configuration given by a relative name. */
+	cwd = getcwd(NULL, 0);
+	assert_non_null(cwd);
+	sub = mg_test_path(f->dir, "conf");
+	assert_int_equal(chdir(sub), 0);
+	assert_int_equal(mg_config_load("matchguard.conf", &cfg, err,
+	    sizeof(err)), 0);
+	assert_int_equal(cfg.dir.n, 2);
+	mg_config_clear(&cfg);
+	assert_int_equal(chdir(cwd), 0);
+	free(sub);
+	free(cwd);
+
+	/* An error in the included file names that file and its line. */
+	free(progs);
+	progs = mg_test_write(f->dir, "conf/programs.conf",
+	    "programs = (\n"
+	    "  { id = \"harborview\"; name = \"Harborview\";\n"
+	    "    domians = [ \"harborview.edu\" ]; }\n"
+	    ");\n");
+	path = mg_test_path(f->dir, "conf/matchguard.conf");
+	err[0] = '\0';
+	assert_int_equal(mg_config_load(path, &cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "programs.conf:3: programs[0].domians: "
+	    "unknown setting (did you mean \"domains\"?)"));
+	assert_cleared(&cfg);
+
+	/* A syntax error in the included file, likewise. */
+	free(progs);
+	progs = mg_test_write(f->dir, "conf/programs.conf",
+	    "programs = (\n"
+	    "  { id = \"harborview\" name = ; }\n"
+	    ");\n");
+	err[0] = '\0';
+	assert_int_equal(mg_config_load(path, &cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "programs.conf:2: "));
+	assert_non_null(strstr(err, "syntax error"));
+
+	/* A missing included file: libconfig names the line of @include
+	 * (line 3), not the file it could not open. */
+	free(progs);
+	progs = mg_test_path(f->dir, "conf/programs.conf");
+	assert_int_equal(unlink(progs), 0);
+	err[0] = '\0';
+	assert_int_equal(mg_config_load(path, &cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, ":3: "));
+	assert_non_null(strstr(err, "cannot open include file"));
+	assert_cleared(&cfg);
+
+	free(progs);
+	free(path);
+}
+
+static void
+test_defaults(void **state)
+{
+	struct fixture		*f = *state;
+	struct mg_config	 cfg;
+	char			*path;
+
+	/* Neither policy nor paths nor programs. */
+	setenv("XDG_STATE_HOME", "/xdg/state", 1);
+	path = load_ok(f->dir, "min.conf", HEAD, &cfg);
+	assert_int_equal(cfg.policy.min_days_between, MG_DEF_MIN_DAYS_BETWEEN);
+	assert_int_equal(cfg.policy.follow_up_after_days,
+	    MG_DEF_FOLLOW_UP_AFTER_DAYS);
+	assert_int_equal(cfg.policy.season_warn, MG_DEF_SEASON_WARN);
+	assert_int_equal(cfg.policy.season_max, MG_DEF_SEASON_MAX);
+	/* The documented values of the defaults. */
+	assert_int_equal(MG_DEF_MIN_DAYS_BETWEEN, 7);
+	assert_int_equal(MG_DEF_FOLLOW_UP_AFTER_DAYS, 21);
+	assert_int_equal(MG_DEF_SEASON_WARN, 12);
+	assert_int_equal(MG_DEF_SEASON_MAX, 15);
+	assert_int_equal(cfg.policy.n_rules, 0);
+	assert_int_equal(mg_config_rule_severity(&cfg, "vague-praise",
+	    MG_SEV_WARN), MG_SEV_WARN);
+	assert_string_equal(cfg.state_dir, "/xdg/state/matchguard");
+	assert_string_equal(cfg.filters_dir, MG_FILTERSDIR);
+	assert_int_equal(cfg.dir.n, 0);
+	mg_config_clear(&cfg);
+
+	/* A relative XDG_STATE_HOME is ignored, as the XDG spec says. */
+	setenv("XDG_STATE_HOME", "relative/state", 1);
+	assert_int_equal(mg_config_load(path, &cfg, NULL, 0), 0);
+	assert_string_equal(cfg.state_dir,
+	    TEST_HOME "/.local/state/matchguard");
+	mg_config_clear(&cfg);
+	unsetenv("XDG_STATE_HOME");
+	assert_int_equal(mg_config_load(path, &cfg, NULL, 0), 0);
+	assert_string_equal(cfg.state_dir,
+	    TEST_HOME "/.local/state/matchguard");
+	mg_config_clear(&cfg);
+	free(path);
+
+	/* Empty groups: defaults too; paths given one at a time. */
+	setenv("XDG_STATE_HOME", "/xdg/state", 1);
+	path = load_ok(f->dir, "empty.conf", HEAD
+	    "policy = { };\npaths = { filters = \"/f\"; };\nprograms = ( );\n",
+	    &cfg);
+	assert_int_equal(cfg.policy.min_days_between, 7);
+	assert_int_equal(cfg.policy.season_max, 15);
+	assert_string_equal(cfg.state_dir, "/xdg/state/matchguard");
+	assert_string_equal(cfg.filters_dir, "/f");
+	assert_int_equal(cfg.dir.n, 0);
+	mg_config_clear(&cfg);
+	free(path);
+
+	/* The season starts on 1 June, or with ERAS when that is earlier. */
+	path = load_ok(f->dir, "early.conf",
+	    "identity = { name = \"P\"; addresses = [ \"p@example.com\" ]; };\n"
+	    "season = { eras_open = \"2026-03-01\"; rol_deadline = \"2027-03-03\";"
+	    " match_day = \"2027-03-19\"; };\n", &cfg);
+	assert_int_equal(cfg.season_start, day("2026-03-01"));
+	mg_config_clear(&cfg);
+	free(path);
+
+	/* Policy thresholds at the edges of their ranges. */
+	path = load_ok(f->dir, "edges.conf", HEAD
+	    "policy = { min_days_between = 0; follow_up_after_days = 365;\n"
+	    "  season_warn = 1; season_max = 10000; };\n", &cfg);
+	assert_int_equal(cfg.policy.min_days_between, 0);
+	assert_int_equal(cfg.policy.follow_up_after_days, 365);
+	assert_int_equal(cfg.policy.season_warn, 1);
+	assert_int_equal(cfg.policy.season_max, 10000);
+	mg_config_clear(&cfg);
+	free(path);
+}
+
+/* libconfig makes the ";" after a setting optional: a missing one is not
+ * an error, and the values still land. */
+static void
+test_missing_semicolon(void **state)
+{
+	struct fixture		*f = *state;
+	struct mg_config	 cfg;
+	char			*path;
+
+	path = load_ok(f->dir, "nosemi.conf", HEAD
+	    "policy = {\n"
+	    "  min_days_between = 5\n"
+	    "  season_warn = 20\n"
+	    "  season_max = 30\n"
+	    "}\n", &cfg);
+	assert_int_equal(cfg.policy.min_days_between, 5);
+	assert_int_equal(cfg.policy.season_warn, 20);
+	assert_int_equal(cfg.policy.season_max, 30);
+	mg_config_clear(&cfg);
+	free(path);
+}
+
+static void
+test_default_path_and_names(void **state)
+{
+	char	*p, *saved = save_env("XDG_CONFIG_HOME");
+
+	(void)state;
+	setenv("XDG_CONFIG_HOME", "/xdg/config", 1);
+	p = mg_config_default_path();
+	assert_string_equal(p, "/xdg/config/matchguard/matchguard.conf");
+	free(p);
+	unsetenv("XDG_CONFIG_HOME");
+	p = mg_config_default_path();
+	assert_string_equal(p, TEST_HOME "/.config/matchguard/matchguard.conf");
+	free(p);
+	restore_env("XDG_CONFIG_HOME", saved);
+
+	assert_string_equal(mg_severity_name(MG_SEV_HOLD), "hold");
+	assert_string_equal(mg_severity_name(MG_SEV_WARN), "warn");
+	assert_string_equal(mg_severity_name(MG_SEV_INFO), "info");
+	assert_string_equal(mg_severity_name(MG_SEV_OFF), "off");
+}
+
+/*
+ * Errors: each names the file, the line and the setting.
+ */
+
+struct bad_case {
+	const char	*what;
+	const char	*text;
+	int		 line;		/* 0: the error has no line */
+	const char	*want[3];	/* substrings of the message */
+	const char	*not;		/* must not be in the message */
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "unknown top-level group",
+	  HEAD "polcy = { min_days_between = 7; };\n", 3,
+	  { ": polcy: unknown setting", "did you mean \"policy\"" }, NULL },
+	{ "unknown top-level group, nothing close",
+	  HEAD "\n\ncolours = { red = 1; };\n", 5,
+	  { ": colours: unknown setting" }, "did you mean" },
+	{ "unknown setting in policy",
+	  HEAD "policy = {\n  min_days_betwen = 7;\n};\n", 4,
+	  { ": policy.min_days_betwen: unknown setting",
+	    "(did you mean \"min_days_between\"?)" }, NULL },
+	{ "unknown setting in paths",
+	  HEAD "paths = { stat = \"x\"; };\n", 3,
+	  { ": paths.stat: unknown setting", "did you mean \"state\"" }, NULL },
+	{ "unknown setting in identity",
+	  HEAD "\nidentity2 = { };\n", 4,
+	  { ": identity2: unknown setting", "did you mean \"identity\"" },
+	  NULL },
+	{ "wrong type",
+	  HEAD "policy = {\n  season_max = 20;\n  min_days_between = \"seven\";\n"
+	  "};\n", 5,
+	  { ": policy.min_days_between: ", "must be a whole number without "
+	    "quotes", "like min_days_between = 7;" }, NULL },
+	{ "float for a whole number",
+	  HEAD "policy = { follow_up_after_days = 2.5; };\n", 3,
+	  { ": policy.follow_up_after_days: must be a whole number" }, NULL },
+	{ "number out of range",
+	  HEAD "policy = {\n  min_days_between = 400; };\n", 4,
+	  { ": policy.min_days_between: must be between 0 and 365" }, NULL },
+	{ "season_max below 1",
+	  HEAD "policy = {\n  season_max = 0; };\n", 4,
+	  { ": policy.season_max: must be between 1 and 10000" }, NULL },
+	{ "season_warn above season_max",
+	  HEAD "\npolicy = { season_warn = 20; };\n", 4,
+	  { ": policy: season_warn (20) must not be above season_max (15)" },
+	  NULL },
+	{ "policy not a group",
+	  HEAD "policy = 7;\n", 3,
+	  { ": policy: must be a group" }, NULL },
+	{ "bad date",
+	  "identity = { name = \"P\"; addresses = [ \"p@example.com\" ]; };\n"
+	  "season = {\n"
+	  "  eras_open = \"2026-13-40\";\n"
+	  "  rol_deadline = \"2027-03-03\";\n"
+	  "  match_day = \"2027-03-19\";\n"
+	  "};\n", 3,
+	  { ": season.eras_open: must be a date in double quotes",
+	    "year-month-day" }, NULL },
+	{ "date without quotes",
+	  "identity = { name = \"P\"; addresses = [ \"p@example.com\" ]; };\n"
+	  "season = { eras_open = \"2026-09-24\"; rol_deadline = \"2027-03-03\";\n"
+	  "  match_day = 2027; };\n", 3,
+	  { ": season.match_day: must be a date" }, NULL },
+	{ "bad interview date",
+	  HEAD "programs = ( { id = \"a\"; name = \"A\"; domains = [ \"a.edu\" ];\n"
+	  "  interview_date = \"2026-02-29\"; } );\n", 4,
+	  { ": programs[0].interview_date: must be a date" }, NULL },
+	{ "dates out of order",
+	  "identity = { name = \"P\"; addresses = [ \"p@example.com\" ]; };\n"
+	  "\n"
+	  "season = {\n"
+	  "  eras_open = \"2026-09-24\";\n"
+	  "  rol_deadline = \"2026-03-03\";\n"
+	  "  match_day = \"2027-03-19\";\n"
+	  "};\n", 3,
+	  { ": season: dates out of order", "eras_open <= rol_deadline" },
+	  NULL },
+	{ "match day before the rank order list deadline",
+	  "identity = { name = \"P\"; addresses = [ \"p@example.com\" ]; };\n"
+	  "season = { eras_open = \"2026-09-24\"; rol_deadline = \"2027-03-20\";"
+	  " match_day = \"2027-03-19\"; };\n", 2,
+	  { ": season: dates out of order" }, NULL },
+	{ "season start after ERAS",
+	  "identity = { name = \"P\"; addresses = [ \"p@example.com\" ]; };\n"
+	  "season = { start = \"2026-10-01\"; eras_open = \"2026-09-24\";\n"
+	  "  rol_deadline = \"2027-03-03\"; match_day = \"2027-03-19\"; };\n", 2,
+	  { ": season: dates out of order", "start <= eras_open" }, NULL },
+	{ "missing season setting",
+	  "identity = { name = \"P\"; addresses = [ \"p@example.com\" ]; };\n"
+	  "season = { eras_open = \"2026-09-24\"; rol_deadline = \"2027-03-03\"; };\n",
+	  2, { ": season: the setting \"match_day\" is missing" }, NULL },
+	{ "unknown severity",
+	  HEAD "policy = {\n  rules = {\n    \"vague-praise\" = \"maybe\";\n"
+	  "  };\n};\n", 5,
+	  { ": policy.rules.vague-praise: must be \"hold\", \"warn\" or "
+	    "\"off\"" }, NULL },
+	{ "severity not text",
+	  HEAD "policy = { rules = {\n  bargaining = 1; }; };\n", 4,
+	  { ": policy.rules.bargaining: must be \"hold\"" }, NULL },
+	{ "severity in capitals",
+	  HEAD "policy = { rules = {\n  bargaining = \"HOLD\"; }; };\n", 4,
+	  { ": policy.rules.bargaining: must be \"hold\"" }, NULL },
+	{ "rules not a group",
+	  HEAD "policy = {\n  rules = [ \"vague-praise\" ]; };\n", 4,
+	  { ": policy.rules: must be a group" }, NULL },
+	{ "duplicate program id",
+	  HEAD "programs = (\n"
+	  "  { id = \"harborview\"; name = \"A\"; domains = [ \"a.edu\" ]; },\n"
+	  "  { id = \"lakeside\"; name = \"L\"; domains = [ \"l.edu\" ]; },\n"
+	  "  { id = \"harborview\"; name = \"B\"; domains = [ \"b.edu\" ]; }\n"
+	  ");\n", 6,
+	  { ": programs[2]: the id \"harborview\" is used twice" }, NULL },
+	{ "address in two programs",
+	  HEAD "programs = (\n"
+	  "  { id = \"harborview\"; name = \"A\";\n"
+	  "    addresses = [ \"genetics-residency@harborview.edu\" ]; },\n"
+	  "  { id = \"other\"; name = \"B\";\n"
+	  "    addresses = [ \"x@other.edu\", "
+	  "\"Genetics-Residency@Harborview.EDU\" ]; }\n"
+	  ");\n", 6,
+	  { ": programs[1]: the address genetics-residency@harborview.edu "
+	    "also belongs to program \"harborview\"" }, NULL },
+	{ "domain without a dot",
+	  HEAD "programs = ( { id = \"a\"; name = \"A\";\n"
+	  "  domains = [ \"harborview\" ]; } );\n", 4,
+	  { ": programs[0].domains: \"harborview\" is not a domain" }, NULL },
+	{ "address given as a domain",
+	  HEAD "programs = ( { id = \"a\"; name = \"A\";\n"
+	  "  domains = [ \"harborview.edu\", \"gr@harborview.edu\" ]; } );\n", 4,
+	  { ": programs[0].domains: \"gr@harborview.edu\" is not a domain" },
+	  NULL },
+	{ "program without name",
+	  HEAD "programs = (\n  {\n    id = \"harborview\";\n"
+	  "    domains = [ \"harborview.edu\" ];\n  }\n);\n", 4,
+	  { ": programs[0]: the setting \"name\" is missing" }, NULL },
+	{ "program with an empty name",
+	  HEAD "programs = ( { id = \"a\";\n  name = \"\"; domains = [ \"a.edu\" ]; } );\n",
+	  4, { ": programs[0].name: must not be empty" }, NULL },
+	{ "program without id",
+	  HEAD "programs = (\n  { name = \"A\"; domains = [ \"a.edu\" ]; }\n);\n", 4,
+	  { ": programs[0]: the setting \"id\" is missing" }, NULL },
+	{ "bad program id",
+	  HEAD "programs = ( { name = \"A\"; domains = [ \"a.edu\" ];\n"
+	  "  id = \"Harbor View\"; } );\n", 4,
+	  { ": programs[0].id: use lower case letters" }, NULL },
+	{ "program without addresses or domains",
+	  HEAD "programs = (\n  { id = \"a\"; name = \"A\"; }\n);\n", 4,
+	  { ": programs[0]: program \"a\" needs \"addresses\" or \"domains\"" },
+	  NULL },
+	{ "unknown program setting",
+	  HEAD "programs = ( { id = \"a\"; name = \"A\";\n"
+	  "  adresses = [ \"a@a.edu\" ]; } );\n", 4,
+	  { ": programs[0].adresses: unknown setting",
+	    "did you mean \"addresses\"" }, NULL },
+	{ "addresses as text, not a list",
+	  HEAD "programs = ( { id = \"a\"; name = \"A\";\n"
+	  "  addresses = \"a@a.edu\"; } );\n", 4,
+	  { ": programs[0].addresses: must be a list in brackets",
+	    "addresses = [ \"a@a.edu\" ];" }, NULL },
+	{ "empty item in a list",
+	  HEAD "programs = ( { id = \"a\"; name = \"A\";\n"
+	  "  domains = [ \"a.edu\", \"\" ]; } );\n", 4,
+	  { ": programs[0].domains: item 2 must be non-empty text" }, NULL },
+	{ "contact without role",
+	  HEAD "programs = ( { id = \"a\"; name = \"A\"; domains = [ \"a.edu\" ];\n"
+	  "  contacts = (\n    { role = \"director\"; name = \"E\"; },\n"
+	  "    { name = \"Dana\"; } ); } );\n", 6,
+	  { ": programs[0].contacts[1]: the setting \"role\" is missing" },
+	  NULL },
+	{ "contacts not a list of groups",
+	  HEAD "programs = ( { id = \"a\"; name = \"A\"; domains = [ \"a.edu\" ];\n"
+	  "  contacts = [ \"Elena\" ]; } );\n", 4,
+	  { ": programs[0].contacts: must be a list of groups" }, NULL },
+	{ "programs not a list",
+	  HEAD "programs = { id = \"a\"; };\n", 3,
+	  { ": programs: must be a list of programs in parentheses" }, NULL },
+	{ "identity address without @",
+	  "identity = {\n  name = \"P\";\n  addresses = [ \"priya\" ];\n};\n"
+	  "season = { eras_open = \"2026-09-24\"; rol_deadline = \"2027-03-03\";"
+	  " match_day = \"2027-03-19\"; };\n", 3,
+	  { ": identity.addresses: \"priya\" is not an e-mail address" }, NULL },
+	{ "identity without addresses",
+	  "identity = {\n  name = \"P\";\n};\n"
+	  "season = { eras_open = \"2026-09-24\"; rol_deadline = \"2027-03-03\";"
+	  " match_day = \"2027-03-19\"; };\n", 1,
+	  { ": identity: \"addresses\" must list at least one" }, NULL },
+	{ "identity not a group",
+	  "identity = \"Priya\";\n", 1,
+	  { ": identity: must be a group" }, NULL },
+	{ "missing group",
+	  "identity = { name = \"P\"; addresses = [ \"p@example.com\" ]; };\n",
+	  0, { ": the group \"season\" is missing" }, NULL },
+	{ "syntax error: no equals sign",
+	  HEAD "policy = {\n  min_days_between = 7;\n  season_warn 12;\n};\n", 5,
+	  { ": syntax error" }, NULL },
+	{ "syntax error: no comma between programs",
+	  HEAD "programs = (\n  { id = \"a\"; name = \"A\"; domains = [ \"a.edu\" ]; }\n"
+	  "  { id = \"b\"; name = \"B\"; domains = [ \"b.edu\" ]; }\n);\n", 5,
+	  { ": syntax error" }, NULL },
+	{ "syntax error: group not closed",
+	  HEAD "policy = {\n  min_days_between = 7;\n", 5,
+	  { ": syntax error" }, NULL },
+	{ "duplicate setting",
+	  HEAD "policy = {\n  season_max = 20;\n  season_max = 30;\n};\n", 5,
+	  { ": duplicate setting name" }, NULL },
+};
+
+static void
+test_errors(void **state)
+{
+	struct fixture	*f = *state;
+	char		 err[MG_ERRLEN], name[32], where[PATH_MAX + 32];
+	char		*path;
+
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		const struct bad_case	*c = &bad_cases[i];
+		struct mg_config	 cfg;
+		int			 rc;
+
+		snprintf(name, sizeof(name), "bad%zu.conf", i);
+		path = mg_test_write(f->dir, name, c->text);
+		memset(&cfg, 0xa5, sizeof(cfg));	/* zeroed by the call */
+		err[0] = '\0';
+		rc = mg_config_load(path, &cfg, err, sizeof(err));
+		if (rc != -1)
+			fail_msg("%s: loaded (rc %d)", c->what, rc);
+		assert_cleared(&cfg);
+		/* "FILE:LINE: setting: what", or "FILE: what". */
+		if (c->line > 0)
+			snprintf(where, sizeof(where), "%s:%d: ", path, c->line);
+		else
+			snprintf(where, sizeof(where), "%s: ", path);
+		if (strncmp(err, where, strlen(where)) != 0)
+			fail_msg("%s: \"%s\" does not begin with \"%s\"", c->what,
+			    err, where);
+		for (size_t j = 0; j < 3 && c->want[j] != NULL; j++)
+			if (strstr(err, c->want[j]) == NULL)
+				fail_msg("%s: \"%s\" lacks \"%s\"", c->what, err,
+				    c->want[j]);
+		if (c->not != NULL && strstr(err, c->not) != NULL)
+			fail_msg("%s: \"%s\" has \"%s\"", c->what, err, c->not);
+		assert_null(strchr(err, '\n'));
+		free(path);
+	}
+}
+
+static void
+test_file_errors(void **state)
+{
+	struct fixture		*f = *state;
+	struct mg_config	 cfg;
+	char			*path, *big, err[MG_ERRLEN];
+
+	/* Missing file: the name and the reason. */
+	path = mg_test_path(f->dir, "missing.conf");
+	err[0] = '\0';
+	assert_int_equal(mg_config_load(path, &cfg, err, sizeof(err)), -1);
+	assert_cleared(&cfg);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, strerror(ENOENT)));
+	free(path);
+
+	/* A directory. */
+	err[0] = '\0';
+	assert_int_equal(mg_config_load(f->dir, &cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, f->dir));
+	assert_non_null(strstr(err, "is a folder"));
+
+	/* Larger than 4 MiB. */
+	big = malloc(4u * 1024u * 1024u + 2);
+	assert_non_null(big);
+	memset(big, '\n', 4u * 1024u * 1024u + 1);
+	big[4u * 1024u * 1024u + 1] = '\0';
+	path = mg_test_write(f->dir, "big.conf", big);
+	free(big);
+	err[0] = '\0';
+	assert_int_equal(mg_config_load(path, &cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "larger than"));
+	free(path);
+
+	/* An empty file: the first required group is missing. */
+	path = mg_test_write(f->dir, "empty.conf", "");
+	err[0] = '\0';
+	assert_int_equal(mg_config_load(path, &cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "the group \"identity\" is missing"));
+	/* A NULL err buffer is allowed. */
+	assert_int_equal(mg_config_load(path, &cfg, NULL, 0), -1);
+	assert_cleared(&cfg);
+	free(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_documented_form, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_values_land, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_include, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_semicolon, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_default_path_and_names,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_errors, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
