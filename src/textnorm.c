@@ -252,12 +252,27 @@ mg_quote(const struct mg_normtext *nt, size_t start, size_t end, size_t maxlen)
 char *
 mg_span_orig(const struct mg_normtext *nt, size_t start, size_t end)
 {
-	size_t	a = nt->map[start], z = end < nt->len ? nt->map[end] : nt->orig_len;
+	size_t	 a = nt->map[start];
+	size_t	 z = end < nt->len ? nt->map[end] : nt->orig_len;
+	char	*out, *w;
 
-	/* map[end] is where the next view byte came from; trim blanks. */
+	/* map[end] is where the next view byte came from; trim blanks, and
+	 * fold line breaks so that a quotation reads as one line. */
 	while (z > a && isspace((unsigned char)nt->orig[z - 1]))
 		z--;
-	return mg_strndup(nt->orig + a, z - a);
+	if ((out = mg_strndup(nt->orig + a, z - a)) == NULL)
+		return NULL;
+	w = out;
+	for (const char *r = out; *r != '\0'; r++) {
+		if (isspace((unsigned char)*r)) {
+			if (w > out && w[-1] == ' ')
+				continue;
+			*w++ = ' ';
+		} else
+			*w++ = *r;
+	}
+	*w = '\0';
+	return out;
 }
 
 int

@@ -48,7 +48,8 @@ int	mg_key_find(const struct mg_normtext *nt, const char *key, size_t from,
 char	*mg_quote(const struct mg_normtext *nt, size_t start, size_t end,
 	    size_t maxlen);
 
-/* The view span [start, end) as original text.  Caller frees. */
+/* The view span [start, end) as original text, white space folded to
+ * single spaces.  Caller frees. */
 char	*mg_span_orig(const struct mg_normtext *nt, size_t start, size_t end);
 
 /* Levenshtein distance between two short strings, capped at cap+1. */

@@ -25,7 +25,7 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 	mg_day_str(mg_time_to_day(last.date), day);
 	mg_day_str(mg_time_to_day(last.date + (time_t)min * 86400), next);
 	if (ago == 0)
-		snprintf(when, sizeof(when), "earlier today");
+		snprintf(when, sizeof(when), "less than a day ago");
 	else if (ago == 1)
 		snprintf(when, sizeof(when), "yesterday");
 	else
