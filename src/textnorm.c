@@ -191,9 +191,16 @@ mg_key_find(const struct mg_normtext *nt, const char *key, size_t from,
 }
 
 static int
-sentence_end(char c)
+sentence_end(const char *s, size_t i, size_t len)
 {
-	return c == '.' || c == '!' || c == '?' || c == '\n';
+	char	c = s[i];
+
+	/* A line break ends a sentence only at a blank line: mail text is
+	 * wrapped at 72 columns in the middle of sentences. */
+	if (c == '\n')
+		return (i + 1 < len && (s[i + 1] == '\n' || s[i + 1] == '\r')) ||
+		    (i > 0 && (s[i - 1] == '\n' || s[i - 1] == '\r'));
+	return c == '.' || c == '!' || c == '?';
 }
 
 char *
@@ -204,14 +211,15 @@ mg_quote(const struct mg_normtext *nt, size_t start, size_t end, size_t maxlen)
 	int	 cut_a = 0, cut_z = 0;
 	char	*q, *w;
 
-	while (a > 0 && !sentence_end(nt->orig[a - 1])) {
+	while (a > 0 && !sentence_end(nt->orig, a - 1, nt->orig_len)) {
 		if (nt->map[start] - a >= half) {
 			cut_a = 1;
 			break;
 		}
 		a--;
 	}
-	while (z < nt->orig_len && !sentence_end(nt->orig[z - (z > 0)])) {
+	while (z < nt->orig_len && !sentence_end(nt->orig, z - (z > 0),
+	    nt->orig_len)) {
 		if (z - nt->map[end] >= half) {
 			cut_z = 1;
 			break;

@@ -58,10 +58,8 @@ one_line_error "typo.conf:$line: .*min_days_betwen" "unknown setting"
 expect_status 2 "empty message file" "$MG_BIN" -c "$conf" check "$MG_WORK/empty.eml"
 one_line_error "empty.eml" "empty message file"
 head -c 3000 /dev/urandom >"$MG_WORK/garbage.eml"
-"$MG_BIN" -c "$conf" check "$MG_WORK/garbage.eml" >/dev/null 2>"$MG_WORK/err"
-st=$?
-[ "$st" -eq 2 ] || [ "$st" -eq 0 ] || fail "garbage: exit $st"
-[ "$st" -ne 2 ] || one_line_error "garbage.eml" "binary garbage"
+expect_status 2 "binary garbage" "$MG_BIN" -c "$conf" check "$MG_WORK/garbage.eml"
+one_line_error "garbage.eml: not a mail message" "binary garbage"
 expect_status 2 "missing message file" "$MG_BIN" -c "$conf" check "$MG_WORK/none.eml"
 one_line_error "none.eml" "missing message file"
 expect_status 2 "a good file after a missing one" \

@@ -284,6 +284,11 @@ wrong_program_near_misses(void **state)
 	run(fx, TO(HARBOR), "During my rotation at Lakeside Medical Center I "
 	    "saw your hereditary cancer clinic's referrals.", NOW);
 	expect_none(fx, "wrong-program");
+	/* The same, wrapped at 72 columns in the middle of the sentence. */
+	run(fx, TO(HARBOR), "Last spring I spent four weeks on an elective\n"
+	    "in cancer genetics at Lakeside Medical Center, where I\nlearned "
+	    "to take a family history.", NOW);
+	expect_none(fx, "wrong-program");
 	run(fx, TO(HARBOR), "I did research at Pinecrest Institute with Dr. "
 	    "Lee before applying.", NOW);
 	expect_none(fx, "wrong-program");

@@ -239,10 +239,12 @@ test_quote(void **state)
 	assert_string_equal(q, "I loved the Harborview University clinic!");
 	free(q);
 
-	/* A line break inside the span is folded; the line ends the quote. */
-	q = quote_of("Dear Elena,\nI admire   the Harborview\nUniversity "
-	    "program\nBest,\nPriya", "Harborview University", 200);
-	assert_string_equal(q, "I admire the Harborview University program");
+	/* Wrapped lines are one sentence, folded; a blank line ends it. */
+	q = quote_of("Dear Elena,\n\nI admire   the Harborview\nUniversity "
+	    "program\nand its clinic\n\nBest,\nPriya", "Harborview University",
+	    200);
+	assert_string_equal(q, "I admire the Harborview University program and "
+	    "its clinic");
 	free(q);
 
 	/* The first sentence, and the last one without a stop. */
