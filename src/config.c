@@ -20,6 +20,7 @@
 #include <libconfig.h>
 
 #include "matchguard/config.h"
+#include "config_priv.h"
 #include "matchguard/textnorm.h"
 
 #ifndef MG_FILTERSDIR
@@ -28,12 +29,6 @@
 
 #define MG_CONFIG_MAX_SIZE	(4u * 1024u * 1024u)
 
-struct loader {
-	const char	*path;
-	char		*dir;		/* directory of path, for relative paths */
-	char		*err;
-	size_t		 errlen;
-};
 
 /* Blank out the quotes of a quoted setting name: "name" = ... */
 static void
@@ -111,12 +106,8 @@ set_path(const config_setting_t *set, char *buf, size_t len)
 	}
 }
 
-static int
-bad(struct loader *ld, const config_setting_t *set, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-bad(struct loader *ld, const config_setting_t *set, const char *fmt, ...)
+int
+mg_cfg_bad(struct loader *ld, const config_setting_t *set, const char *fmt, ...)
 {
 	char	what[256], where[160];
 	va_list	ap;
@@ -137,8 +128,8 @@ bad(struct loader *ld, const config_setting_t *set, const char *fmt, ...)
 }
 
 /* Every member of group must be one of names (NULL-terminated). */
-static int
-check_known(struct loader *ld, const config_setting_t *group,
+int
+mg_cfg_check_known(struct loader *ld, const config_setting_t *group,
     const char *const *names)
 {
 	for (int i = 0; i < config_setting_length(group); i++) {
@@ -163,33 +154,33 @@ check_known(struct loader *ld, const config_setting_t *group,
 		if (known)
 			continue;
 		if (best != NULL)
-			return bad(ld, m, "unknown setting (did you mean "
+			return mg_cfg_bad(ld, m, "unknown setting (did you mean "
 			    "\"%s\"?)", best);
-		return bad(ld, m, "unknown setting");
+		return mg_cfg_bad(ld, m, "unknown setting");
 	}
 	return 0;
 }
 
-static config_setting_t *
-need_group(struct loader *ld, config_setting_t *parent, const char *name,
+config_setting_t *
+mg_cfg_need_group(struct loader *ld, config_setting_t *parent, const char *name,
     int required)
 {
 	config_setting_t	*g = config_setting_get_member(parent, name);
 
 	if (g == NULL) {
 		if (required)
-			bad(ld, parent, "the group \"%s\" is missing", name);
+			mg_cfg_bad(ld, parent, "the group \"%s\" is missing", name);
 		return NULL;
 	}
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
-		bad(ld, g, "must be a group: %s = { ... };", name);
+		mg_cfg_bad(ld, g, "must be a group: %s = { ... };", name);
 		return NULL;
 	}
 	return g;
 }
 
-static int
-get_int(struct loader *ld, config_setting_t *group, const char *name,
+int
+mg_cfg_get_int(struct loader *ld, config_setting_t *group, const char *name,
     int min, int max, int *out)
 {
 	config_setting_t	*s = config_setting_get_member(group, name);
@@ -199,40 +190,40 @@ get_int(struct loader *ld, config_setting_t *group, const char *name,
 		return 0;
 	if (config_setting_type(s) != CONFIG_TYPE_INT &&
 	    config_setting_type(s) != CONFIG_TYPE_INT64)
-		return bad(ld, s, "must be a whole number without quotes, "
+		return mg_cfg_bad(ld, s, "must be a whole number without quotes, "
 		    "like %s = %d;", name, *out);
 	v = config_setting_get_int64(s);
 	if (v < min || v > max)
-		return bad(ld, s, "must be between %d and %d", min, max);
+		return mg_cfg_bad(ld, s, "must be between %d and %d", min, max);
 	*out = (int)v;
 	return 0;
 }
 
 /* A string setting; *out is a new copy (or stays as it was when absent). */
-static int
-get_string(struct loader *ld, config_setting_t *group, const char *name,
+int
+mg_cfg_get_string(struct loader *ld, config_setting_t *group, const char *name,
     int required, char **out)
 {
 	config_setting_t	*s = config_setting_get_member(group, name);
 
 	if (s == NULL) {
 		if (required)
-			return bad(ld, group, "the setting \"%s\" is missing",
+			return mg_cfg_bad(ld, group, "the setting \"%s\" is missing",
 			    name);
 		return 0;
 	}
 	if (config_setting_type(s) != CONFIG_TYPE_STRING)
-		return bad(ld, s, "must be text in double quotes");
+		return mg_cfg_bad(ld, s, "must be text in double quotes");
 	if (*config_setting_get_string(s) == '\0' && required)
-		return bad(ld, s, "must not be empty");
+		return mg_cfg_bad(ld, s, "must not be empty");
 	free(*out);
 	if ((*out = strdup(config_setting_get_string(s))) == NULL)
-		return bad(ld, s, "out of memory");
+		return mg_cfg_bad(ld, s, "out of memory");
 	return 0;
 }
 
-static int
-get_date(struct loader *ld, config_setting_t *group, const char *name,
+int
+mg_cfg_get_date(struct loader *ld, config_setting_t *group, const char *name,
     int required, long *out, int *present)
 {
 	config_setting_t	*s = config_setting_get_member(group, name);
@@ -241,21 +232,21 @@ get_date(struct loader *ld, config_setting_t *group, const char *name,
 		*present = 0;
 	if (s == NULL) {
 		if (required)
-			return bad(ld, group, "the setting \"%s\" is missing",
+			return mg_cfg_bad(ld, group, "the setting \"%s\" is missing",
 			    name);
 		return 0;
 	}
 	if (config_setting_type(s) != CONFIG_TYPE_STRING ||
 	    mg_parse_date(config_setting_get_string(s), out) == -1)
-		return bad(ld, s, "must be a date in double quotes, like "
+		return mg_cfg_bad(ld, s, "must be a date in double quotes, like "
 		    "\"2026-11-10\" (year-month-day)");
 	if (present != NULL)
 		*present = 1;
 	return 0;
 }
 
-static int
-get_strlist(struct loader *ld, config_setting_t *group, const char *name,
+int
+mg_cfg_get_strlist(struct loader *ld, config_setting_t *group, const char *name,
     int lower, struct mg_strlist *out)
 {
 	config_setting_t	*s = config_setting_get_member(group, name);
@@ -263,26 +254,51 @@ get_strlist(struct loader *ld, config_setting_t *group, const char *name,
 	if (s == NULL)
 		return 0;
 	if (config_setting_type(s) == CONFIG_TYPE_STRING)
-		return bad(ld, s, "must be a list in brackets, like "
+		return mg_cfg_bad(ld, s, "must be a list in brackets, like "
 		    "%s = [ \"%s\" ];", name, config_setting_get_string(s));
 	if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
 	    config_setting_type(s) != CONFIG_TYPE_LIST)
-		return bad(ld, s, "must be a list of texts, like "
+		return mg_cfg_bad(ld, s, "must be a list of texts, like "
 		    "%s = [ \"first\", \"second\" ];", name);
 	for (int i = 0; i < config_setting_length(s); i++) {
 		config_setting_t	*e = config_setting_get_elem(s, (unsigned)i);
 		const char		*v = config_setting_get_string(e);
 
 		if (v == NULL || *v == '\0')
-			return bad(ld, s, "item %d must be non-empty text in "
+			return mg_cfg_bad(ld, s, "item %d must be non-empty text in "
 			    "double quotes", i + 1);
 		if (mg_strlist_add(out, v) == -1)
-			return bad(ld, s, "out of memory");
+			return mg_cfg_bad(ld, s, "out of memory");
 		if (lower)
 			for (char *c = out->v[out->n - 1]; *c != '\0'; c++)
 				*c = (char)tolower((unsigned char)*c);
 	}
 	return 0;
+}
+
+int
+mg_cfg_get_choice(struct loader *ld, config_setting_t *group, const char *name,
+    const char *const *choices, int *out)
+{
+	config_setting_t	*s = config_setting_get_member(group, name);
+	const char		*v;
+	char			 list[256] = "";
+	size_t			 len = 0;
+
+	if (s == NULL)
+		return 0;
+	v = config_setting_get_string(s);
+	for (int i = 0; choices[i] != NULL; i++) {
+		if (v != NULL && strcmp(v, choices[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+		if (len < sizeof(list))
+			len += (size_t)snprintf(list + len, sizeof(list) - len,
+			    "%s\"%s\"", i == 0 ? "" : choices[i + 1] == NULL ?
+			    " or " : ", ", choices[i]);
+	}
+	return mg_cfg_bad(ld, s, "must be %s", list);
 }
 
 static int
@@ -291,18 +307,18 @@ load_identity(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 	static const char *const names[] = { "name", "addresses", NULL };
 	config_setting_t	*g;
 
-	if ((g = need_group(ld, root, "identity", 1)) == NULL)
+	if ((g = mg_cfg_need_group(ld, root, "identity", 1)) == NULL)
 		return -1;
-	if (check_known(ld, g, names) == -1 ||
-	    get_string(ld, g, "name", 1, &cfg->name) == -1 ||
-	    get_strlist(ld, g, "addresses", 1, &cfg->addresses) == -1)
+	if (mg_cfg_check_known(ld, g, names) == -1 ||
+	    mg_cfg_get_string(ld, g, "name", 1, &cfg->name) == -1 ||
+	    mg_cfg_get_strlist(ld, g, "addresses", 1, &cfg->addresses) == -1)
 		return -1;
 	if (cfg->addresses.n == 0)
-		return bad(ld, g, "\"addresses\" must list at least one of "
+		return mg_cfg_bad(ld, g, "\"addresses\" must list at least one of "
 		    "your e-mail addresses");
 	for (size_t i = 0; i < cfg->addresses.n; i++)
 		if (strchr(cfg->addresses.v[i], '@') == NULL)
-			return bad(ld, config_setting_get_member(g, "addresses"),
+			return mg_cfg_bad(ld, config_setting_get_member(g, "addresses"),
 			    "\"%s\" is not an e-mail address",
 			    cfg->addresses.v[i]);
 	return 0;
@@ -317,27 +333,27 @@ load_season(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 	int			 has_start;
 	char			 buf[16];
 
-	if ((g = need_group(ld, root, "season", 1)) == NULL)
+	if ((g = mg_cfg_need_group(ld, root, "season", 1)) == NULL)
 		return -1;
-	if (check_known(ld, g, names) == -1 ||
-	    get_date(ld, g, "eras_open", 1, &cfg->eras_open, NULL) == -1 ||
-	    get_date(ld, g, "rol_deadline", 1, &cfg->rol_deadline, NULL) == -1 ||
-	    get_date(ld, g, "match_day", 1, &cfg->match_day, NULL) == -1 ||
-	    get_date(ld, g, "start", 0, &cfg->season_start, &has_start) == -1)
+	if (mg_cfg_check_known(ld, g, names) == -1 ||
+	    mg_cfg_get_date(ld, g, "eras_open", 1, &cfg->eras_open, NULL) == -1 ||
+	    mg_cfg_get_date(ld, g, "rol_deadline", 1, &cfg->rol_deadline, NULL) == -1 ||
+	    mg_cfg_get_date(ld, g, "match_day", 1, &cfg->match_day, NULL) == -1 ||
+	    mg_cfg_get_date(ld, g, "start", 0, &cfg->season_start, &has_start) == -1)
 		return -1;
 	if (!has_start) {
 		/* 1 June of the ERAS year: when applicants start writing. */
 		mg_format_day(cfg->eras_open, buf, sizeof(buf));
 		memcpy(buf + 4, "-06-01", 7);
 		if (mg_parse_date(buf, &cfg->season_start) == -1)
-			return bad(ld, g, "cannot work out the season start");
+			return mg_cfg_bad(ld, g, "cannot work out the season start");
 		if (cfg->season_start > cfg->eras_open)
 			cfg->season_start = cfg->eras_open;
 	}
 	if (cfg->season_start > cfg->eras_open ||
 	    cfg->eras_open > cfg->rol_deadline ||
 	    cfg->rol_deadline > cfg->match_day)
-		return bad(ld, g, "dates out of order: start <= eras_open <= "
+		return mg_cfg_bad(ld, g, "dates out of order: start <= eras_open <= "
 		    "rol_deadline <= match_day");
 	return 0;
 }
@@ -363,17 +379,17 @@ load_rules(struct loader *ld, config_setting_t *g, struct mg_config *cfg)
 
 	if ((cfg->policy.rules = calloc((size_t)n + 1,
 	    sizeof(*cfg->policy.rules))) == NULL)
-		return bad(ld, g, "out of memory");
+		return mg_cfg_bad(ld, g, "out of memory");
 	for (int i = 0; i < n; i++) {
 		config_setting_t	*r = config_setting_get_elem(g, (unsigned)i);
 		struct mg_rule_setting	*rs = &cfg->policy.rules[i];
 		const char		*v = config_setting_get_string(r);
 
 		if (v == NULL || parse_severity(v, &rs->sev) == -1)
-			return bad(ld, r, "must be \"hold\", \"warn\" or "
+			return mg_cfg_bad(ld, r, "must be \"hold\", \"warn\" or "
 			    "\"off\"");
 		if ((rs->rule = strdup(config_setting_name(r))) == NULL)
-			return bad(ld, r, "out of memory");
+			return mg_cfg_bad(ld, r, "out of memory");
 		rs->line = config_setting_source_line(r);
 		cfg->policy.n_rules++;
 	}
@@ -394,22 +410,22 @@ load_policy(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 	p->season_max = MG_DEF_SEASON_MAX;
 	if ((g = config_setting_get_member(root, "policy")) == NULL)
 		return 0;
-	if ((g = need_group(ld, root, "policy", 0)) == NULL)
+	if ((g = mg_cfg_need_group(ld, root, "policy", 0)) == NULL)
 		return -1;
-	if (check_known(ld, g, names) == -1 ||
-	    get_int(ld, g, "min_days_between", 0, 365, &p->min_days_between) ||
-	    get_int(ld, g, "follow_up_after_days", 0, 365,
+	if (mg_cfg_check_known(ld, g, names) == -1 ||
+	    mg_cfg_get_int(ld, g, "min_days_between", 0, 365, &p->min_days_between) ||
+	    mg_cfg_get_int(ld, g, "follow_up_after_days", 0, 365,
 	    &p->follow_up_after_days) ||
-	    get_int(ld, g, "season_warn", 1, 10000, &p->season_warn) ||
-	    get_int(ld, g, "season_max", 1, 10000, &p->season_max))
+	    mg_cfg_get_int(ld, g, "season_warn", 1, 10000, &p->season_warn) ||
+	    mg_cfg_get_int(ld, g, "season_max", 1, 10000, &p->season_max))
 		return -1;
 	if (p->season_warn > p->season_max)
-		return bad(ld, g, "season_warn (%d) must not be above "
+		return mg_cfg_bad(ld, g, "season_warn (%d) must not be above "
 		    "season_max (%d)", p->season_warn, p->season_max);
 	if ((r = config_setting_get_member(g, "rules")) == NULL)
 		return 0;
 	if (config_setting_type(r) != CONFIG_TYPE_GROUP)
-		return bad(ld, r, "must be a group, like rules = { "
+		return mg_cfg_bad(ld, r, "must be a group, like rules = { "
 		    "\"vague-praise\" = \"off\"; };");
 	return load_rules(ld, r, cfg);
 }
@@ -440,11 +456,11 @@ load_paths(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 	int			 rc = -1;
 
 	if (config_setting_get_member(root, "paths") != NULL) {
-		if ((g = need_group(ld, root, "paths", 0)) == NULL)
+		if ((g = mg_cfg_need_group(ld, root, "paths", 0)) == NULL)
 			return -1;
-		if (check_known(ld, g, names) == -1 ||
-		    get_string(ld, g, "state", 0, &state) == -1 ||
-		    get_string(ld, g, "filters", 0, &filters) == -1)
+		if (mg_cfg_check_known(ld, g, names) == -1 ||
+		    mg_cfg_get_string(ld, g, "state", 0, &state) == -1 ||
+		    mg_cfg_get_string(ld, g, "filters", 0, &filters) == -1)
 			goto out;
 	}
 	cfg->state_dir = state != NULL ? mg_expand_path(state, ld->dir) :
@@ -472,22 +488,22 @@ load_contacts(struct loader *ld, config_setting_t *pg, struct mg_program *p)
 	if (s == NULL)
 		return 0;
 	if (config_setting_type(s) != CONFIG_TYPE_LIST)
-		return bad(ld, s, "must be a list of groups, like contacts = "
+		return mg_cfg_bad(ld, s, "must be a list of groups, like contacts = "
 		    "( { role = \"director\"; name = \"...\"; } );");
 	n = config_setting_length(s);
 	if ((p->contacts = calloc((size_t)n + 1, sizeof(*p->contacts))) == NULL)
-		return bad(ld, s, "out of memory");
+		return mg_cfg_bad(ld, s, "out of memory");
 	for (int i = 0; i < n; i++) {
 		config_setting_t	*c = config_setting_get_elem(s, (unsigned)i);
 		struct mg_contact	*ct = &p->contacts[i];
 
 		if (config_setting_type(c) != CONFIG_TYPE_GROUP)
-			return bad(ld, c, "must be a group: { role = \"...\"; "
+			return mg_cfg_bad(ld, c, "must be a group: { role = \"...\"; "
 			    "name = \"...\"; }");
 		p->n_contacts++;
-		if (check_known(ld, c, names) == -1 ||
-		    get_string(ld, c, "role", 1, &ct->role) == -1 ||
-		    get_string(ld, c, "name", 1, &ct->name) == -1)
+		if (mg_cfg_check_known(ld, c, names) == -1 ||
+		    mg_cfg_get_string(ld, c, "role", 1, &ct->role) == -1 ||
+		    mg_cfg_get_string(ld, c, "name", 1, &ct->name) == -1)
 			return -1;
 	}
 	return 0;
@@ -514,33 +530,33 @@ load_program(struct loader *ld, config_setting_t *pg, struct mg_program *p)
 
 	p->line = config_setting_source_line(pg);
 	if (config_setting_type(pg) != CONFIG_TYPE_GROUP)
-		return bad(ld, pg, "each program must be a group { id = ...; }");
-	if (check_known(ld, pg, names) == -1 ||
-	    get_string(ld, pg, "id", 1, &p->id) == -1 ||
-	    get_string(ld, pg, "name", 1, &p->name) == -1 ||
-	    get_string(ld, pg, "institution", 0, &p->institution) == -1 ||
-	    get_strlist(ld, pg, "aliases", 0, &p->aliases) == -1 ||
-	    get_strlist(ld, pg, "addresses", 1, &p->addresses) == -1 ||
-	    get_strlist(ld, pg, "domains", 1, &p->domains) == -1 ||
-	    get_strlist(ld, pg, "features", 0, &p->features) == -1 ||
+		return mg_cfg_bad(ld, pg, "each program must be a group { id = ...; }");
+	if (mg_cfg_check_known(ld, pg, names) == -1 ||
+	    mg_cfg_get_string(ld, pg, "id", 1, &p->id) == -1 ||
+	    mg_cfg_get_string(ld, pg, "name", 1, &p->name) == -1 ||
+	    mg_cfg_get_string(ld, pg, "institution", 0, &p->institution) == -1 ||
+	    mg_cfg_get_strlist(ld, pg, "aliases", 0, &p->aliases) == -1 ||
+	    mg_cfg_get_strlist(ld, pg, "addresses", 1, &p->addresses) == -1 ||
+	    mg_cfg_get_strlist(ld, pg, "domains", 1, &p->domains) == -1 ||
+	    mg_cfg_get_strlist(ld, pg, "features", 0, &p->features) == -1 ||
 	    load_contacts(ld, pg, p) == -1 ||
-	    get_date(ld, pg, "interview_date", 0, &p->interview_day,
+	    mg_cfg_get_date(ld, pg, "interview_date", 0, &p->interview_day,
 	    &p->has_interview) == -1)
 		return -1;
 	if (!valid_id(p->id))
-		return bad(ld, config_setting_get_member(pg, "id"), "use lower "
+		return mg_cfg_bad(ld, config_setting_get_member(pg, "id"), "use lower "
 		    "case letters, digits and '-' only, like \"harborview\"");
 	if (p->institution == NULL && (p->institution = strdup("")) == NULL)
-		return bad(ld, pg, "out of memory");
+		return mg_cfg_bad(ld, pg, "out of memory");
 	if (p->addresses.n == 0 && p->domains.n == 0)
-		return bad(ld, pg, "program \"%s\" needs \"addresses\" or "
+		return mg_cfg_bad(ld, pg, "program \"%s\" needs \"addresses\" or "
 		    "\"domains\", or no mail can be matched to it", p->id);
 	for (size_t i = 0; i < p->addresses.n; i++) {
 		const char	*a = p->addresses.v[i], *at = strchr(a, '@');
 
 		if (at == NULL || at == a || strchr(at + 1, '@') != NULL ||
 		    strchr(at + 1, '.') == NULL)
-			return bad(ld, config_setting_get_member(pg, "addresses"),
+			return mg_cfg_bad(ld, config_setting_get_member(pg, "addresses"),
 			    "\"%s\" is not one e-mail address (is a comma "
 			    "missing between two?)", a);
 	}
@@ -550,7 +566,7 @@ load_program(struct loader *ld, config_setting_t *pg, struct mg_program *p)
 		if (d[0] == '@' || d[0] == '.')
 			memmove(d, d + 1, strlen(d));
 		if (strchr(d, '@') != NULL || strchr(d, '.') == NULL)
-			return bad(ld, config_setting_get_member(pg, "domains"),
+			return mg_cfg_bad(ld, config_setting_get_member(pg, "domains"),
 			    "\"%s\" is not a domain like \"harborview.edu\"", d);
 	}
 	return 0;
@@ -569,12 +585,12 @@ check_directory(struct loader *ld, config_setting_t *list,
 			    (unsigned)i);
 
 			if (strcmp(a->id, b->id) == 0)
-				return bad(ld, s, "the id \"%s\" is used twice",
+				return mg_cfg_bad(ld, s, "the id \"%s\" is used twice",
 				    a->id);
 			for (size_t k = 0; k < a->addresses.n; k++)
 				if (mg_strlist_has_ci(&b->addresses,
 				    a->addresses.v[k]))
-					return bad(ld, s, "the address %s also "
+					return mg_cfg_bad(ld, s, "the address %s also "
 					    "belongs to program \"%s\"",
 					    a->addresses.v[k], b->id);
 		}
@@ -590,12 +606,12 @@ load_programs(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 	if (s == NULL)
 		return 0;	/* allowed: then every message passes */
 	if (config_setting_type(s) != CONFIG_TYPE_LIST)
-		return bad(ld, s, "must be a list of programs in parentheses: "
+		return mg_cfg_bad(ld, s, "must be a list of programs in parentheses: "
 		    "programs = ( { id = ...; }, ... );");
 	n = config_setting_length(s);
 	if ((cfg->dir.programs = calloc((size_t)n + 1,
 	    sizeof(*cfg->dir.programs))) == NULL)
-		return bad(ld, s, "out of memory");
+		return mg_cfg_bad(ld, s, "out of memory");
 	for (int i = 0; i < n; i++) {
 		cfg->dir.n++;
 		if (load_program(ld, config_setting_get_elem(s, (unsigned)i),
@@ -609,15 +625,17 @@ static int
 load_root(struct loader *ld, config_t *cf, struct mg_config *cfg)
 {
 	static const char *const names[] = { "identity", "season", "policy",
-	    "paths", "programs", NULL };
+	    "paths", "programs", "smtp", "upstream", NULL };
 	config_setting_t	*root = config_root_setting(cf);
 
-	if (check_known(ld, root, names) == -1 ||
+	if (mg_cfg_check_known(ld, root, names) == -1 ||
 	    load_identity(ld, root, cfg) == -1 ||
 	    load_season(ld, root, cfg) == -1 ||
 	    load_policy(ld, root, cfg) == -1 ||
 	    load_paths(ld, root, cfg) == -1 ||
-	    load_programs(ld, root, cfg) == -1)
+	    load_programs(ld, root, cfg) == -1 ||
+	    mg_cfg_load_smtp(ld, root, cfg) == -1 ||
+	    mg_cfg_load_upstream(ld, root, cfg) == -1)
 		return -1;
 	return 0;
 }
@@ -677,6 +695,7 @@ mg_config_clear(struct mg_config *cfg)
 	free(cfg->state_dir);
 	free(cfg->filters_dir);
 	mg_directory_clear(&cfg->dir);
+	mg_cfg_clear_serve(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

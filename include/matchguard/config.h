@@ -46,6 +46,56 @@ struct mg_policy_settings {
 	size_t			 n_rules;
 };
 
+/* smtp group: the listener of `matchguard serve`. */
+#define MG_DEF_MAX_SESSIONS		16
+#define MG_DEF_MAX_MESSAGE_SIZE		(25 * 1024 * 1024)
+#define MG_DEF_COMMAND_TIMEOUT		300	/* seconds, RFC 5321 4.5.3.2 */
+#define MG_DEF_DATA_TIMEOUT		600
+#define MG_DEF_SHUTDOWN_GRACE		30	/* seconds for sessions at SIGTERM */
+
+enum mg_on_hold {
+	MG_ON_HOLD_QUEUE,	/* 250 "held for review" */
+	MG_ON_HOLD_REJECT	/* 550 5.7.1 with the first finding */
+};
+
+struct mg_smtp_settings {
+	struct mg_strlist	 listen;	/* "127.0.0.1:2525", "[::1]:2525" */
+	enum mg_on_hold		 on_hold;
+	int			 max_sessions;
+	int			 max_message_size;
+	int			 command_timeout;
+	int			 data_timeout;
+	char			*local_user;	/* AUTH for local clients */
+	char			*local_password;
+	char			*tls_cert;	/* STARTTLS for local clients */
+	char			*tls_key;
+};
+
+/* upstream group: where passed messages go. */
+enum mg_upstream_type {
+	MG_UPSTREAM_NONE,	/* not configured: serve refuses to start */
+	MG_UPSTREAM_SMTP,
+	MG_UPSTREAM_MAILDIR
+};
+enum mg_tls_mode { MG_TLS_STARTTLS, MG_TLS_IMPLICIT, MG_TLS_NONE };
+enum mg_auth_mode { MG_AUTH_NONE, MG_AUTH_PLAIN, MG_AUTH_LOGIN,
+	MG_AUTH_XOAUTH2 };
+#define MG_DEF_UPSTREAM_TIMEOUT		60
+
+struct mg_upstream {
+	enum mg_upstream_type	 type;
+	char			*host;
+	int			 port;		/* 587 starttls, 465 implicit */
+	enum mg_tls_mode	 tls;
+	enum mg_auth_mode	 auth;
+	char			*user;
+	char			*password;	/* never logged */
+	char			*password_command;
+	char			*tls_trust_file; /* an extra CA, PEM */
+	int			 timeout;	/* seconds */
+	char			*path;		/* maildir: expanded */
+};
+
 struct mg_config {
 	char			*path;		/* the file loaded */
 	char			*name;		/* identity.name */
@@ -58,6 +108,8 @@ struct mg_config {
 	char			*state_dir;	/* expanded, absolute or relative to cwd */
 	char			*filters_dir;
 	struct mg_directory	 dir;
+	struct mg_smtp_settings	 smtp;
+	struct mg_upstream	 upstream;
 };
 
 /* The default configuration path; caller frees. */
@@ -68,6 +120,12 @@ char	*mg_config_default_path(void);
 int	 mg_config_load(const char *path, struct mg_config *cfg, char *err,
 	    size_t errlen);
 void	 mg_config_clear(struct mg_config *cfg);
+
+/* 1 when host is "localhost", "::1" or 127.x.x.x. */
+int	 mg_is_loopback_host(const char *host);
+/* Splits "host:port" or "[v6]:port"; -1 when it is neither. */
+int	 mg_split_hostport(const char *s, char *host, size_t hostlen,
+	    char *port, size_t portlen);
 
 /* "hold", "warn", "off" <-> enum; "info" too for output. */
 const char *mg_severity_name(enum mg_severity sev);

@@ -1,0 +1,51 @@
+/*
+ * config_priv.h - the checked getters that every part of the
+ * configuration loader shares (config.c, config_serve.c).  Not installed,
+ * not used outside the loader.
+ *
+ * Each getter leaves *out unchanged when the setting is absent, and on a
+ * bad value writes "FILE:LINE: group.setting: problem" into ld->err and
+ * returns -1.
+ */
+#ifndef MATCHGUARD_CONFIG_PRIV_H
+#define MATCHGUARD_CONFIG_PRIV_H
+
+#include <libconfig.h>
+
+#include "matchguard/config.h"
+
+struct loader {
+	const char	*path;
+	char		*dir;		/* directory of path, for relative paths */
+	char		*err;
+	size_t		 errlen;
+};
+
+int	mg_cfg_bad(struct loader *ld, const config_setting_t *set,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Every member of group must be one of names (NULL-terminated). */
+int	mg_cfg_check_known(struct loader *ld, const config_setting_t *group,
+	    const char *const *names);
+config_setting_t *mg_cfg_need_group(struct loader *ld,
+	    config_setting_t *parent, const char *name, int required);
+int	mg_cfg_get_int(struct loader *ld, config_setting_t *group,
+	    const char *name, int min, int max, int *out);
+int	mg_cfg_get_string(struct loader *ld, config_setting_t *group,
+	    const char *name, int required, char **out);
+int	mg_cfg_get_date(struct loader *ld, config_setting_t *group,
+	    const char *name, int required, long *out, int *present);
+int	mg_cfg_get_strlist(struct loader *ld, config_setting_t *group,
+	    const char *name, int lower, struct mg_strlist *out);
+/* A string that must be one of choices (NULL-terminated); *out is its
+ * index, unchanged when the setting is absent. */
+int	mg_cfg_get_choice(struct loader *ld, config_setting_t *group,
+	    const char *name, const char *const *choices, int *out);
+
+/* The groups loaded by config_serve.c. */
+int	mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
+	    struct mg_config *cfg);
+int	mg_cfg_load_upstream(struct loader *ld, config_setting_t *root,
+	    struct mg_config *cfg);
+void	mg_cfg_clear_serve(struct mg_config *cfg);
+
+#endif

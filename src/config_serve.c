@@ -1,0 +1,240 @@
+/*
+ * config_serve.c - the groups used by `matchguard serve`: smtp (the
+ * local listener) and upstream (where passed messages go).
+ */
+#include "config_auto.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "matchguard/config.h"
+#include "config_priv.h"
+
+/* Is host a name or address of this machine's loopback interface? */
+int
+mg_is_loopback_host(const char *host)
+{
+	return strcasecmp(host, "localhost") == 0 ||
+	    strcmp(host, "::1") == 0 || strcmp(host, "[::1]") == 0 ||
+	    strncmp(host, "127.", 4) == 0;
+}
+
+/* "host:port" or "[v6]:port". */
+int
+mg_split_hostport(const char *s, char *host, size_t hostlen, char *port,
+    size_t portlen)
+{
+	const char	*colon, *h = s;
+	size_t		 hl;
+
+	if (*s == '[') {
+		const char	*close = strchr(s, ']');
+
+		if (close == NULL || close[1] != ':')
+			return -1;
+		h = s + 1;
+		hl = (size_t)(close - h);
+		colon = close + 1;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL ||
+		    strchr(s, ':') != colon)
+			return -1;
+		hl = (size_t)(colon - s);
+	}
+	if (hl == 0 || hl >= hostlen || strlen(colon + 1) == 0 ||
+	    strlen(colon + 1) >= portlen ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+	    atoi(colon + 1) < 1 || atoi(colon + 1) > 65535)
+		return -1;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	snprintf(port, portlen, "%s", colon + 1);
+	return 0;
+}
+
+int
+mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
+    struct mg_config *cfg)
+{
+	static const char *const names[] = { "listen", "on_hold",
+	    "max_sessions", "max_message_size", "command_timeout",
+	    "data_timeout", "local_user", "local_password", "tls_cert",
+	    "tls_key", NULL };
+	static const char *const on_hold[] = { "queue", "reject", NULL };
+	struct mg_smtp_settings	*sm = &cfg->smtp;
+	config_setting_t	*g;
+	int			 oh = MG_ON_HOLD_QUEUE;
+	char			 host[256], port[8];
+
+	sm->max_sessions = MG_DEF_MAX_SESSIONS;
+	sm->max_message_size = MG_DEF_MAX_MESSAGE_SIZE;
+	sm->command_timeout = MG_DEF_COMMAND_TIMEOUT;
+	sm->data_timeout = MG_DEF_DATA_TIMEOUT;
+	if ((g = config_setting_get_member(root, "smtp")) != NULL) {
+		if ((g = mg_cfg_need_group(ld, root, "smtp", 0)) == NULL)
+			return -1;
+		if (mg_cfg_check_known(ld, g, names) == -1 ||
+		    mg_cfg_get_strlist(ld, g, "listen", 1, &sm->listen) == -1 ||
+		    mg_cfg_get_choice(ld, g, "on_hold", on_hold, &oh) == -1 ||
+		    mg_cfg_get_int(ld, g, "max_sessions", 1, 1024,
+		    &sm->max_sessions) == -1 ||
+		    mg_cfg_get_int(ld, g, "max_message_size", 1024, 1 << 30,
+		    &sm->max_message_size) == -1 ||
+		    mg_cfg_get_int(ld, g, "command_timeout", 1, 3600,
+		    &sm->command_timeout) == -1 ||
+		    mg_cfg_get_int(ld, g, "data_timeout", 1, 3600,
+		    &sm->data_timeout) == -1 ||
+		    mg_cfg_get_string(ld, g, "local_user", 0,
+		    &sm->local_user) == -1 ||
+		    mg_cfg_get_string(ld, g, "local_password", 0,
+		    &sm->local_password) == -1 ||
+		    mg_cfg_get_string(ld, g, "tls_cert", 0, &sm->tls_cert) == -1 ||
+		    mg_cfg_get_string(ld, g, "tls_key", 0, &sm->tls_key) == -1)
+			return -1;
+		sm->on_hold = (enum mg_on_hold)oh;
+		for (size_t i = 0; i < sm->listen.n; i++)
+			if (mg_split_hostport(sm->listen.v[i], host,
+			    sizeof(host), port, sizeof(port)) == -1)
+				return mg_cfg_bad(ld, config_setting_get_member(g,
+				    "listen"), "\"%s\" is not an address and "
+				    "port like \"127.0.0.1:2525\" or "
+				    "\"[::1]:2525\"", sm->listen.v[i]);
+		if ((sm->tls_cert == NULL) != (sm->tls_key == NULL))
+			return mg_cfg_bad(ld, g, "tls_cert and tls_key go "
+			    "together: set both or neither");
+		if (sm->local_password != NULL && sm->local_user == NULL &&
+		    (sm->local_user = strdup("")) == NULL)
+			return mg_cfg_bad(ld, g, "out of memory");
+	}
+	if (sm->listen.n == 0 && (mg_strlist_add(&sm->listen,
+	    "127.0.0.1:2525") == -1 || mg_strlist_add(&sm->listen,
+	    "[::1]:2525") == -1))
+		return mg_cfg_bad(ld, root, "out of memory");
+	return 0;
+}
+
+static int
+load_smtp_upstream(struct loader *ld, config_setting_t *g,
+    struct mg_upstream *up)
+{
+	static const char *const tls[] = { "starttls", "implicit", "none",
+	    NULL };
+	static const char *const auth[] = { "none", "plain", "login",
+	    "xoauth2", NULL };
+	config_setting_t	*s;
+	int			 t = MG_TLS_STARTTLS, a = MG_AUTH_NONE;
+
+	up->timeout = MG_DEF_UPSTREAM_TIMEOUT;
+	if (mg_cfg_get_string(ld, g, "host", 1, &up->host) == -1 ||
+	    mg_cfg_get_choice(ld, g, "tls", tls, &t) == -1 ||
+	    mg_cfg_get_choice(ld, g, "auth", auth, &a) == -1 ||
+	    mg_cfg_get_string(ld, g, "user", 0, &up->user) == -1 ||
+	    mg_cfg_get_string(ld, g, "password", 0, &up->password) == -1 ||
+	    mg_cfg_get_string(ld, g, "password_command", 0,
+	    &up->password_command) == -1 ||
+	    mg_cfg_get_string(ld, g, "tls_trust_file", 0,
+	    &up->tls_trust_file) == -1 ||
+	    mg_cfg_get_int(ld, g, "timeout", 1, 3600, &up->timeout) == -1)
+		return -1;
+	up->tls = (enum mg_tls_mode)t;
+	up->auth = (enum mg_auth_mode)a;
+	up->port = up->tls == MG_TLS_IMPLICIT ? 465 : 587;
+	if (mg_cfg_get_int(ld, g, "port", 1, 65535, &up->port) == -1)
+		return -1;
+	if (up->tls == MG_TLS_NONE && !mg_is_loopback_host(up->host))
+		return mg_cfg_bad(ld, config_setting_get_member(g, "tls"),
+		    "\"none\" sends your password and mail unencrypted, so it "
+		    "is allowed only for a server on this machine (127.0.0.1)");
+	if (up->auth != MG_AUTH_NONE && up->user == NULL)
+		return mg_cfg_bad(ld, g, "auth = \"%s\" needs a \"user\"",
+		    auth[a]);
+	if (up->auth != MG_AUTH_NONE && up->password == NULL &&
+	    up->password_command == NULL)
+		return mg_cfg_bad(ld, g, "auth = \"%s\" needs \"password\" or "
+		    "\"password_command\"", auth[a]);
+	if (up->password != NULL && up->password_command != NULL)
+		return mg_cfg_bad(ld, config_setting_get_member(g,
+		    "password_command"), "set \"password\" or "
+		    "\"password_command\", not both");
+	if (up->tls_trust_file != NULL) {
+		char	*p = mg_expand_path(up->tls_trust_file, ld->dir);
+
+		s = config_setting_get_member(g, "tls_trust_file");
+		if (p == NULL)
+			return mg_cfg_bad(ld, s, "out of memory");
+		free(up->tls_trust_file);
+		up->tls_trust_file = p;
+	}
+	return 0;
+}
+
+int
+mg_cfg_load_upstream(struct loader *ld, config_setting_t *root,
+    struct mg_config *cfg)
+{
+	static const char *const smtp_names[] = { "type", "host", "port",
+	    "tls", "auth", "user", "password", "password_command",
+	    "tls_trust_file", "timeout", NULL };
+	static const char *const maildir_names[] = { "type", "path", NULL };
+	static const char *const types[] = { "none", "smtp", "maildir", NULL };
+	struct mg_upstream	*up = &cfg->upstream;
+	config_setting_t	*g;
+	int			 type = MG_UPSTREAM_NONE;
+	char			*path = NULL;
+	size_t			 len;
+
+	if (config_setting_get_member(root, "upstream") == NULL)
+		return 0;
+	if ((g = mg_cfg_need_group(ld, root, "upstream", 0)) == NULL)
+		return -1;
+	if (config_setting_get_member(g, "type") == NULL)
+		return mg_cfg_bad(ld, g, "the setting \"type\" is missing "
+		    "(\"smtp\" or \"maildir\")");
+	if (mg_cfg_get_choice(ld, g, "type", types, &type) == -1)
+		return -1;
+	up->type = (enum mg_upstream_type)type;
+	switch (up->type) {
+	case MG_UPSTREAM_SMTP:
+		if (mg_cfg_check_known(ld, g, smtp_names) == -1)
+			return -1;
+		return load_smtp_upstream(ld, g, up);
+	case MG_UPSTREAM_MAILDIR:
+		if (mg_cfg_check_known(ld, g, maildir_names) == -1 ||
+		    mg_cfg_get_string(ld, g, "path", 0, &path) == -1)
+			return -1;
+		if (path != NULL) {
+			up->path = mg_expand_path(path, ld->dir);
+			free(path);
+		} else {
+			len = strlen(cfg->state_dir) + sizeof("/sent");
+			if ((up->path = malloc(len)) != NULL)
+				snprintf(up->path, len, "%s/sent", cfg->state_dir);
+		}
+		if (up->path == NULL)
+			return mg_cfg_bad(ld, g, "out of memory");
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+void
+mg_cfg_clear_serve(struct mg_config *cfg)
+{
+	struct mg_smtp_settings	*sm = &cfg->smtp;
+	struct mg_upstream	*up = &cfg->upstream;
+
+	mg_strlist_clear(&sm->listen);
+	free(sm->local_user);
+	free(sm->local_password);
+	free(sm->tls_cert);
+	free(sm->tls_key);
+	free(up->host);
+	free(up->user);
+	free(up->password);
+	free(up->password_command);
+	free(up->tls_trust_file);
+	free(up->path);
+}
