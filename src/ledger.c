@@ -68,6 +68,19 @@ static const char *const ledger_migrations[] = {
 
 	/* 1 -> 2: find a reply by the message it answers (threading). */
 	"CREATE INDEX reply_by_in_reply_to ON reply (in_reply_to);",
+
+	/* 2 -> 3: messages `serve` held for review, and what became of them.
+	 * A held message is not "sent": the rules never read this table. */
+	"CREATE TABLE held ("
+	"  id INTEGER PRIMARY KEY,"
+	"  spool_id TEXT NOT NULL UNIQUE,"
+	"  message_id TEXT,"
+	"  date INTEGER NOT NULL,"
+	"  subject TEXT,"
+	"  programs TEXT,"
+	"  findings TEXT,"
+	"  state TEXT NOT NULL DEFAULT 'held',"
+	"  changed INTEGER);",
 };
 
 #define LEDGER_VERSION \
@@ -85,6 +98,8 @@ enum ledger_st {
 	ST_INS_SENT = ST_NREAD,
 	ST_INS_SENT_PROGRAM,
 	ST_INS_REPLY,
+	ST_INS_HELD,
+	ST_SET_HELD,
 	ST_COUNT
 };
 
@@ -122,6 +137,12 @@ static const char *const ledger_sql[ST_COUNT] = {
 	[ST_INS_REPLY] =
 	    "INSERT INTO reply (message_id, program, date, in_reply_to)"
 	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (message_id) DO NOTHING",
+	[ST_INS_HELD] =
+	    "INSERT INTO held (spool_id, message_id, date, subject, programs,"
+	    " findings) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+	    " ON CONFLICT (spool_id) DO NOTHING",
+	[ST_SET_HELD] =
+	    "UPDATE held SET state = ?2, changed = ?3 WHERE spool_id = ?1",
 };
 
 struct mg_ledger {
@@ -806,6 +827,47 @@ mg_ledger_class_to_other(struct mg_ledger *l, const char *msg_class,
 			*when = (time_t)sqlite3_column_int64(st, 1);
 		r = ledger_column(l, st, 0, other, otherlen, err, errlen);
 	}
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+/*
+ * Held messages (serve).
+ */
+
+int
+mg_ledger_record_held(struct mg_ledger *l, const struct mg_held *h,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_INS_HELD];
+	const char	*what = "recording a held message";
+	int		 r;
+
+	if (bind_text(st, 1, h->spool_id) != SQLITE_OK ||
+	    bind_text(st, 2, h->message_id) != SQLITE_OK ||
+	    bind_time(st, 3, h->date) != SQLITE_OK ||
+	    bind_text(st, 4, h->subject) != SQLITE_OK ||
+	    bind_text(st, 5, h->programs) != SQLITE_OK ||
+	    bind_text(st, 6, h->findings_json) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+int
+mg_ledger_set_held_state(struct mg_ledger *l, const char *spool_id,
+    const char *state, time_t when, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_SET_HELD];
+	const char	*what = "updating a held message";
+	int		 r;
+
+	if (bind_text(st, 1, spool_id) != SQLITE_OK ||
+	    bind_text(st, 2, state) != SQLITE_OK ||
+	    bind_time(st, 3, when) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
 	ledger_done(st);
 	return r == -1 ? -1 : 0;
 }

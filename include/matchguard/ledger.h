@@ -82,4 +82,20 @@ int	mg_ledger_class_to_other(struct mg_ledger *l, const char *msg_class,
 	    const char *program, time_t since, time_t before, int *found,
 	    char *other, size_t otherlen, time_t *when, char *err, size_t errlen);
 
+/* A message `serve` held for review (not a sent message: the rules do
+ * not see it).  programs is a comma-separated list of ids. */
+struct mg_held {
+	const char	*spool_id;
+	const char	*message_id;	/* may be NULL */
+	time_t		 date;		/* when it was held */
+	const char	*subject;
+	const char	*programs;
+	const char	*findings_json;
+};
+int	mg_ledger_record_held(struct mg_ledger *l, const struct mg_held *h,
+	    char *err, size_t errlen);
+/* state: "released" or "dropped". */
+int	mg_ledger_set_held_state(struct mg_ledger *l, const char *spool_id,
+	    const char *state, time_t when, char *err, size_t errlen);
+
 #endif

@@ -556,6 +556,8 @@ check_version(const char *path)
 	    mg_ledger_schema_version());
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master"
 	    " WHERE name = 'reply_by_in_reply_to'"), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master"
+	    " WHERE name = 'held'"), 1);
 	sqlite3_close(db);
 }
 
@@ -567,7 +569,7 @@ test_migrate(void **state)
 	char			 p0[PATH_MAX + 8], p1[PATH_MAX + 8];
 	sqlite3			*db;
 
-	assert_int_equal(mg_ledger_schema_version(), 2);
+	assert_int_equal(mg_ledger_schema_version(), 3);
 
 	/* Version 0: an SQLite file with nothing in it. */
 	snprintf(p0, sizeof(p0), "%s/v0.sqlite", f->dir);
