@@ -1,0 +1,66 @@
+/*
+ * spool.h - the held queue: messages `serve` keeps for the applicant to
+ * review, on disk under <paths.state>/held/ (mode 0700).
+ *
+ * One held message is two files: ID.eml, the raw message exactly as the
+ * client sent it, and ID.env, its envelope and findings as "key value"
+ * lines.  Both are written to a temporary name with O_EXCL and mode 0600,
+ * fsynced and renamed, the .eml first, then the directory is fsynced: an
+ * entry exists once its .env exists, and a crash leaves at most a
+ * temporary file that is never listed.  Only then does the client get its
+ * 250.
+ */
+#ifndef MATCHGUARD_SPOOL_H
+#define MATCHGUARD_SPOOL_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "matchguard/util.h"
+
+#define MG_SPOOL_IDLEN	40
+
+struct mg_spool_finding {
+	char	*rule;
+	char	*severity;
+	char	*message;
+	char	*evidence;
+};
+
+struct mg_spool_entry {
+	char			 id[MG_SPOOL_IDLEN];
+	char			*from;
+	struct mg_strlist	 rcpts;
+	time_t			 held_at;
+	char			*subject;
+	char			*message_id;	/* may be NULL */
+	char			*programs;	/* "harborview,lakeside" */
+	struct mg_spool_finding	*findings;
+	size_t			 n_findings;
+};
+
+/* Writes a held message durably; id receives its new ID. */
+int	mg_spool_hold(const char *dir, const struct mg_spool_entry *e,
+	    const char *data, size_t len, char id[MG_SPOOL_IDLEN],
+	    char *err, size_t errlen);
+
+/* Every entry, oldest first; the caller frees with mg_spool_free_list. */
+int	mg_spool_list(const char *dir, struct mg_spool_entry **out, size_t *n,
+	    char *err, size_t errlen);
+void	mg_spool_free_list(struct mg_spool_entry *v, size_t n);
+
+/* One entry and (when data is not NULL) its message; the caller clears e
+ * with mg_spool_entry_clear and frees *data. */
+int	mg_spool_load(const char *dir, const char *id, struct mg_spool_entry *e,
+	    char **data, size_t *len, char *err, size_t errlen);
+void	mg_spool_entry_clear(struct mg_spool_entry *e);
+
+/* Replaces the message and the findings of an entry (queue edit). */
+int	mg_spool_update(const char *dir, const struct mg_spool_entry *e,
+	    const char *data, size_t len, char *err, size_t errlen);
+
+/* Removes an entry (both files). */
+int	mg_spool_remove(const char *dir, const char *id, char *err,
+	    size_t errlen);
+
+#endif

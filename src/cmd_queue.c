@@ -1,0 +1,338 @@
+/*
+ * cmd_queue.c - matchguard queue [list | show ID | release ID [--recheck] |
+ * drop ID | edit ID]: the messages `serve` held for review.
+ */
+#include "config_auto.h"
+
+#include <sys/wait.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "matchguard/cmd.h"
+#include "matchguard/guard.h"
+#include "matchguard/log.h"
+#include "matchguard/policy.h"
+#include "matchguard/report.h"
+
+static const char usage[] =
+    "usage: matchguard queue [-c CONF]                 list held messages\n"
+    "       matchguard queue show ID                   findings and message\n"
+    "       matchguard queue release ID [--recheck]    send it now\n"
+    "       matchguard queue drop ID                   delete it\n"
+    "       matchguard queue edit ID                   edit, then check again\n";
+
+static void
+age(time_t then, time_t now, char *buf, size_t len)
+{
+	long	s = now > then ? (long)(now - then) : 0;
+
+	if (s < 3600)
+		snprintf(buf, len, "%ldm", s / 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%ldh", s / 3600);
+	else
+		snprintf(buf, len, "%ldd", s / 86400);
+}
+
+static const char *
+first_message(const struct mg_spool_entry *e)
+{
+	for (size_t i = 0; i < e->n_findings; i++)
+		if (strcmp(e->findings[i].severity, "hold") == 0)
+			return e->findings[i].message;
+	return e->n_findings > 0 ? e->findings[0].message : "";
+}
+
+static int
+list(struct mg_guard *g)
+{
+	struct mg_spool_entry	*v;
+	size_t			 n;
+	char			 err[MG_ERRLEN], a[16];
+	time_t			 now = time(NULL);
+
+	if (mg_spool_list(g->spool_dir, &v, &n, err, sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		return MG_EXIT_ERROR;
+	}
+	if (n == 0)
+		puts("No message is held.");
+	for (size_t i = 0; i < n; i++) {
+		age(v[i].held_at, now, a, sizeof(a));
+		printf("%s  %4s  %-20s %s\n    %s\n", v[i].id, a,
+		    v[i].programs, v[i].subject, first_message(&v[i]));
+	}
+	if (n > 0)
+		puts("\nSee one with `matchguard queue show ID`; then `release`, "
+		    "`edit` or `drop` it.");
+	mg_spool_free_list(v, n);
+	return MG_EXIT_OK;
+}
+
+static int
+show(struct mg_guard *g, const char *id)
+{
+	struct mg_spool_entry	e;
+	char			err[MG_ERRLEN], *data, when[32];
+	size_t			len;
+
+	if (mg_spool_load(g->spool_dir, id, &e, &data, &len, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		return MG_EXIT_ERROR;
+	}
+	mg_format_time(e.held_at, when, sizeof(when));
+	printf("Held message %s (held %s)\nFrom: %s\n", e.id, when, e.from);
+	for (size_t i = 0; i < e.rcpts.n; i++)
+		printf("To:   %s\n", e.rcpts.v[i]);
+	printf("Programs: %s\n\nWhy it was held:\n", e.programs);
+	for (size_t i = 0; i < e.n_findings; i++) {
+		printf("  [%s] %s: %s\n", e.findings[i].severity,
+		    e.findings[i].rule, e.findings[i].message);
+		if (e.findings[i].evidence[0] != '\0')
+			printf("      evidence: \"%s\"\n", e.findings[i].evidence);
+	}
+	printf("\n----- the message -----\n");
+	fwrite(data, 1, len, stdout);
+	if (len > 0 && data[len - 1] != '\n')
+		putchar('\n');
+	free(data);
+	mg_spool_entry_clear(&e);
+	return MG_EXIT_OK;
+}
+
+/* Runs the policy again on an entry; returns the verdict or -1. */
+static int
+recheck(struct mg_guard *g, struct mg_spool_entry *e, const char *data,
+    size_t len, int print)
+{
+	struct mg_message	 *m;
+	struct mg_findings	  f = { 0 };
+	struct mg_result	  r = { .file = e->id, .findings = &f };
+	struct mg_buf		  b = { 0 };
+	char			  err[MG_ERRLEN];
+	int			  rc = -1;
+
+	if (mg_message_parse(data, len, &m, err, sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s: %s\n", e->id, err);
+		return -1;
+	}
+	for (size_t i = 0; i < e->rcpts.n; i++)
+		mg_strlist_add(&m->env_rcpts, e->rcpts.v[i]);
+	if (mg_policy_check(&g->app.cfg, g->app.filters, g->app.ledger, m,
+	    time(NULL), &f, &r.verdict, &r.msg_class, &r.programs,
+	    &r.n_programs, err, sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		goto out;
+	}
+	if (print) {
+		mg_report_text(&b, &r);
+		if (b.s != NULL)
+			fputs(b.s, stdout);
+	}
+	rc = (int)r.verdict;
+out:
+	free(r.programs);
+	mg_buf_free(&b);
+	mg_findings_clear(&f);
+	mg_message_free(m);
+	return rc;
+}
+
+static int
+release(struct mg_guard *g, const char *id, int check_first)
+{
+	struct mg_spool_entry	e;
+	struct mg_guard_result	r;
+	char			err[MG_ERRLEN], *data;
+	size_t			len;
+	int			status = MG_EXIT_ERROR, v;
+
+	if (mg_spool_load(g->spool_dir, id, &e, &data, &len, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		return MG_EXIT_ERROR;
+	}
+	if (check_first && (v = recheck(g, &e, data, len, 1)) != MG_PASS &&
+	    v != MG_WARN) {
+		if (v == MG_HOLD)
+			fprintf(stderr, "matchguard: %s is still held by the "
+			    "rules above; fix it with `matchguard queue edit %s`"
+			    ", or release it without --recheck to send it "
+			    "anyway\n", id, id);
+		goto out;
+	}
+	mg_guard_deliver(g, e.from, &e.rcpts, data, len, &r);
+	if (r.outcome != MG_OUT_RELAYED) {
+		fprintf(stderr, "matchguard: %s was not sent (%d %s); it stays "
+		    "in the queue\n", id, r.code, r.text);
+		goto out;
+	}
+	if (mg_guard_record_sent(g, data, len, e.from, &e.rcpts, time(NULL),
+	    check_first ? "pass" : "released", err, sizeof(err)) == -1 ||
+	    mg_ledger_set_held_state(g->app.ledger, id, "released", time(NULL),
+	    err, sizeof(err)) == -1)
+		fprintf(stderr, "matchguard: warning: %s\n", err);
+	if (mg_spool_remove(g->spool_dir, id, err, sizeof(err)) == -1)
+		fprintf(stderr, "matchguard: warning: %s\n", err);
+	printf("%s sent (%s)%s\n", id, r.text, check_first ? "" :
+	    "; recorded as your decision to send it despite the findings");
+	status = MG_EXIT_OK;
+out:
+	free(data);
+	mg_spool_entry_clear(&e);
+	return status;
+}
+
+static int
+drop(struct mg_guard *g, const char *id)
+{
+	char	err[MG_ERRLEN];
+
+	if (mg_spool_remove(g->spool_dir, id, err, sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		return MG_EXIT_ERROR;
+	}
+	if (mg_ledger_set_held_state(g->app.ledger, id, "dropped", time(NULL),
+	    err, sizeof(err)) == -1)
+		fprintf(stderr, "matchguard: warning: %s\n", err);
+	printf("%s deleted; it was not sent.\n", id);
+	return MG_EXIT_OK;
+}
+
+static int
+run_editor(const char *path)
+{
+	const char	*ed = getenv("VISUAL");
+	pid_t		 pid;
+	int		 st;
+
+	if (ed == NULL || *ed == '\0')
+		ed = getenv("EDITOR");
+	if (ed == NULL || *ed == '\0')
+		ed = "vi";
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, path,
+		    (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) == -1 || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+edit(struct mg_guard *g, const char *id)
+{
+	struct mg_spool_entry	e;
+	char			err[MG_ERRLEN], *data, *ndata = NULL;
+	char			tmp[] = "/tmp/matchguard-edit-XXXXXX.eml";
+	size_t			len, nlen;
+	int			fd, v, status = MG_EXIT_ERROR;
+
+	if (mg_spool_load(g->spool_dir, id, &e, &data, &len, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		return MG_EXIT_ERROR;
+	}
+	if ((fd = mkstemps(tmp, 4)) == -1 || write(fd, data, len) !=
+	    (ssize_t)len || close(fd) == -1) {
+		fprintf(stderr, "matchguard: %s: cannot write a copy to edit\n",
+		    tmp);
+		goto out;
+	}
+	if (run_editor(tmp) == -1) {
+		fprintf(stderr, "matchguard: the editor failed; %s is "
+		    "unchanged\n", id);
+		goto out;
+	}
+	if (mg_read_file(tmp, 1u << 30, &ndata, &nlen, err, sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		goto out;
+	}
+	if ((v = recheck(g, &e, ndata, nlen, 1)) == -1)
+		goto out;
+	if (mg_spool_update(g->spool_dir, &e, ndata, nlen, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		goto out;
+	}
+	if (v == MG_HOLD)
+		printf("\n%s is saved with your changes and is still held.\n", id);
+	else
+		printf("\n%s is saved with your changes and passes now: send "
+		    "it with `matchguard queue release %s --recheck`.\n", id, id);
+	status = MG_EXIT_OK;
+out:
+	unlink(tmp);
+	free(ndata);
+	free(data);
+	mg_spool_entry_clear(&e);
+	return status;
+}
+
+int
+mg_cmd_queue(int argc, char **argv, const char *conf)
+{
+	static const struct option longopts[] = {
+		{ "config",	required_argument,	NULL, 'c' },
+		{ "recheck",	no_argument,		NULL, 'r' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct mg_guard	*g;
+	const char	*sub, *id;
+	char		 err[MG_ERRLEN];
+	int		 ch, check_first = 0, status;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:rh", longopts, NULL)) != -1) {
+		if (ch == 'c')
+			conf = optarg;
+		else if (ch == 'r')
+			check_first = 1;
+		else {
+			fputs(usage, ch == 'h' ? stdout : stderr);
+			return ch == 'h' ? MG_EXIT_OK : MG_EXIT_ERROR;
+		}
+	}
+	sub = optind < argc ? argv[optind] : "list";
+	id = optind + 1 < argc ? argv[optind + 1] : NULL;
+	if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 &&
+	    strcmp(sub, "release") != 0 && strcmp(sub, "drop") != 0 &&
+	    strcmp(sub, "edit") != 0) {
+		fprintf(stderr, "matchguard: queue: no subcommand \"%s\"\n%s",
+		    sub, usage);
+		return MG_EXIT_ERROR;
+	}
+	if (strcmp(sub, "list") != 0 && id == NULL) {
+		fprintf(stderr, "matchguard: queue %s: which message? Give its "
+		    "ID (see `matchguard queue`)\n", sub);
+		return MG_EXIT_ERROR;
+	}
+	if ((g = mg_guard_new(conf, strcmp(sub, "release") == 0, err,
+	    sizeof(err))) == NULL) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		return MG_EXIT_ERROR;
+	}
+	if (strcmp(sub, "list") == 0)
+		status = list(g);
+	else if (strcmp(sub, "show") == 0)
+		status = show(g, id);
+	else if (strcmp(sub, "release") == 0)
+		status = release(g, id, check_first);
+	else if (strcmp(sub, "drop") == 0)
+		status = drop(g, id);
+	else
+		status = edit(g, id);
+	mg_guard_unref(g);
+	return status;
+}

@@ -1,0 +1,369 @@
+/*
+ * guard.c - parse, check, then relay or hold one outgoing message.
+ */
+#include "config_auto.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "matchguard/guard.h"
+#include "matchguard/log.h"
+#include "matchguard/policy.h"
+#include "matchguard/relay.h"
+#include "matchguard/report.h"
+
+struct mg_guard *
+mg_guard_new(const char *conf, int need_upstream, char *err, size_t errlen)
+{
+	struct mg_guard	*g = calloc(1, sizeof(*g));
+	size_t		 len;
+
+	if (g == NULL) {
+		mg_seterr(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (mg_app_open(&g->app, conf, MG_LEDGER_RW, err, errlen) == -1) {
+		free(g);
+		return NULL;
+	}
+	if (need_upstream && g->app.cfg.upstream.type == MG_UPSTREAM_NONE) {
+		mg_seterr(err, errlen, "%s: no \"upstream\" group: say where "
+		    "passed messages go, e.g. upstream = { type = \"maildir\"; "
+		    "}; (see matchguard.conf(5))", g->app.cfg.path);
+		goto fail;
+	}
+	len = strlen(g->app.cfg.state_dir) + sizeof("/held");
+	if ((g->spool_dir = malloc(len)) == NULL) {
+		mg_seterr(err, errlen, "out of memory");
+		goto fail;
+	}
+	snprintf(g->spool_dir, len, "%s/held", g->app.cfg.state_dir);
+	if (gethostname(g->hostname, sizeof(g->hostname) - 1) == -1 ||
+	    g->hostname[0] == '\0')
+		snprintf(g->hostname, sizeof(g->hostname), "localhost");
+	pthread_mutex_init(&g->lock, NULL);
+	g->refs = 1;
+	return g;
+fail:
+	mg_app_close(&g->app);
+	free(g);
+	return NULL;
+}
+
+void
+mg_guard_ref(struct mg_guard *g)
+{
+	pthread_mutex_lock(&g->lock);
+	g->refs++;
+	pthread_mutex_unlock(&g->lock);
+}
+
+void
+mg_guard_unref(struct mg_guard *g)
+{
+	int	last;
+
+	if (g == NULL)
+		return;
+	pthread_mutex_lock(&g->lock);
+	last = --g->refs == 0;
+	pthread_mutex_unlock(&g->lock);
+	if (!last)
+		return;
+	pthread_mutex_destroy(&g->lock);
+	mg_app_close(&g->app);
+	free(g->spool_dir);
+	free(g);
+}
+
+static void
+set_result(struct mg_guard_result *r, enum mg_outcome o, int code,
+    const char *enhanced, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void
+set_result(struct mg_guard_result *r, enum mg_outcome o, int code,
+    const char *enhanced, const char *fmt, ...)
+{
+	va_list	ap;
+
+	r->outcome = o;
+	r->code = code;
+	snprintf(r->enhanced, sizeof(r->enhanced), "%s", enhanced);
+	va_start(ap, fmt);
+	vsnprintf(r->text, sizeof(r->text), fmt, ap);
+	va_end(ap);
+	/* One line for the SMTP reply, whatever came in. */
+	for (char *p = r->text; *p != '\0'; p++)
+		if (*p == '\r' || *p == '\n')
+			*p = ' ';
+}
+
+void
+mg_guard_deliver(struct mg_guard *g, const char *from,
+    const struct mg_strlist *rcpts, const char *data, size_t len,
+    struct mg_guard_result *r)
+{
+	const struct mg_upstream *up = &g->app.cfg.upstream;
+	struct mg_relay_result	  res;
+	char			  name[256], err[MG_ERRLEN];
+
+	memset(r, 0, sizeof(*r));
+	if (up->type == MG_UPSTREAM_MAILDIR) {
+		if (mg_maildir_deliver(up->path, data, len, name, sizeof(name),
+		    err, sizeof(err)) == -1) {
+			set_result(r, MG_OUT_TEMPFAIL, 451, "4.3.0",
+			    "local delivery failed: %s", err);
+			return;
+		}
+		set_result(r, MG_OUT_RELAYED, 250, "2.0.0", "delivered to %s",
+		    up->path);
+		return;
+	}
+	switch (mg_relay_send(up, g->hostname, from, rcpts, data, len, &res)) {
+	case 0:
+		set_result(r, MG_OUT_RELAYED, 250, "2.0.0", "relayed: %s",
+		    res.text);
+		break;
+	case 2:
+		set_result(r, MG_OUT_PERMFAIL, res.code >= 500 && res.code < 600 ?
+		    res.code : 554, "5.0.0", "upstream refused it: %s", res.text);
+		break;
+	default:
+		set_result(r, MG_OUT_TEMPFAIL, 451, "4.4.1", "upstream not "
+		    "available, try again later: %s", res.text);
+		break;
+	}
+}
+
+/* "a,b,c" */
+static void
+program_list(const struct mg_program **p, size_t n, char *buf, size_t len)
+{
+	size_t	off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+		    i > 0 ? "," : "", p[i]->id);
+}
+
+struct checked {
+	struct mg_message	 *msg;
+	struct mg_findings	  findings;
+	enum mg_verdict		  verdict;
+	const char		 *msg_class;
+	const struct mg_program	**programs;
+	size_t			  n_programs;
+	char			  plist[512];
+};
+
+static void
+checked_clear(struct checked *c)
+{
+	mg_findings_clear(&c->findings);
+	free(c->programs);
+	mg_message_free(c->msg);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Parse and run the policy; -1 with r set on failure. */
+static int
+check(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
+    const char *data, size_t len, time_t now, struct checked *c,
+    struct mg_guard_result *r)
+{
+	char	err[MG_ERRLEN];
+	int	rc;
+
+	memset(c, 0, sizeof(*c));
+	if (mg_message_parse(data, len, &c->msg, err, sizeof(err)) == -1) {
+		set_result(r, MG_OUT_BADMSG, 554, "5.6.0", "matchguard could "
+		    "not read this message: %s", err);
+		return -1;
+	}
+	if ((from != NULL && (c->msg->env_from = strdup(from)) == NULL))
+		goto nomem;
+	for (size_t i = 0; i < rcpts->n; i++)
+		if (mg_strlist_add(&c->msg->env_rcpts, rcpts->v[i]) == -1)
+			goto nomem;
+	pthread_mutex_lock(&g->lock);
+	rc = mg_policy_check(&g->app.cfg, g->app.filters, g->app.ledger,
+	    c->msg, now, &c->findings, &c->verdict, &c->msg_class,
+	    &c->programs, &c->n_programs, err, sizeof(err));
+	pthread_mutex_unlock(&g->lock);
+	if (rc == -1) {
+		set_result(r, MG_OUT_TEMPFAIL, 451, "4.3.0", "matchguard "
+		    "could not check this message: %s", err);
+		checked_clear(c);
+		return -1;
+	}
+	program_list(c->programs, c->n_programs, c->plist, sizeof(c->plist));
+	return 0;
+nomem:
+	set_result(r, MG_OUT_TEMPFAIL, 451, "4.3.0", "out of memory");
+	checked_clear(c);
+	return -1;
+}
+
+static int
+record_sent(struct mg_guard *g, const struct checked *c, time_t now,
+    const char *verdict, char *err, size_t errlen)
+{
+	const char	*ids[MG_POLICY_MAX_RCPTS];
+	struct mg_sent	 s = { 0 };
+	struct mg_buf	 fj = { 0 };
+	int		 inserted, rc;
+
+	if (c->n_programs == 0)
+		return 0;	/* only mail to programs is history */
+	for (size_t i = 0; i < c->n_programs && i < MG_POLICY_MAX_RCPTS; i++)
+		ids[i] = c->programs[i]->id;
+	mg_findings_json(&fj, &c->findings);
+	s.message_id = c->msg->message_id;
+	s.content_hash = c->msg->hash;
+	s.date = now;
+	s.subject = c->msg->subject;
+	s.msg_class = c->msg_class;
+	s.verdict = verdict;
+	s.findings_json = fj.failed ? NULL : fj.s;
+	s.programs = ids;
+	s.n_programs = c->n_programs < MG_POLICY_MAX_RCPTS ? c->n_programs :
+	    MG_POLICY_MAX_RCPTS;
+	pthread_mutex_lock(&g->lock);
+	rc = mg_ledger_record_sent(g->app.ledger, &s, &inserted, err, errlen);
+	pthread_mutex_unlock(&g->lock);
+	mg_buf_free(&fj);
+	return rc;
+}
+
+int
+mg_guard_record_sent(struct mg_guard *g, const char *data, size_t len,
+    const char *from, const struct mg_strlist *rcpts, time_t now,
+    const char *verdict, char *err, size_t errlen)
+{
+	struct checked		c;
+	struct mg_guard_result	r;
+	int			rc;
+
+	if (check(g, from, rcpts, data, len, now, &c, &r) == -1) {
+		mg_seterr(err, errlen, "%s", r.text);
+		return -1;
+	}
+	mg_findings_clear(&c.findings);	/* an override: no findings kept */
+	rc = record_sent(g, &c, now, verdict, err, errlen);
+	checked_clear(&c);
+	return rc;
+}
+
+static const struct mg_finding *
+first_hold(const struct mg_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].sev == MG_SEV_HOLD)
+			return &f->v[i];
+	return f->n > 0 ? &f->v[0] : NULL;
+}
+
+static void
+hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
+    const char *data, size_t len, time_t now, struct checked *c,
+    struct mg_guard_result *r)
+{
+	struct mg_spool_entry	 e;
+	struct mg_spool_finding	*sf;
+	struct mg_held		 h = { 0 };
+	struct mg_buf		 fj = { 0 };
+	const struct mg_finding	*first = first_hold(&c->findings);
+	char			 err[MG_ERRLEN];
+
+	if (g->app.cfg.smtp.on_hold == MG_ON_HOLD_REJECT) {
+		set_result(r, MG_OUT_REJECTED, 550, "5.7.1", "matchguard: %s",
+		    first != NULL ? first->message : "held by the policy");
+		return;
+	}
+	memset(&e, 0, sizeof(e));
+	if ((sf = calloc(c->findings.n + 1, sizeof(*sf))) == NULL) {
+		set_result(r, MG_OUT_TEMPFAIL, 452, "4.3.1", "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < c->findings.n; i++) {
+		sf[i].rule = (char *)c->findings.v[i].rule;
+		sf[i].severity = (char *)mg_severity_name(c->findings.v[i].sev);
+		sf[i].message = c->findings.v[i].message;
+		sf[i].evidence = c->findings.v[i].evidence;
+	}
+	e.from = (char *)(from != NULL ? from : "");
+	e.rcpts = *rcpts;
+	e.held_at = now;
+	e.subject = c->msg->subject;
+	e.message_id = c->msg->message_id;
+	e.programs = c->plist;
+	e.findings = sf;
+	e.n_findings = c->findings.n;
+	if (mg_spool_hold(g->spool_dir, &e, data, len, r->id, err,
+	    sizeof(err)) == -1) {
+		free(sf);
+		set_result(r, MG_OUT_TEMPFAIL, 452, "4.3.1", "matchguard "
+		    "cannot store the message for review, try again later: %s",
+		    err);
+		return;
+	}
+	free(sf);
+	mg_findings_json(&fj, &c->findings);
+	h.spool_id = r->id;
+	h.message_id = c->msg->message_id;
+	h.date = now;
+	h.subject = c->msg->subject;
+	h.programs = c->plist;
+	h.findings_json = fj.failed ? NULL : fj.s;
+	pthread_mutex_lock(&g->lock);
+	if (mg_ledger_record_held(g->app.ledger, &h, err, sizeof(err)) == -1)
+		mg_log("warning: %s (the message is held all the same)", err);
+	pthread_mutex_unlock(&g->lock);
+	mg_buf_free(&fj);
+	set_result(r, MG_OUT_HELD, 250, "2.0.0", "held for review %s: %s",
+	    r->id, first != NULL ? first->message : "see matchguard queue");
+}
+
+static const char *
+outcome_name(enum mg_outcome o)
+{
+	static const char *const names[] = { "relayed", "held", "rejected",
+	    "tempfail", "permfail", "unreadable" };
+
+	return names[o];
+}
+
+void
+mg_guard_process(struct mg_guard *g, const char *from,
+    const struct mg_strlist *rcpts, const char *data, size_t len, time_t now,
+    struct mg_guard_result *r)
+{
+	struct checked	c;
+	char		err[MG_ERRLEN];
+
+	memset(r, 0, sizeof(*r));
+	if (check(g, from, rcpts, data, len, now, &c, r) == -1) {
+		mg_log("message from <%s>: %s %d %s", from ? from : "",
+		    outcome_name(r->outcome), r->code, r->text);
+		return;
+	}
+	if (c.verdict == MG_HOLD)
+		hold(g, from, rcpts, data, len, now, &c, r);
+	else {
+		mg_guard_deliver(g, from, rcpts, data, len, r);
+		if (r->outcome == MG_OUT_RELAYED && record_sent(g, &c, now,
+		    mg_verdict_name(c.verdict), err, sizeof(err)) == -1)
+			mg_log("warning: the message was sent but could not be "
+			    "recorded: %s", err);
+	}
+	mg_log("%s programs=%s verdict=%s class=%s %s %d %s",
+	    c.msg->message_id != NULL ? c.msg->message_id : "(no Message-ID)",
+	    c.plist[0] != '\0' ? c.plist : "-", mg_verdict_name(c.verdict),
+	    c.msg_class, outcome_name(r->outcome), r->code, r->text);
+	checked_clear(&c);
+}

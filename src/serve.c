@@ -1,0 +1,475 @@
+/*
+ * serve.c - matchguard serve: the SMTP listener.
+ *
+ * The main thread binds the listening sockets (loopback by default), then
+ * waits in poll() for connections and for signals (through a self-pipe).
+ * Each connection runs in its own thread, at most smtp.max_sessions at a
+ * time (421 past it): the thread moves bytes between the socket and the
+ * session state machine (smtp_session.c), enforces the timeouts, and
+ * hands each complete message to the guard (guard.c).
+ *
+ * SIGHUP loads the configuration and filters again; a bad new
+ * configuration is logged and the old one kept.  SIGTERM stops accepting,
+ * lets sessions that are in the middle of a message finish for up to
+ * MG_DEF_SHUTDOWN_GRACE seconds, and answers idle ones with 421.
+ */
+#include "config_auto.h"
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "matchguard/cmd.h"
+#include "matchguard/config.h"
+#include "matchguard/guard.h"
+#include "matchguard/log.h"
+#include "matchguard/smtp_session.h"
+
+#define MAX_LISTENERS	16
+#define READ_CHUNK	16384
+#define POLL_SLICE_MS	500	/* how often an idle session looks at `stopping` */
+
+static const char usage[] = "usage: matchguard serve [-c CONF]\n";
+
+static struct {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 idle;
+	struct mg_guard	*guard;		/* current; sessions hold a ref */
+	int		 active;	/* sessions running */
+	volatile sig_atomic_t stopping;
+	int		 sigpipe[2];
+} srv = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0,
+	{ -1, -1 } };
+
+struct conn {
+	int		 fd;
+	struct mg_guard	*g;
+};
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t	w = send(fd, p, len, MSG_NOSIGNAL);
+
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Sends what the session queued and empties the buffer. */
+static int
+flush(int fd, struct mg_buf *out)
+{
+	int	rc = 0;
+
+	if (out->failed)
+		return -1;
+	if (out->len > 0)
+		rc = write_all(fd, out->s, out->len);
+	out->len = 0;
+	return rc;
+}
+
+static void
+handle_message(struct conn *c, struct mg_smtp_session *s, struct mg_buf *out)
+{
+	const char		*from, *data;
+	const struct mg_strlist	*rcpts;
+	size_t			 len;
+	struct mg_guard_result	 r;
+
+	mg_smtp_session_message(s, &from, &rcpts, &data, &len);
+	mg_guard_process(c->g, from, rcpts, data, len, time(NULL), &r);
+	mg_smtp_session_reply(s, r.code, r.enhanced, r.text, out);
+}
+
+/* Waits for input; 1 when readable, 0 on timeout or shutdown, -1 on
+ * error.  *why says which. */
+static int
+wait_input(int fd, struct mg_smtp_session *s, int timeout_s, const char **why)
+{
+	long	waited = 0;
+
+	for (;;) {
+		struct pollfd	pfd = { fd, POLLIN, 0 };
+		int		n;
+
+		if (srv.stopping && strcmp(mg_smtp_session_state(s), "data")) {
+			*why = "shutting down, try again later";
+			return 0;
+		}
+		n = poll(&pfd, 1, POLL_SLICE_MS);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n > 0)
+			return 1;
+		waited += POLL_SLICE_MS;
+		if (waited >= (long)timeout_s * 1000) {
+			*why = "timeout, closing the connection";
+			return 0;
+		}
+	}
+}
+
+static void
+run_session(struct conn *c)
+{
+	const struct mg_config	*cfg = &c->g->app.cfg;
+	struct mg_smtp_limits	 lim = { 0 };
+	struct mg_smtp_session	*s;
+	struct mg_buf		 out = { 0 };
+	char			*buf;
+	const char		*why = NULL;
+
+	lim.hostname = c->g->hostname;
+	lim.max_message_size = (size_t)cfg->smtp.max_message_size;
+	lim.max_rcpts = MG_SMTP_MAX_RCPTS;
+	lim.auth_user = cfg->smtp.local_user;
+	lim.auth_password = cfg->smtp.local_password;
+	if ((buf = malloc(READ_CHUNK)) == NULL ||
+	    (s = mg_smtp_session_new(&lim)) == NULL) {
+		free(buf);
+		return;
+	}
+	mg_smtp_session_greet(s, &out);
+	while (flush(c->fd, &out) == 0) {
+		int	timeout = strcmp(mg_smtp_session_state(s), "data") == 0 ?
+		    cfg->smtp.data_timeout : cfg->smtp.command_timeout;
+		int	w = wait_input(c->fd, s, timeout, &why);
+		ssize_t	n;
+		size_t	off = 0;
+		int	closing = 0;
+
+		if (w == 0) {
+			mg_smtp_session_abort(s, why, &out);
+			flush(c->fd, &out);
+			break;
+		}
+		if (w == -1 || (n = read(c->fd, buf, READ_CHUNK)) <= 0)
+			break;
+		while (off < (size_t)n && !closing) {
+			enum mg_smtp_event ev;
+
+			off += mg_smtp_session_feed(s, buf + off, (size_t)n - off,
+			    &out, &ev);
+			if (ev == MG_SMTP_EV_MESSAGE) {
+				if (flush(c->fd, &out) == -1)
+					break;
+				handle_message(c, s, &out);
+			} else if (ev == MG_SMTP_EV_CLOSE)
+				closing = 1;
+			else if (ev == MG_SMTP_EV_STARTTLS)
+				closing = 1;	/* never offered: cannot happen */
+		}
+		if (closing) {
+			flush(c->fd, &out);
+			break;
+		}
+	}
+	mg_smtp_session_free(s);
+	mg_buf_free(&out);
+	free(buf);
+}
+
+static void *
+session_thread(void *arg)
+{
+	struct conn	*c = arg;
+
+	run_session(c);
+	close(c->fd);
+	mg_guard_unref(c->g);
+	free(c);
+	pthread_mutex_lock(&srv.lock);
+	srv.active--;
+	pthread_cond_broadcast(&srv.idle);
+	pthread_mutex_unlock(&srv.lock);
+	return NULL;
+}
+
+static void
+refuse(int fd, const char *host)
+{
+	char	line[320];
+	int	n = snprintf(line, sizeof(line), "421 4.3.2 %s too many "
+	    "connections, try again later\r\n", host);
+
+	if (n > 0)
+		write_all(fd, line, (size_t)n);
+	close(fd);
+}
+
+static void
+accept_one(int lfd)
+{
+	struct conn	*c;
+	pthread_t	 t;
+	pthread_attr_t	 attr;
+	int		 fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd == -1)
+		return;
+	pthread_mutex_lock(&srv.lock);
+	if (srv.active >= srv.guard->app.cfg.smtp.max_sessions) {
+		pthread_mutex_unlock(&srv.lock);
+		mg_log("too many sessions (%d): refused a connection",
+		    srv.guard->app.cfg.smtp.max_sessions);
+		refuse(fd, srv.guard->hostname);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		pthread_mutex_unlock(&srv.lock);
+		close(fd);
+		return;
+	}
+	c->fd = fd;
+	c->g = srv.guard;
+	mg_guard_ref(c->g);
+	srv.active++;
+	pthread_mutex_unlock(&srv.lock);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, session_thread, c) != 0) {
+		mg_log("cannot start a session thread");
+		close(fd);
+		mg_guard_unref(c->g);
+		free(c);
+		pthread_mutex_lock(&srv.lock);
+		srv.active--;
+		pthread_mutex_unlock(&srv.lock);
+	}
+	pthread_attr_destroy(&attr);
+}
+
+static int
+bind_one(const char *spec, int *fd, char *err, size_t errlen)
+{
+	struct addrinfo	 hints = { 0 }, *res;
+	char		 host[256], port[8];
+	int		 on = 1, rc;
+
+	if (mg_split_hostport(spec, host, sizeof(host), port, sizeof(port)) == -1) {
+		mg_seterr(err, errlen, "smtp.listen: \"%s\" is not host:port", spec);
+		return -1;
+	}
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
+		mg_seterr(err, errlen, "smtp.listen %s: %s", spec, gai_strerror(rc));
+		return -1;
+	}
+	*fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, 0);
+	if (*fd == -1)
+		goto fail;
+	setsockopt(*fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (res->ai_family == AF_INET6)
+		setsockopt(*fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+	if (bind(*fd, res->ai_addr, res->ai_addrlen) == -1 ||
+	    listen(*fd, 64) == -1)
+		goto fail;
+	freeaddrinfo(res);
+	return 0;
+fail:
+	mg_seterr(err, errlen, "smtp.listen %s: %s", spec, strerror(errno));
+	if (*fd != -1)
+		close(*fd);
+	freeaddrinfo(res);
+	return -1;
+}
+
+static void
+on_signal(int sig)
+{
+	unsigned char	c = (unsigned char)sig;
+	int		saved = errno;
+
+	if (write(srv.sigpipe[1], &c, 1) == -1) {
+		/* The pipe is full: a signal is pending already. */
+	}
+	errno = saved;
+}
+
+static int
+setup_signals(void)
+{
+	struct sigaction	sa;
+
+	if (pipe2(srv.sigpipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static void
+reload(const char *conf)
+{
+	struct mg_guard	*g, *old;
+	char		 err[MG_ERRLEN];
+
+	if ((g = mg_guard_new(conf, 1, err, sizeof(err))) == NULL) {
+		mg_log("reload failed, keeping the old configuration: %s", err);
+		return;
+	}
+	pthread_mutex_lock(&srv.lock);
+	old = srv.guard;
+	srv.guard = g;
+	pthread_mutex_unlock(&srv.lock);
+	mg_guard_unref(old);
+	mg_log("configuration and filters reloaded (a change of "
+	    "smtp.listen needs a restart)");
+}
+
+/* Lets sessions finish, for at most the grace period. */
+static void
+drain(void)
+{
+	struct timespec	deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += MG_DEF_SHUTDOWN_GRACE;
+	pthread_mutex_lock(&srv.lock);
+	while (srv.active > 0)
+		if (pthread_cond_timedwait(&srv.idle, &srv.lock,
+		    &deadline) == ETIMEDOUT)
+			break;
+	if (srv.active > 0)
+		mg_log("%d session(s) still running after %d s; exiting (their "
+		    "clients got no 250 and keep the messages)", srv.active,
+		    MG_DEF_SHUTDOWN_GRACE);
+	pthread_mutex_unlock(&srv.lock);
+}
+
+static void
+describe(const struct mg_config *cfg)
+{
+	const struct mg_upstream *up = &cfg->upstream;
+
+	for (size_t i = 0; i < cfg->smtp.listen.n; i++)
+		mg_log("listening on %s", cfg->smtp.listen.v[i]);
+	if (up->type == MG_UPSTREAM_MAILDIR)
+		mg_log("local mode: passed messages are delivered to the "
+		    "Maildir %s, not sent", up->path);
+	else
+		mg_log("passed messages are relayed to %s port %d (%s)",
+		    up->host, up->port, up->tls == MG_TLS_IMPLICIT ?
+		    "TLS" : up->tls == MG_TLS_STARTTLS ? "STARTTLS" :
+		    "no encryption");
+	mg_log("point your mail client's outgoing (SMTP) server at %s, "
+	    "connection security none%s", cfg->smtp.listen.v[0],
+	    cfg->smtp.local_password != NULL ? ", with the user name and "
+	    "password of smtp.local_user/local_password" : ", no "
+	    "authentication");
+}
+
+static int
+serve_loop(const char *conf, int *lfd, size_t nl)
+{
+	struct pollfd	pfd[MAX_LISTENERS + 1];
+
+	for (size_t i = 0; i < nl; i++)
+		pfd[i] = (struct pollfd){ lfd[i], POLLIN, 0 };
+	pfd[nl] = (struct pollfd){ srv.sigpipe[0], POLLIN, 0 };
+	while (!srv.stopping) {
+		if (poll(pfd, nl + 1, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			mg_log("poll: %s", strerror(errno));
+			return -1;
+		}
+		if (pfd[nl].revents & POLLIN) {
+			unsigned char	sig;
+
+			while (read(srv.sigpipe[0], &sig, 1) == 1) {
+				if (sig == SIGHUP)
+					reload(conf);
+				else
+					srv.stopping = 1;
+			}
+		}
+		for (size_t i = 0; i < nl && !srv.stopping; i++)
+			if (pfd[i].revents & POLLIN)
+				accept_one(lfd[i]);
+	}
+	mg_log("stopping: finishing the messages in progress");
+	return 0;
+}
+
+int
+mg_cmd_serve(int argc, char **argv, const char *conf)
+{
+	static const struct option longopts[] = {
+		{ "config",	required_argument,	NULL, 'c' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	int	lfd[MAX_LISTENERS], ch, rc;
+	size_t	nl = 0;
+	char	err[MG_ERRLEN];
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		if (ch == 'c')
+			conf = optarg;
+		else {
+			fputs(usage, ch == 'h' ? stdout : stderr);
+			return ch == 'h' ? MG_EXIT_OK : MG_EXIT_ERROR;
+		}
+	}
+	if ((srv.guard = mg_guard_new(conf, 1, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		return MG_EXIT_ERROR;
+	}
+	for (size_t i = 0; i < srv.guard->app.cfg.smtp.listen.n &&
+	    nl < MAX_LISTENERS; i++) {
+		if (bind_one(srv.guard->app.cfg.smtp.listen.v[i], &lfd[nl], err,
+		    sizeof(err)) == 0)
+			nl++;
+		else
+			mg_log("%s", err);
+	}
+	if (nl == 0 || setup_signals() == -1) {
+		fprintf(stderr, "matchguard: cannot listen on any address of "
+		    "smtp.listen (%s)\n", nl == 0 ? err : strerror(errno));
+		mg_guard_unref(srv.guard);
+		return MG_EXIT_ERROR;
+	}
+	describe(&srv.guard->app.cfg);
+	rc = serve_loop(conf, lfd, nl);
+	for (size_t i = 0; i < nl; i++)
+		close(lfd[i]);
+	drain();
+	pthread_mutex_lock(&srv.lock);
+	if (srv.active == 0) {
+		mg_guard_unref(srv.guard);
+		srv.guard = NULL;
+	}
+	pthread_mutex_unlock(&srv.lock);
+	return rc == 0 ? MG_EXIT_OK : MG_EXIT_ERROR;
+}

@@ -1,0 +1,419 @@
+/*
+ * spool.c - the held queue on disk.  See spool.h for the layout and the
+ * order of writes that makes an entry durable before it is acknowledged.
+ */
+#include "config_auto.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "matchguard/json.h"
+#include "matchguard/spool.h"
+
+#define MG_SPOOL_MAX_ENV	(1024 * 1024)
+
+/* A valid ID: what mg_spool_hold makes, so that no "../" gets through. */
+static int
+valid_id(const char *id)
+{
+	size_t	n = strlen(id);
+
+	if (n == 0 || n >= MG_SPOOL_IDLEN)
+		return 0;
+	return strspn(id, "0123456789abcdefghijklmnopqrstuvwxyz-") == n;
+}
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t	w = write(fd, p, len);
+
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+fsync_dir(const char *dir)
+{
+	int	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int	rc;
+
+	if (fd == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* tmp file with O_EXCL 0600, fsync, rename onto dir/name. */
+static int
+write_durably(const char *dir, const char *name, const char *data,
+    size_t len, char *err, size_t errlen)
+{
+	char	tmp[4096], dst[4096];
+	int	fd, saved;
+
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
+	snprintf(dst, sizeof(dst), "%s/%s", dir, name);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		mg_seterr(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	if (write_all(fd, data, len) == -1 || fsync(fd) == -1) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		mg_seterr(err, errlen, "%s: %s", tmp, strerror(saved));
+		return -1;
+	}
+	if (close(fd) == -1 || rename(tmp, dst) == -1) {
+		saved = errno;
+		unlink(tmp);
+		mg_seterr(err, errlen, "%s: %s", dst, strerror(saved));
+		return -1;
+	}
+	return 0;
+}
+
+/* One line value: CR, LF and TAB become spaces. */
+static void
+put_value(struct mg_buf *b, const char *key, const char *v)
+{
+	mg_buf_printf(b, "%s ", key);
+	for (const char *p = v != NULL ? v : ""; *p != '\0'; p++)
+		mg_buf_add(b, *p == '\r' || *p == '\n' || *p == '\t' ? " " : p, 1);
+	mg_buf_puts(b, "\n");
+}
+
+static void
+put_field(struct mg_buf *b, const char *v, int last)
+{
+	for (const char *p = v != NULL ? v : ""; *p != '\0'; p++)
+		mg_buf_add(b, *p == '\r' || *p == '\n' || *p == '\t' ? " " : p, 1);
+	mg_buf_puts(b, last ? "\n" : "\t");
+}
+
+static char *
+format_env(const struct mg_spool_entry *e)
+{
+	struct mg_buf	b = { 0 };
+
+	put_value(&b, "from", e->from);
+	for (size_t i = 0; i < e->rcpts.n; i++)
+		put_value(&b, "rcpt", e->rcpts.v[i]);
+	mg_buf_printf(&b, "held %lld\n", (long long)e->held_at);
+	put_value(&b, "subject", e->subject);
+	if (e->message_id != NULL)
+		put_value(&b, "message-id", e->message_id);
+	put_value(&b, "programs", e->programs);
+	for (size_t i = 0; i < e->n_findings; i++) {
+		const struct mg_spool_finding *f = &e->findings[i];
+
+		mg_buf_puts(&b, "finding ");
+		put_field(&b, f->rule, 0);
+		put_field(&b, f->severity, 0);
+		put_field(&b, f->message, 0);
+		put_field(&b, f->evidence, 1);
+	}
+	if (b.failed) {
+		mg_buf_free(&b);
+		return NULL;
+	}
+	return b.s;
+}
+
+static void
+new_id(char id[MG_SPOOL_IDLEN])
+{
+	struct tm	tm;
+	time_t		now = time(NULL);
+	char		stamp[24];
+
+	gmtime_r(&now, &tm);
+	if (strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm) == 0)
+		stamp[0] = '\0';
+	snprintf(id, MG_SPOOL_IDLEN, "%s-%08x", stamp,
+	    (unsigned)g_random_int());
+}
+
+static int
+write_entry(const char *dir, const struct mg_spool_entry *e, const char *data,
+    size_t len, char *err, size_t errlen)
+{
+	char	 name[MG_SPOOL_IDLEN + 8], *env;
+	int	 rc = -1;
+
+	if ((env = format_env(e)) == NULL) {
+		mg_seterr(err, errlen, "%s: out of memory", dir);
+		return -1;
+	}
+	snprintf(name, sizeof(name), "%s.eml", e->id);
+	if (write_durably(dir, name, data, len, err, errlen) == 0) {
+		snprintf(name, sizeof(name), "%s.env", e->id);
+		if (write_durably(dir, name, env, strlen(env), err, errlen) == 0)
+			rc = 0;
+	}
+	if (rc == 0 && fsync_dir(dir) == -1) {
+		mg_seterr(err, errlen, "%s: %s", dir, strerror(errno));
+		rc = -1;
+	}
+	free(env);
+	return rc;
+}
+
+int
+mg_spool_hold(const char *dir, const struct mg_spool_entry *e,
+    const char *data, size_t len, char id[MG_SPOOL_IDLEN], char *err,
+    size_t errlen)
+{
+	struct mg_spool_entry	copy = *e;
+	char			path[4096];
+
+	if (mg_mkdir_p(dir, 0700, err, errlen) == -1)
+		return -1;
+	for (int tries = 0; tries < 10; tries++) {
+		new_id(copy.id);
+		snprintf(path, sizeof(path), "%s/%s.env", dir, copy.id);
+		if (access(path, F_OK) == 0)
+			continue;
+		if (write_entry(dir, &copy, data, len, err, errlen) == -1) {
+			/* Leave nothing half-made behind. */
+			snprintf(path, sizeof(path), "%s/%s.eml", dir, copy.id);
+			unlink(path);
+			return -1;
+		}
+		memcpy(id, copy.id, MG_SPOOL_IDLEN);
+		return 0;
+	}
+	mg_seterr(err, errlen, "%s: cannot find a free name", dir);
+	return -1;
+}
+
+int
+mg_spool_update(const char *dir, const struct mg_spool_entry *e,
+    const char *data, size_t len, char *err, size_t errlen)
+{
+	if (!valid_id(e->id)) {
+		mg_seterr(err, errlen, "\"%s\" is not a held message ID", e->id);
+		return -1;
+	}
+	/* rename() replaces the old files atomically, one at a time. */
+	return write_entry(dir, e, data, len, err, errlen);
+}
+
+static int
+add_finding(struct mg_spool_entry *e, char *line)
+{
+	struct mg_spool_finding	*nv, *f;
+	char			*field[4];
+
+	for (int i = 0; i < 4; i++) {
+		field[i] = line;
+		if (i < 3) {
+			if ((line = strchr(line, '\t')) == NULL)
+				return 0;	/* malformed: skipped */
+			*line++ = '\0';
+		}
+	}
+	nv = realloc(e->findings, (e->n_findings + 1) * sizeof(*nv));
+	if (nv == NULL)
+		return -1;
+	e->findings = nv;
+	f = &e->findings[e->n_findings];
+	f->rule = strdup(field[0]);
+	f->severity = strdup(field[1]);
+	f->message = strdup(field[2]);
+	f->evidence = strdup(field[3]);
+	e->n_findings++;
+	return f->rule && f->severity && f->message && f->evidence ? 0 : -1;
+}
+
+static int
+set_str(char **dst, const char *v)
+{
+	free(*dst);
+	return (*dst = strdup(v)) != NULL ? 0 : -1;
+}
+
+static int
+parse_line(struct mg_spool_entry *e, char *line)
+{
+	char	*v = strchr(line, ' ');
+
+	if (v == NULL)
+		return 0;
+	*v++ = '\0';
+	if (strcmp(line, "from") == 0)
+		return set_str(&e->from, v);
+	if (strcmp(line, "rcpt") == 0)
+		return mg_strlist_add(&e->rcpts, v);
+	if (strcmp(line, "held") == 0)
+		e->held_at = (time_t)strtoll(v, NULL, 10);
+	else if (strcmp(line, "subject") == 0)
+		return set_str(&e->subject, v);
+	else if (strcmp(line, "message-id") == 0)
+		return set_str(&e->message_id, v);
+	else if (strcmp(line, "programs") == 0)
+		return set_str(&e->programs, v);
+	else if (strcmp(line, "finding") == 0)
+		return add_finding(e, v);
+	return 0;
+}
+
+void
+mg_spool_entry_clear(struct mg_spool_entry *e)
+{
+	free(e->from);
+	mg_strlist_clear(&e->rcpts);
+	free(e->subject);
+	free(e->message_id);
+	free(e->programs);
+	for (size_t i = 0; i < e->n_findings; i++) {
+		free(e->findings[i].rule);
+		free(e->findings[i].severity);
+		free(e->findings[i].message);
+		free(e->findings[i].evidence);
+	}
+	free(e->findings);
+	memset(e, 0, sizeof(*e));
+}
+
+int
+mg_spool_load(const char *dir, const char *id, struct mg_spool_entry *e,
+    char **data, size_t *len, char *err, size_t errlen)
+{
+	char	 path[4096], *env, *line, *save = NULL;
+	int	 rc = 0;
+
+	memset(e, 0, sizeof(*e));
+	if (!valid_id(id)) {
+		mg_seterr(err, errlen, "\"%s\" is not a held message ID (see "
+		    "`matchguard queue`)", id);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/%s.env", dir, id);
+	if (access(path, F_OK) == -1) {
+		mg_seterr(err, errlen, "no held message %s (see `matchguard "
+		    "queue`)", id);
+		return -1;
+	}
+	if (mg_read_file(path, MG_SPOOL_MAX_ENV, &env, NULL, err, errlen) == -1)
+		return -1;
+	snprintf(e->id, sizeof(e->id), "%s", id);
+	for (line = strtok_r(env, "\n", &save); line != NULL && rc == 0;
+	    line = strtok_r(NULL, "\n", &save))
+		rc = parse_line(e, line);
+	free(env);
+	if (rc == -1) {
+		mg_spool_entry_clear(e);
+		mg_seterr(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	if (data == NULL)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s.eml", dir, id);
+	if (mg_read_file(path, 1u << 30, data, len, err, errlen) == -1) {
+		mg_spool_entry_clear(e);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	const struct mg_spool_entry *x = a, *y = b;
+
+	if (x->held_at != y->held_at)
+		return x->held_at < y->held_at ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+int
+mg_spool_list(const char *dir, struct mg_spool_entry **out, size_t *n,
+    char *err, size_t errlen)
+{
+	struct mg_spool_entry	*v = NULL, *nv;
+	DIR			*d;
+	struct dirent		*de;
+
+	*out = NULL;
+	*n = 0;
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;	/* nothing held yet */
+		mg_seterr(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t	l = strlen(de->d_name);
+		char	id[MG_SPOOL_IDLEN];
+
+		if (de->d_name[0] == '.' || l < 5 || l - 4 >= sizeof(id) ||
+		    strcmp(de->d_name + l - 4, ".env") != 0)
+			continue;
+		memcpy(id, de->d_name, l - 4);
+		id[l - 4] = '\0';
+		if ((nv = realloc(v, (*n + 1) * sizeof(*v))) == NULL)
+			goto nomem;
+		v = nv;
+		if (mg_spool_load(dir, id, &v[*n], NULL, NULL, err, errlen) == 0)
+			(*n)++;
+	}
+	closedir(d);
+	if (*n > 0)
+		qsort(v, *n, sizeof(*v), cmp_entry);
+	*out = v;
+	return 0;
+nomem:
+	closedir(d);
+	mg_spool_free_list(v, *n);
+	mg_seterr(err, errlen, "%s: out of memory", dir);
+	return -1;
+}
+
+void
+mg_spool_free_list(struct mg_spool_entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		mg_spool_entry_clear(&v[i]);
+	free(v);
+}
+
+int
+mg_spool_remove(const char *dir, const char *id, char *err, size_t errlen)
+{
+	char	path[4096];
+
+	if (!valid_id(id)) {
+		mg_seterr(err, errlen, "\"%s\" is not a held message ID", id);
+		return -1;
+	}
+	/* The .env first: without it the entry no longer exists. */
+	snprintf(path, sizeof(path), "%s/%s.env", dir, id);
+	if (unlink(path) == -1) {
+		mg_seterr(err, errlen, "no held message %s", id);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/%s.eml", dir, id);
+	unlink(path);
+	fsync_dir(dir);
+	return 0;
+}
