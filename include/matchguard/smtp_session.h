@@ -13,9 +13,13 @@
  *   MG_SMTP_EV_STARTTLS  "220 2.0.0 Ready to start TLS" is queued: flush
  *                        it, do the handshake, then call
  *                        mg_smtp_session_tls_started() (RFC 3207: the
- *                        session forgets EHLO and any transaction).
+ *                        session forgets EHLO, AUTH and any transaction).
+ *                        Whatever followed STARTTLS in the plaintext is
+ *                        consumed and dropped (CVE-2011-0411), and so is
+ *                        anything fed before tls_started().
  *   MG_SMTP_EV_CLOSE     the reply queued is the last one (QUIT, or a
- *                        421): flush it and close the connection.
+ *                        421): flush it and close the connection.  The
+ *                        rest of the input is consumed and dropped.
  *
  * Replies are appended to an mg_buf (json.h) as CRLF-terminated lines.
  */
@@ -29,11 +33,15 @@
 
 #define MG_SMTP_MAX_LINE	1000	/* octets with CRLF, RFC 5321 4.5.3.1.6 */
 #define MG_SMTP_MAX_RCPTS	100	/* RFC 5321 4.5.3.1.8 minimum */
+#define MG_SMTP_DEFAULT_MESSAGE_SIZE	10240000	/* like Postfix */
 
 struct mg_smtp_limits {
-	const char	*hostname;		/* for the greeting and EHLO */
-	size_t		 max_message_size;	/* SIZE; 552 above it */
-	size_t		 max_rcpts;
+	const char	*hostname;		/* for the greeting and EHLO;
+						 * NULL: "localhost" */
+	size_t		 max_message_size;	/* SIZE; 552 above it; 0:
+						 * MG_SMTP_DEFAULT_MESSAGE_SIZE */
+	size_t		 max_rcpts;		/* 452 past it; 0:
+						 * MG_SMTP_MAX_RCPTS */
 	int		 tls_available;		/* offer STARTTLS */
 	int		 tls_active;		/* the session runs over TLS */
 	/* AUTH PLAIN/LOGIN for local clients: offered when password is
@@ -51,7 +59,8 @@ enum mg_smtp_event {
 
 struct mg_smtp_session;
 
-/* lim is copied (its strings are borrowed and must outlive the session). */
+/* lim is copied (its strings are borrowed and must outlive the session).
+ * Returns NULL when out of memory. */
 struct mg_smtp_session *mg_smtp_session_new(const struct mg_smtp_limits *lim);
 void	mg_smtp_session_free(struct mg_smtp_session *s);
 
@@ -60,31 +69,43 @@ void	mg_smtp_session_greet(struct mg_smtp_session *s, struct mg_buf *out);
 
 /* Feeds up to len bytes.  Returns how many were consumed (fewer than len
  * when an event stops it: feed the rest after handling the event) and
- * sets *ev.  Replies are appended to out. */
+ * sets *ev.  Replies are appended to out.  While a message waits for
+ * mg_smtp_session_reply() it consumes nothing (returns 0, EV_NONE); once
+ * closed it consumes everything and says nothing.  A bare LF ends a line
+ * like CRLF; a command line is at most MG_SMTP_MAX_LINE octets with its
+ * line end (500 5.5.2 past it).  An error inside DATA (NUL, over-long
+ * line, over max_message_size) is answered once, at the final dot, and
+ * the session goes on without an event. */
 size_t	mg_smtp_session_feed(struct mg_smtp_session *s, const char *buf,
 	    size_t len, struct mg_buf *out, enum mg_smtp_event *ev);
 
 /* After MG_SMTP_EV_MESSAGE: the envelope and the message, exactly as
- * received after dot-unstuffing (CRLF kept).  Valid until the reply. */
+ * received after dot-unstuffing (CRLF kept, bare LFs kept; data is also
+ * NUL-terminated).  The null sender is "".  Valid until the reply; NULL
+ * and 0 in any other state. */
 void	mg_smtp_session_message(const struct mg_smtp_session *s,
 	    const char **from, const struct mg_strlist **rcpts,
 	    const char **data, size_t *len);
 
 /* Answers the message: code (e.g. 250, 451, 550), enhanced status code
- * ("2.0.0") and text (one line, no CRLF); ends the transaction. */
+ * ("2.0.0"; NULL or malformed or of another class: x.0.0) and text (one line: control characters are
+ * replaced); ends the transaction.  A code that is not 2xx, 4xx or 5xx
+ * becomes 451 4.3.0.  Does nothing unless a message waits. */
 void	mg_smtp_session_reply(struct mg_smtp_session *s, int code,
 	    const char *enhanced, const char *text, struct mg_buf *out);
 
 /* After MG_SMTP_EV_STARTTLS and a successful handshake. */
 void	mg_smtp_session_tls_started(struct mg_smtp_session *s);
 
-/* The caller's timeout fired, or it is shutting down: appends a 421 and
- * the session is over. */
+/* The caller's timeout fired, or it is shutting down: appends
+ * "421 4.4.2 <hostname> <why>" and the session is over (nothing when it
+ * already was). */
 void	mg_smtp_session_abort(struct mg_smtp_session *s, const char *why,
 	    struct mg_buf *out);
 
 /* The state name, for logs and tests ("greeting", "ready", "mail",
- * "rcpt", "data", "message", "closed", ...). */
+ * "rcpt", "data", "message", "auth-plain", "auth-login-user",
+ * "auth-login-pass", "starttls", "closed"). */
 const char *mg_smtp_session_state(const struct mg_smtp_session *s);
 
 #endif
