@@ -2,7 +2,9 @@
  * classify.c - tell what kind of message this is from its phrases.
  *
  * The first class whose phrases match wins, in this order: a letter of
- * intent says the most, an inquiry the least.  A message that matches
+ * intent says the most, an inquiry the least.  A request for news of the
+ * application (filters/status.conf) is a follow-up, even in a letter
+ * that also says the applicant is still interested.  A message that matches
  * none is a "reply" when it answers the program, else "other".
  */
 #include "config_auto.h"
@@ -17,6 +19,7 @@ static const struct {
 } classes[] = {
 	{ "intent.phrases",	"intent" },
 	{ "classes.thank_you",	"thank-you" },
+	{ "status.requests",	"follow-up" },
 	{ "classes.interest",	"interest" },
 	{ "classes.follow_up",	"follow-up" },
 	{ "classes.update",	"update" },
@@ -24,7 +27,8 @@ static const struct {
 };
 
 const char *const mg_classify_lists[] = {
-	"intent.phrases", "classes.thank_you", "classes.interest",
+	"intent.phrases", "classes.thank_you", "status.requests",
+	"classes.interest",
 	"classes.follow_up", "classes.update", "classes.inquiry", NULL
 };
 

@@ -52,10 +52,11 @@ static int
 record(struct import *im, const struct mg_message *m,
     const struct mg_program **progs, size_t n, const char *msg_class)
 {
-	const char	*ids[MG_POLICY_MAX_RCPTS];
-	struct mg_sent	 s = { 0 };
-	char		 err[MG_ERRLEN], day[16];
-	int		 inserted = 0, known;
+	const char		*ids[MG_POLICY_MAX_RCPTS];
+	struct mg_sent		 s = { 0 };
+	struct mg_textsig	 sig;
+	char			 err[MG_ERRLEN], day[16];
+	int			 inserted = 0, known;
 
 	for (size_t i = 0; i < n && i < MG_POLICY_MAX_RCPTS; i++)
 		ids[i] = progs[i]->id;
@@ -67,6 +68,13 @@ record(struct import *im, const struct mg_message *m,
 	s.verdict = "imported";
 	s.programs = ids;
 	s.n_programs = n < MG_POLICY_MAX_RCPTS ? n : MG_POLICY_MAX_RCPTS;
+	/* The letter's template signature, for generic-template. */
+	if (mg_policy_signature(&im->app->cfg, m->new_text != NULL ?
+	    m->new_text : "", &sig) == -1) {
+		fprintf(stderr, "matchguard: %s: out of memory\n", im->where);
+		return -1;
+	}
+	s.sig = &sig;
 	if (im->dry_run) {
 		if (already_known(im, m, &known) == -1)
 			return -1;

@@ -396,11 +396,39 @@ load_rules(struct loader *ld, config_setting_t *g, struct mg_config *cfg)
 	return 0;
 }
 
+/* A number with a decimal point, like 0.8, within [min, max]. */
+static int
+get_fraction(struct loader *ld, config_setting_t *group, const char *name,
+    double min, double max, double *out)
+{
+	config_setting_t	*s = config_setting_get_member(group, name);
+	double			 v;
+
+	if (s == NULL)
+		return 0;
+	if (config_setting_type(s) == CONFIG_TYPE_INT ||
+	    config_setting_type(s) == CONFIG_TYPE_INT64)
+		v = (double)config_setting_get_int64(s);
+	else if (config_setting_type(s) == CONFIG_TYPE_FLOAT)
+		v = config_setting_get_float(s);
+	else
+		return mg_cfg_bad(ld, s, "must be a number without quotes, like "
+		    "%s = %.2g;", name, *out);
+	if (!(v >= min && v <= max))
+		return mg_cfg_bad(ld, s, "must be between %.2g and %.2g", min,
+		    max);
+	*out = v;
+	return 0;
+}
+
 static int
 load_policy(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 {
 	static const char *const names[] = { "min_days_between",
-	    "follow_up_after_days", "season_warn", "season_max", "rules", NULL };
+	    "follow_up_after_days", "season_warn", "season_max",
+	    "template_similarity", "template_min_words", "thank_you_max_days",
+	    "thank_you_max_words", "thank_you_max_paragraphs", "max_words",
+	    "rules", NULL };
 	struct mg_policy_settings *p = &cfg->policy;
 	config_setting_t	*g, *r;
 
@@ -408,6 +436,12 @@ load_policy(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 	p->follow_up_after_days = MG_DEF_FOLLOW_UP_AFTER_DAYS;
 	p->season_warn = MG_DEF_SEASON_WARN;
 	p->season_max = MG_DEF_SEASON_MAX;
+	p->template_similarity = MG_DEF_TEMPLATE_SIMILARITY;
+	p->template_min_words = MG_DEF_TEMPLATE_MIN_WORDS;
+	p->thank_you_max_days = MG_DEF_THANK_YOU_MAX_DAYS;
+	p->thank_you_max_words = MG_DEF_THANK_YOU_MAX_WORDS;
+	p->thank_you_max_paragraphs = MG_DEF_THANK_YOU_MAX_PARAGRAPHS;
+	p->max_words = MG_DEF_MAX_WORDS;
 	if ((g = config_setting_get_member(root, "policy")) == NULL)
 		return 0;
 	if ((g = mg_cfg_need_group(ld, root, "policy", 0)) == NULL)
@@ -417,7 +451,18 @@ load_policy(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 	    mg_cfg_get_int(ld, g, "follow_up_after_days", 0, 365,
 	    &p->follow_up_after_days) ||
 	    mg_cfg_get_int(ld, g, "season_warn", 1, 10000, &p->season_warn) ||
-	    mg_cfg_get_int(ld, g, "season_max", 1, 10000, &p->season_max))
+	    mg_cfg_get_int(ld, g, "season_max", 1, 10000, &p->season_max) ||
+	    get_fraction(ld, g, "template_similarity", 0.5, 1.0,
+	    &p->template_similarity) ||
+	    mg_cfg_get_int(ld, g, "template_min_words", 10, 10000,
+	    &p->template_min_words) ||
+	    mg_cfg_get_int(ld, g, "thank_you_max_days", 0, 60,
+	    &p->thank_you_max_days) ||
+	    mg_cfg_get_int(ld, g, "thank_you_max_words", 20, 100000,
+	    &p->thank_you_max_words) ||
+	    mg_cfg_get_int(ld, g, "thank_you_max_paragraphs", 1, 1000,
+	    &p->thank_you_max_paragraphs) ||
+	    mg_cfg_get_int(ld, g, "max_words", 20, 1000000, &p->max_words))
 		return -1;
 	if (p->season_warn > p->season_max)
 		return mg_cfg_bad(ld, g, "season_warn (%d) must not be above "
@@ -526,7 +571,7 @@ load_program(struct loader *ld, config_setting_t *pg, struct mg_program *p)
 {
 	static const char *const names[] = { "id", "name", "aliases",
 	    "institution", "addresses", "domains", "contacts", "features",
-	    "interview_date", NULL };
+	    "tracks", "interview_date", NULL };
 
 	p->line = config_setting_source_line(pg);
 	if (config_setting_type(pg) != CONFIG_TYPE_GROUP)
@@ -539,6 +584,7 @@ load_program(struct loader *ld, config_setting_t *pg, struct mg_program *p)
 	    mg_cfg_get_strlist(ld, pg, "addresses", 1, &p->addresses) == -1 ||
 	    mg_cfg_get_strlist(ld, pg, "domains", 1, &p->domains) == -1 ||
 	    mg_cfg_get_strlist(ld, pg, "features", 0, &p->features) == -1 ||
+	    mg_cfg_get_strlist(ld, pg, "tracks", 0, &p->tracks) == -1 ||
 	    load_contacts(ld, pg, p) == -1 ||
 	    mg_cfg_get_date(ld, pg, "interview_date", 0, &p->interview_day,
 	    &p->has_interview) == -1)

@@ -78,6 +78,7 @@ mg_directory_clear(struct mg_directory *dir)
 		mg_strlist_clear(&p->addresses);
 		mg_strlist_clear(&p->domains);
 		mg_strlist_clear(&p->features);
+		mg_strlist_clear(&p->tracks);
 		for (size_t j = 0; j < p->n_contacts; j++) {
 			free(p->contacts[j].role);
 			free(p->contacts[j].name);

@@ -81,6 +81,23 @@ static const char *const ledger_migrations[] = {
 	"  findings TEXT,"
 	"  state TEXT NOT NULL DEFAULT 'held',"
 	"  changed INTEGER);",
+
+	/* 3 -> 4: MinHash signatures of sent letters and their LSH band
+	 * buckets (textsim.h), for the generic-template rule.  A bucket row
+	 * per band and program; the key leads with (band, bucket, date) so
+	 * that a lookup reads only the rows of one bucket in a date range. */
+	"CREATE TABLE sent_sig ("
+	"  sent_id INTEGER PRIMARY KEY REFERENCES sent (id) ON DELETE CASCADE,"
+	"  scheme INTEGER NOT NULL,"
+	"  sig BLOB NOT NULL);"
+	"CREATE TABLE sent_band ("
+	"  band INTEGER NOT NULL,"
+	"  bucket INTEGER NOT NULL,"
+	"  date INTEGER NOT NULL,"
+	"  sent_id INTEGER NOT NULL REFERENCES sent (id) ON DELETE CASCADE,"
+	"  program TEXT NOT NULL,"
+	"  PRIMARY KEY (band, bucket, date, sent_id, program)) WITHOUT ROWID;"
+	"CREATE INDEX sent_band_by_sent ON sent_band (sent_id);",
 };
 
 #define LEDGER_VERSION \
@@ -94,12 +111,16 @@ enum ledger_st {
 	ST_FIRST_SENT,
 	ST_REPLY_SINCE,
 	ST_CLASS_TO_OTHER,
+	ST_BAND_ROWS,
+	ST_SIG_BY_ID,
 	ST_NREAD,
 	ST_INS_SENT = ST_NREAD,
 	ST_INS_SENT_PROGRAM,
 	ST_INS_REPLY,
 	ST_INS_HELD,
 	ST_SET_HELD,
+	ST_INS_SIG,
+	ST_INS_BAND,
 	ST_COUNT
 };
 
@@ -128,6 +149,12 @@ static const char *const ledger_sql[ST_COUNT] = {
 	    " WHERE class = ?1 AND date >= ?2 AND date < ?3"
 	    " AND program IS NOT ?4"
 	    " ORDER BY date, program LIMIT 1",
+	[ST_BAND_ROWS] =
+	    "SELECT sent_id, program, date FROM sent_band"
+	    " WHERE band = ?1 AND bucket = ?2 AND date >= ?3 AND date < ?4"
+	    " ORDER BY date DESC LIMIT ?5",
+	[ST_SIG_BY_ID] =
+	    "SELECT scheme, sig FROM sent_sig WHERE sent_id = ?1",
 	[ST_INS_SENT] =
 	    "INSERT INTO sent (message_id, content_hash, date, subject, class,"
 	    " verdict, findings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -143,12 +170,19 @@ static const char *const ledger_sql[ST_COUNT] = {
 	    " ON CONFLICT (spool_id) DO NOTHING",
 	[ST_SET_HELD] =
 	    "UPDATE held SET state = ?2, changed = ?3 WHERE spool_id = ?1",
+	[ST_INS_SIG] =
+	    "INSERT INTO sent_sig (sent_id, scheme, sig) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT (sent_id) DO NOTHING",
+	[ST_INS_BAND] =
+	    "INSERT INTO sent_band (band, bucket, date, sent_id, program)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
 };
 
 struct mg_ledger {
-	sqlite3		*db;
-	char		*path;
-	sqlite3_stmt	*st[ST_COUNT];
+	sqlite3			*db;
+	char			*path;
+	sqlite3_stmt		*st[ST_COUNT];
+	struct mg_ledger_stats	 stats;
 };
 
 static int
@@ -639,6 +673,56 @@ ledger_insert_program(struct mg_ledger *l, sqlite3_int64 id,
 }
 
 static int
+ledger_insert_band(struct mg_ledger *l, sqlite3_int64 id, size_t band,
+    int64_t bucket, const struct mg_sent *s, const char *program,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_INS_BAND];
+	const char	*what = "recording a letter's LSH bucket";
+	int		 r;
+
+	if (sqlite3_bind_int(st, 1, (int)band) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, (sqlite3_int64)bucket) != SQLITE_OK ||
+	    bind_time(st, 3, s->date) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, id) != SQLITE_OK ||
+	    bind_text(st, 5, program) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+/* The signature, and one bucket row per band and program. */
+static int
+ledger_insert_sig(struct mg_ledger *l, sqlite3_int64 id,
+    const struct mg_sent *s, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_INS_SIG];
+	const char	*what = "recording a letter's signature";
+	unsigned char	 blob[MG_TEXTSIM_SIGBYTES];
+	int64_t		 bucket[MG_TEXTSIM_BANDS];
+	int		 r;
+
+	mg_textsim_pack(s->sig, blob);
+	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 2, MG_TEXTSIM_SCHEME) != SQLITE_OK ||
+	    sqlite3_bind_blob(st, 3, blob, (int)sizeof(blob),
+	    SQLITE_STATIC) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	ledger_done(st);
+	if (r == -1)
+		return -1;
+	mg_textsim_bands(s->sig, bucket);
+	for (size_t i = 0; i < s->n_programs; i++)
+		for (size_t b = 0; b < MG_TEXTSIM_BANDS; b++)
+			if (ledger_insert_band(l, id, b, bucket[b], s,
+			    s->programs[i], err, errlen) == -1)
+				return -1;
+	return 0;
+}
+
+static int
 ledger_insert_sent(struct mg_ledger *l, const struct mg_sent *s,
     char *err, size_t errlen)
 {
@@ -664,6 +748,8 @@ ledger_insert_sent(struct mg_ledger *l, const struct mg_sent *s,
 		if (ledger_insert_program(l, id, s, s->programs[i], err,
 		    errlen) == -1)
 			return -1;
+	if (s->sig != NULL && s->sig->words > 0)
+		return ledger_insert_sig(l, id, s, err, errlen);
 	return 0;
 }
 
@@ -829,6 +915,174 @@ mg_ledger_class_to_other(struct mg_ledger *l, const char *msg_class,
 	}
 	ledger_done(st);
 	return r == -1 ? -1 : 0;
+}
+
+/*
+ * Template lookup: the letters in the same LSH bucket as a signature in
+ * any band.  Only bucket rows are read, at most MG_LEDGER_MAX_BUCKET_ROWS
+ * a band, newest first, and one signature per distinct letter; the
+ * counts go to l->stats so that a test can see the work is bounded.
+ */
+
+static int
+ledger_read_sig(struct mg_ledger *l, sqlite3_int64 id, struct mg_textsig *sig,
+    int *found, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_SIG_BY_ID];
+	const char	*what = "reading a letter's signature";
+	int		 r;
+
+	*found = 0;
+	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	if (r == 1) {
+		const void	*blob = sqlite3_column_blob(st, 1);
+
+		l->stats.signatures++;
+		if (sqlite3_column_int(st, 0) == MG_TEXTSIM_SCHEME &&
+		    blob != NULL &&
+		    sqlite3_column_bytes(st, 1) == MG_TEXTSIM_SIGBYTES) {
+			mg_textsim_unpack(blob, sig);
+			*found = 1;
+		}
+	}
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+static int
+ledger_add_similar(struct mg_similar **v, size_t *n, size_t *cap,
+    sqlite3_int64 id, const char *program, time_t date)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*v)[i].sent_id == id &&
+		    strcmp((*v)[i].program, program) == 0)
+			return 0;
+	if (*n == *cap) {
+		size_t			 ncap = *cap ? *cap * 2 : 16;
+		struct mg_similar	*nv = realloc(*v, ncap * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		*v = nv;
+		*cap = ncap;
+	}
+	memset(&(*v)[*n], 0, sizeof(**v));
+	(*v)[*n].sent_id = id;
+	(*v)[*n].date = date;
+	snprintf((*v)[*n].program, sizeof((*v)[*n].program), "%s", program);
+	(*n)++;
+	return 0;
+}
+
+static int
+ledger_band_rows(struct mg_ledger *l, size_t band, int64_t bucket,
+    time_t since, time_t before, struct mg_similar **v, size_t *n,
+    size_t *cap, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_BAND_ROWS];
+	const char	*what = "looking up similar letters";
+	int		 r;
+
+	if (sqlite3_bind_int(st, 1, (int)band) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, (sqlite3_int64)bucket) != SQLITE_OK ||
+	    bind_time(st, 3, since) != SQLITE_OK ||
+	    bind_time(st, 4, before) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 5, MG_LEDGER_MAX_BUCKET_ROWS) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	while ((r = ledger_step(l, st, what, err, errlen)) == 1) {
+		const unsigned char	*prog = sqlite3_column_text(st, 1);
+
+		l->stats.bucket_rows++;
+		if (prog == NULL) {
+			r = ledger_dberr(l, what, err, errlen);
+			break;
+		}
+		if (ledger_add_similar(v, n, cap, sqlite3_column_int64(st, 0),
+		    (const char *)prog, (time_t)sqlite3_column_int64(st,
+		    2)) == -1) {
+			mg_seterr(err, errlen, "%s: %s: out of memory",
+			    l->path, what);
+			r = -1;
+			break;
+		}
+	}
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+/* Fills in the similarity of every candidate, reading each letter's
+ * signature once, and keeps those at or above min. */
+static int
+ledger_rate_similar(struct mg_ledger *l, const struct mg_textsig *sig,
+    double min, struct mg_similar *v, size_t *n, char *err, size_t errlen)
+{
+	size_t	kept = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		struct mg_textsig	other;
+		int			found;
+		size_t			j;
+
+		for (j = 0; j < i; j++)
+			if (v[j].sent_id == v[i].sent_id)
+				break;
+		if (j < i)
+			v[i].similarity = v[j].similarity;
+		else {
+			if (ledger_read_sig(l, v[i].sent_id, &other, &found,
+			    err, errlen) == -1)
+				return -1;
+			v[i].similarity = found ?
+			    mg_textsim_similarity(sig, &other) : 0.0;
+		}
+	}
+	for (size_t i = 0; i < *n; i++)
+		if (v[i].similarity >= min)
+			v[kept++] = v[i];
+	*n = kept;
+	return 0;
+}
+
+int
+mg_ledger_similar_sent(struct mg_ledger *l, const struct mg_textsig *sig,
+    time_t since, time_t before, double min_similarity,
+    struct mg_similar **out, size_t *n_out, char *err, size_t errlen)
+{
+	int64_t			 bucket[MG_TEXTSIM_BANDS];
+	struct mg_similar	*v = NULL;
+	size_t			 n = 0, cap = 0;
+
+	*out = NULL;
+	*n_out = 0;
+	if (sig->words == 0)
+		return 0;
+	mg_textsim_bands(sig, bucket);
+	for (size_t b = 0; b < MG_TEXTSIM_BANDS; b++)
+		if (ledger_band_rows(l, b, bucket[b], since, before, &v, &n,
+		    &cap, err, errlen) == -1) {
+			free(v);
+			return -1;
+		}
+	if (ledger_rate_similar(l, sig, min_similarity, v, &n, err,
+	    errlen) == -1) {
+		free(v);
+		return -1;
+	}
+	if (n == 0) {
+		free(v);
+		v = NULL;
+	}
+	*out = v;
+	*n_out = n;
+	return 0;
+}
+
+void
+mg_ledger_stats(const struct mg_ledger *l, struct mg_ledger_stats *out)
+{
+	*out = l->stats;
 }
 
 /*

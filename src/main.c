@@ -41,6 +41,10 @@ static const struct command commands[] = {
 	  "about them.  Only messages from your addresses to programs in\n"
 	  "your directory are recorded; importing twice changes nothing.\n"
 	  "--dry-run shows what would be recorded.\n" },
+	{ "explain", mg_cmd_explain, "explain [-c CONF] RULE",
+	  "Prints what a rule checks, why it matters, its settings with their\n"
+	  "values in your configuration, and how to change its severity.\n"
+	  "`matchguard help rules` lists the rules.\n" },
 	{ NULL, NULL, NULL, NULL }
 };
 

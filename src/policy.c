@@ -3,19 +3,24 @@
  */
 #include "config_auto.h"
 
+#include <ctype.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "matchguard/classify.h"
+#include "matchguard/json.h"
 #include "matchguard/policy.h"
 
 extern const struct mg_rule mg_rule_ambiguous, mg_rule_placeholder,
     mg_rule_mass_recipients, mg_rule_wrong_program, mg_rule_missing_attachment,
     mg_rule_ranking_question, mg_rule_bargaining, mg_rule_letter_of_intent,
     mg_rule_frequency, mg_rule_follow_up, mg_rule_season_cap,
-    mg_rule_vague_praise;
+    mg_rule_vague_praise, mg_rule_generic_template, mg_rule_greeting_name,
+    mg_rule_thank_you_late, mg_rule_intent_timing, mg_rule_repeat_status,
+    mg_rule_length;
 
 const struct mg_rule *const mg_rules[] = {
 	&mg_rule_ambiguous,
@@ -30,8 +35,23 @@ const struct mg_rule *const mg_rules[] = {
 	&mg_rule_follow_up,
 	&mg_rule_season_cap,
 	&mg_rule_vague_praise,
+	&mg_rule_generic_template,
+	&mg_rule_greeting_name,
+	&mg_rule_thank_you_late,
+	&mg_rule_intent_timing,
+	&mg_rule_repeat_status,
+	&mg_rule_length,
 	NULL
 };
+
+const struct mg_rule *
+mg_rule_find(const char *id)
+{
+	for (size_t r = 0; mg_rules[r] != NULL; r++)
+		if (strcmp(mg_rules[r]->id, id) == 0)
+			return mg_rules[r];
+	return NULL;
+}
 
 #define MAX_LISTS	128
 
@@ -245,6 +265,168 @@ free_ctx(struct mg_check_ctx *ctx)
 	mg_strlist_clear(&ctx->ambiguous);
 }
 
+/*
+ * The greeting: the first line of the new text, when it starts with a
+ * salutation ("Dear", "Hi", ...).  What follows, up to a comma, colon or
+ * the end of the line, is split at "and" and "&" into names; a leading
+ * title ("Dr.") is kept apart; a part that is no one's name ("Program
+ * Director", "Selection Committee") or names a program is dropped.
+ */
+#define GREETING_MAX_LINE	200
+
+static int
+names_a_program(const struct mg_config *cfg, const char *part)
+{
+	char	*key = mg_name_key(part);
+	int	 yes = 0;
+
+	for (size_t i = 0; key != NULL && i < cfg->dir.n && !yes; i++) {
+		const struct mg_program	*p = &cfg->dir.programs[i];
+		const char		*names[66];
+		size_t			 n = 0;
+
+		names[n++] = p->name;
+		names[n++] = p->institution;
+		for (size_t a = 0; a < p->aliases.n && n < 66; a++)
+			names[n++] = p->aliases.v[a];
+		for (size_t j = 0; j < n && !yes; j++) {
+			char	*k = mg_name_key(names[j]);
+
+			yes = k != NULL && strcmp(k, key) == 0;
+			free(k);
+		}
+	}
+	free(key);
+	return yes;
+}
+
+/* One addressee: "Dr. Elena Marchetti" -> title "Dr.", name "Elena
+ * Marchetti".  Returns 0 when it is not a person's name. */
+static int
+greeting_part(const struct mg_check_ctx *ctx, char *part,
+    struct mg_greeting_name *out)
+{
+	const struct mg_patlist	*titles = mg_filters_get(ctx->filters,
+	    "greeting.titles");
+	const struct mg_patlist	*not_names = mg_filters_get(ctx->filters,
+	    "greeting.not_names");
+	size_t			 words = 0;
+	char			*p = part, *e;
+
+	memset(out, 0, sizeof(*out));
+	while (*p == ' ')
+		p++;
+	for (e = p + strlen(p); e > p && (e[-1] == ' ' || e[-1] == '.');)
+		*--e = '\0';
+	/* Titles, possibly several ("Prof. Dr."). */
+	for (;;) {
+		size_t	len = strcspn(p, " ");
+		char	word[sizeof(out->title)];
+
+		if (len == 0 || len >= sizeof(word) || p[len] == '\0')
+			break;
+		memcpy(word, p, len);
+		word[len] = '\0';
+		if (titles == NULL || !mg_patlist_match_str(titles, word))
+			break;
+		snprintf(out->title, sizeof(out->title), "%s", word);
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	for (const char *c = p; *c != '\0'; c++) {
+		/* Letters (any script), spaces, hyphens, apostrophes and
+		 * dots only: "[Last Name]" is the placeholder rule's. */
+		if (!isalpha((unsigned char)*c) && (unsigned char)*c < 0x80 &&
+		    strchr(" -'.", *c) == NULL)
+			return 0;
+		if (*c != ' ' && (c == p || c[-1] == ' '))
+			words++;
+	}
+	if (words == 0 || words > 4 || strlen(p) >= sizeof(out->name) ||
+	    (not_names != NULL && mg_patlist_match_str(not_names, p)) ||
+	    names_a_program(ctx->cfg, p))
+		return 0;
+	snprintf(out->name, sizeof(out->name), "%s", p);
+	return 1;
+}
+
+/* Splits the addressees at " and ", " & " and "/". */
+static void
+greeting_names(struct mg_check_ctx *ctx, char *who)
+{
+	struct mg_greeting	*g = &ctx->greeting;
+
+	while (*who != '\0' && g->n_names < MG_GREETING_MAX_NAMES) {
+		char	*cut = NULL, *c;
+		size_t	 skip = 0;
+
+		if ((c = strcasestr(who, " and ")) != NULL) {
+			cut = c;
+			skip = 5;
+		}
+		if ((c = strstr(who, " & ")) != NULL && (cut == NULL || c < cut)) {
+			cut = c;
+			skip = 3;
+		}
+		if ((c = strchr(who, '/')) != NULL && (cut == NULL || c < cut)) {
+			cut = c;
+			skip = 1;
+		}
+		if (cut != NULL)
+			*cut = '\0';
+		if (greeting_part(ctx, who, &g->names[g->n_names]))
+			g->n_names++;
+		if (cut == NULL)
+			break;
+		who = cut + skip;
+	}
+}
+
+static int
+find_greeting(struct mg_check_ctx *ctx)
+{
+	const struct mg_patlist	*pl = mg_filters_get(ctx->filters,
+	    "greeting.salutations");
+	const char		*t = ctx->text_flat->orig, *eol;
+	struct mg_normtext	*line;
+	char			*one, *who;
+	size_t			 start, end;
+
+	while (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n')
+		t++;
+	eol = t + strcspn(t, "\n");
+	if (pl == NULL || eol == t || eol - t > GREETING_MAX_LINE)
+		return 0;
+	if ((one = mg_strndup(t, (size_t)(eol - t))) == NULL)
+		return -1;
+	if ((line = mg_normtext_new(one, MG_NORM_FLAT)) == NULL) {
+		free(one);
+		return -1;
+	}
+	if (mg_patlist_find(pl, NULL, line, 0, &start, &end) && start == 0) {
+		ctx->greeting.found = 1;
+		ctx->greeting.end = (size_t)(eol - ctx->text_flat->orig);
+		snprintf(ctx->greeting.line, sizeof(ctx->greeting.line), "%s",
+		    line->s);
+		/* The addressees, in the FLAT view (diacritics removed are
+		 * put back below from the original). */
+		if ((who = mg_span_orig(line, end, line->len)) == NULL) {
+			mg_normtext_free(line);
+			free(one);
+			return -1;
+		}
+		if (who[0] != ',' && who[0] != ':') {
+			who[strcspn(who, ",:;!?()")] = '\0';
+			greeting_names(ctx, who);
+		}
+		free(who);
+	}
+	mg_normtext_free(line);
+	free(one);
+	return 0;
+}
+
 /* Runs one rule and applies the user's severity to what it found. */
 static int
 run_rule(const struct mg_check_ctx *ctx, const struct mg_rule *r,
@@ -295,6 +477,10 @@ mg_policy_check(const struct mg_config *cfg, const struct mg_filters *filters,
 	}
 	ctx.msg_class = mg_classify(filters, ctx.subject_flat, ctx.text_flat,
 	    ctx.answers_program);
+	if (find_greeting(&ctx) == -1) {
+		mg_seterr(err, errlen, "out of memory");
+		goto out;
+	}
 	*msg_class = ctx.msg_class;
 	/* Mail to nobody in the directory passes with no findings; with no
 	 * findings list, the caller wants only the class and programs. */
@@ -396,4 +582,267 @@ mg_program_name(const struct mg_config *cfg, const char *id)
 	const struct mg_program	*p = mg_directory_find_id(&cfg->dir, id);
 
 	return p != NULL ? p->name : id;
+}
+
+/* Is key found in the subject, or in the text after the greeting line? */
+static int
+key_after_greeting(const struct mg_check_ctx *ctx, const char *s)
+{
+	char	*key = mg_name_key(s);
+	size_t	 from = 0, start, end;
+	int	 yes = 0;
+
+	if (key == NULL)
+		return 0;
+	if (mg_key_find(ctx->subject_key, key, 0, &start, &end))
+		yes = 1;
+	while (!yes && mg_key_find(ctx->text_key, key, from, &start, &end)) {
+		yes = !ctx->greeting.found ||
+		    ctx->text_key->map[start] >= ctx->greeting.end;
+		from = start + 1;
+	}
+	free(key);
+	return yes;
+}
+
+int
+mg_program_specific(const struct mg_check_ctx *ctx, const struct mg_program *p,
+    const char **what)
+{
+	for (size_t i = 0; i < p->features.n; i++)
+		if (key_after_greeting(ctx, p->features.v[i])) {
+			*what = p->features.v[i];
+			return 1;
+		}
+	for (size_t i = 0; i < p->tracks.n; i++)
+		if (key_after_greeting(ctx, p->tracks.v[i])) {
+			*what = p->tracks.v[i];
+			return 1;
+		}
+	for (size_t i = 0; i < p->n_contacts; i++) {
+		const char	*last = strrchr(p->contacts[i].name, ' ');
+
+		if (key_after_greeting(ctx, last != NULL ? last + 1 :
+		    p->contacts[i].name)) {
+			*what = p->contacts[i].name;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The words of program names that tell one program from another: those
+ * in the names of one program, or of at most a third of them.  "Genetics"
+ * and "Residency" are in every name and stay; "Harborview" goes.
+ */
+/* The KEY words of p's name, institution and aliases: " w1 w2 ... ". */
+static char *
+program_words(const struct mg_program *p)
+{
+	struct mg_buf	 b = { 0 };
+
+	mg_buf_puts(&b, " ");
+	for (size_t a = 0; a < p->aliases.n + 2; a++) {
+		const char	*name = a == 0 ? p->name : a == 1 ?
+		    p->institution : p->aliases.v[a - 2];
+		char		*k = mg_name_key(name);
+
+		if (k == NULL) {
+			mg_buf_free(&b);
+			return NULL;
+		}
+		mg_buf_puts(&b, k + (k[0] == ' '));
+		free(k);
+	}
+	if (b.failed) {
+		mg_buf_free(&b);
+		return NULL;
+	}
+	return b.s;
+}
+
+/*
+ * The words of program names that tell one program from another: those
+ * in the names of one program only, or of at most a third of them.
+ * "Genetics" and "Residency" are in every name and stay; "Harborview"
+ * is masked.  Words under four letters stay.
+ */
+static int
+add_program_words(struct mg_textmask *m, const struct mg_directory *dir)
+{
+	char	**words = calloc(dir->n + 1, sizeof(*words));
+	int	  rc = 0;
+
+	if (words == NULL)
+		return -1;
+	for (size_t i = 0; i < dir->n && rc == 0; i++)
+		if ((words[i] = program_words(&dir->programs[i])) == NULL)
+			rc = -1;
+	for (size_t i = 0; i < dir->n && rc == 0; i++)
+		for (char *w = words[i] + 1; *w != '\0' && rc == 0;) {
+			size_t	len = strcspn(w, " "), count = 0;
+			char	pad[128];
+
+			if (len >= 4 && len + 3 <= sizeof(pad)) {
+				snprintf(pad, sizeof(pad), " %.*s ", (int)len, w);
+				for (size_t j = 0; j < dir->n; j++)
+					count += strstr(words[j], pad) != NULL;
+				if (count == 1 || count * 3 <= dir->n)
+					rc = mg_textmask_add_words(m, pad);
+			}
+			w += len;
+			w += *w == ' ';
+		}
+	for (size_t i = 0; i < dir->n; i++)
+		free(words[i]);
+	free(words);
+	return rc;
+}
+
+static struct mg_textmask *
+policy_textmask(const struct mg_config *cfg)
+{
+	struct mg_textmask	*m = mg_textmask_new();
+	int			 rc = 0;
+
+	if (m == NULL)
+		return NULL;
+	if (cfg->name != NULL)
+		rc |= mg_textmask_add_phrase(m, cfg->name) |
+		    mg_textmask_add_words(m, cfg->name);
+	for (size_t i = 0; i < cfg->dir.n && rc == 0; i++) {
+		const struct mg_program	*p = &cfg->dir.programs[i];
+
+		rc |= mg_textmask_add_phrase(m, p->name);
+		if (p->institution[0] != '\0')
+			rc |= mg_textmask_add_phrase(m, p->institution);
+		for (size_t a = 0; a < p->aliases.n; a++)
+			rc |= mg_textmask_add_phrase(m, p->aliases.v[a]);
+		for (size_t c = 0; c < p->n_contacts; c++)
+			rc |= mg_textmask_add_phrase(m, p->contacts[c].name) |
+			    mg_textmask_add_words(m, p->contacts[c].name);
+	}
+	if (rc != 0 || add_program_words(m, &cfg->dir) == -1) {
+		mg_textmask_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+int
+mg_policy_signature(const struct mg_config *cfg, const char *text,
+    struct mg_textsig *sig)
+{
+	struct mg_textmask	*m;
+	char			*copy, *masked;
+	size_t			 len = strlen(text);
+
+	memset(sig, 0, sizeof(*sig));
+	if (len > MG_POLICY_MAX_TEXT) {
+		len = MG_POLICY_MAX_TEXT;
+		while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+			len--;
+	}
+	if ((copy = mg_strndup(text, len)) == NULL)
+		return -1;
+	if ((m = policy_textmask(cfg)) == NULL) {
+		free(copy);
+		return -1;
+	}
+	masked = mg_textmask_apply(m, copy, NULL);
+	mg_textmask_free(m);
+	free(copy);
+	if (masked == NULL)
+		return -1;
+	(void)mg_textsim_sign(masked, sig);	/* no word: no signature */
+	free(masked);
+	return 0;
+}
+
+size_t
+mg_count_words(const char *text)
+{
+	size_t	n = 0;
+	int	in = 0;
+
+	for (const unsigned char *c = (const unsigned char *)text; *c != '\0';
+	    c++) {
+		/* Any byte of a UTF-8 sequence is part of a word. */
+		int	w = isalnum(*c) || *c >= 0x80 || *c == '\'' ||
+		    *c == '-';
+
+		if (w && !in)
+			n++;
+		in = w;
+	}
+	return n;
+}
+
+/* The policy settings `explain` shows. */
+enum setting_type { SET_INT, SET_FRACTION, SET_DAY };
+
+static const struct {
+	const char		*name;
+	enum setting_type	 type;
+	size_t			 off;		/* in struct mg_config */
+	double			 dflt;
+} policy_settings[] = {
+#define POL(f)	offsetof(struct mg_config, policy.f)
+	{ "min_days_between", SET_INT, POL(min_days_between),
+	  MG_DEF_MIN_DAYS_BETWEEN },
+	{ "follow_up_after_days", SET_INT, POL(follow_up_after_days),
+	  MG_DEF_FOLLOW_UP_AFTER_DAYS },
+	{ "season_warn", SET_INT, POL(season_warn), MG_DEF_SEASON_WARN },
+	{ "season_max", SET_INT, POL(season_max), MG_DEF_SEASON_MAX },
+	{ "template_similarity", SET_FRACTION, POL(template_similarity),
+	  MG_DEF_TEMPLATE_SIMILARITY },
+	{ "template_min_words", SET_INT, POL(template_min_words),
+	  MG_DEF_TEMPLATE_MIN_WORDS },
+	{ "thank_you_max_days", SET_INT, POL(thank_you_max_days),
+	  MG_DEF_THANK_YOU_MAX_DAYS },
+	{ "thank_you_max_words", SET_INT, POL(thank_you_max_words),
+	  MG_DEF_THANK_YOU_MAX_WORDS },
+	{ "thank_you_max_paragraphs", SET_INT, POL(thank_you_max_paragraphs),
+	  MG_DEF_THANK_YOU_MAX_PARAGRAPHS },
+	{ "max_words", SET_INT, POL(max_words), MG_DEF_MAX_WORDS },
+#undef POL
+	{ "season.start", SET_DAY, offsetof(struct mg_config, season_start),
+	  -1 },
+	{ "season.rol_deadline", SET_DAY, offsetof(struct mg_config,
+	  rol_deadline), -1 },
+};
+
+int
+mg_policy_setting(const struct mg_config *cfg, const char *name, char *value,
+    size_t valuelen, char *dflt, size_t dfltlen)
+{
+	for (size_t i = 0; i < sizeof(policy_settings) /
+	    sizeof(policy_settings[0]); i++) {
+		const char	*base = (const char *)cfg + policy_settings[i].off;
+		double		 d = policy_settings[i].dflt;
+
+		if (strcmp(policy_settings[i].name, name) != 0)
+			continue;
+		switch (policy_settings[i].type) {
+		case SET_INT:
+			snprintf(value, valuelen, "%d", *(const int *)(const void *)base);
+			snprintf(dflt, dfltlen, "%d", (int)d);
+			break;
+		case SET_FRACTION:
+			snprintf(value, valuelen, "%.2g",
+			    *(const double *)(const void *)base);
+			snprintf(dflt, dfltlen, "%.2g", d);
+			break;
+		case SET_DAY:
+			mg_format_day(*(const long *)(const void *)base, value,
+			    valuelen);
+			snprintf(dflt, dfltlen, "%s", strcmp(name,
+			    "season.start") == 0 ? "1 June of the ERAS year" :
+			    "required");
+			break;
+		}
+		return 0;
+	}
+	return -1;
 }

@@ -13,6 +13,7 @@
 
 int	mg_cmd_check(int argc, char **argv, const char *conf);
 int	mg_cmd_import_sent(int argc, char **argv, const char *conf);
+int	mg_cmd_explain(int argc, char **argv, const char *conf);
 int	mg_cmd_serve(int argc, char **argv, const char *conf);
 int	mg_cmd_queue(int argc, char **argv, const char *conf);
 int	mg_cmd_sendmail(int argc, char **argv, const char *conf);

@@ -29,6 +29,12 @@ enum mg_severity {
 #define MG_DEF_FOLLOW_UP_AFTER_DAYS	21
 #define MG_DEF_SEASON_WARN		12
 #define MG_DEF_SEASON_MAX		15
+#define MG_DEF_TEMPLATE_SIMILARITY	0.8
+#define MG_DEF_TEMPLATE_MIN_WORDS	40
+#define MG_DEF_THANK_YOU_MAX_DAYS	3
+#define MG_DEF_THANK_YOU_MAX_WORDS	250
+#define MG_DEF_THANK_YOU_MAX_PARAGRAPHS	3
+#define MG_DEF_MAX_WORDS		500
 
 /* One entry of policy.rules: a rule's severity set by the user. */
 struct mg_rule_setting {
@@ -42,6 +48,12 @@ struct mg_policy_settings {
 	int			 follow_up_after_days;
 	int			 season_warn;
 	int			 season_max;
+	double			 template_similarity;	/* 0.5 to 1.0 */
+	int			 template_min_words;
+	int			 thank_you_max_days;
+	int			 thank_you_max_words;
+	int			 thank_you_max_paragraphs;
+	int			 max_words;
 	struct mg_rule_setting	*rules;
 	size_t			 n_rules;
 };

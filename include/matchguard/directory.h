@@ -28,6 +28,7 @@ struct mg_program {
 	struct mg_strlist	 addresses;	/* lower case */
 	struct mg_strlist	 domains;	/* lower case */
 	struct mg_strlist	 features;
+	struct mg_strlist	 tracks;	/* "research track", ... */
 	struct mg_contact	*contacts;
 	size_t			 n_contacts;
 	int			 has_interview;

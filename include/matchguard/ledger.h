@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "matchguard/textsim.h"
+
 struct mg_ledger;
 
 #define MG_LEDGER_RW	0	/* create/migrate as needed */
@@ -42,6 +44,10 @@ struct mg_sent {
 	const char		*findings_json;	/* JSON array, may be NULL */
 	const char *const	*programs;	/* program ids */
 	size_t			 n_programs;
+	/* The letter's template signature (mg_policy_signature()), stored
+	 * with its LSH buckets so that later letters are compared with it;
+	 * NULL, or one without words, stores none. */
+	const struct mg_textsig	*sig;
 };
 
 /* Records s unless a message with the same Message-ID, or with the same
@@ -81,6 +87,30 @@ int	mg_ledger_reply_since(struct mg_ledger *l, const char *program,
 int	mg_ledger_class_to_other(struct mg_ledger *l, const char *msg_class,
 	    const char *program, time_t since, time_t before, int *found,
 	    char *other, size_t otherlen, time_t *when, char *err, size_t errlen);
+
+/* Letters dated [since, before) that share an LSH bucket with sig in
+ * some band and whose estimated similarity is at least min_similarity:
+ * *out is a new array of *n (NULL when none; caller frees), one entry per
+ * letter and program.  Reads at most MG_LEDGER_MAX_BUCKET_ROWS bucket
+ * rows per band (the newest) and one signature per letter, whatever the
+ * size of the history. */
+#define MG_LEDGER_MAX_BUCKET_ROWS	100
+struct mg_similar {
+	long long	sent_id;
+	char		program[128];
+	time_t		date;
+	double		similarity;
+};
+int	mg_ledger_similar_sent(struct mg_ledger *l, const struct mg_textsig *sig,
+	    time_t since, time_t before, double min_similarity,
+	    struct mg_similar **out, size_t *n, char *err, size_t errlen);
+
+/* What the lookups above have read since the ledger was opened. */
+struct mg_ledger_stats {
+	unsigned long	bucket_rows;	/* rows of LSH buckets */
+	unsigned long	signatures;	/* signatures of candidate letters */
+};
+void	mg_ledger_stats(const struct mg_ledger *l, struct mg_ledger_stats *out);
 
 /* A message `serve` held for review (not a sent message: the rules do
  * not see it).  programs is a comma-separated list of ids. */

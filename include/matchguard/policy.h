@@ -19,6 +19,7 @@
 #include "matchguard/ledger.h"
 #include "matchguard/message.h"
 #include "matchguard/textnorm.h"
+#include "matchguard/textsim.h"
 
 /* Only the first MG_POLICY_MAX_TEXT bytes of the new text are checked. */
 #define MG_POLICY_MAX_TEXT	(256u * 1024u)
@@ -44,6 +45,22 @@ enum mg_verdict {
 	MG_HOLD
 };
 
+/* The salutation on the first line of the new text ("Dear Dr. Núñez-Ortega
+ * and Ms. Tran,"): who it names, as written.  Patterns in
+ * filters/greeting.conf. */
+#define MG_GREETING_MAX_NAMES	4
+struct mg_greeting_name {
+	char	title[16];	/* "Dr." or "" */
+	char	name[96];	/* "Núñez-Ortega" */
+};
+struct mg_greeting {
+	int			 found;		/* a salutation line */
+	size_t			 end;		/* new-text offset past its line */
+	char			 line[160];	/* the line, for evidence */
+	struct mg_greeting_name	 names[MG_GREETING_MAX_NAMES];
+	size_t			 n_names;
+};
+
 /* Everything a rule may read.  Built by mg_policy_check(). */
 struct mg_check_ctx {
 	const struct mg_config	 *cfg;
@@ -66,12 +83,20 @@ struct mg_check_ctx {
 	/* The message answers one from a program: In-Reply-To/References
 	 * name a Message-ID the applicant did not send. */
 	int			  answers_program;
+
+	struct mg_greeting	  greeting;
 };
 
 struct mg_rule {
 	const char		*id;
 	enum mg_severity	 severity;	/* its most severe finding */
 	const char		*summary;	/* one line, for `help` */
+	/* For `matchguard explain`: what it checks, why it matters to the
+	 * applicant (one paragraph each), and the policy settings it reads
+	 * (NULL-ended; NULL when none). */
+	const char		*checks;
+	const char		*why;
+	const char *const	*settings;
 	const char *const	*lists;		/* filter lists it uses, NULL-ended */
 	/* Adds findings; returns -1 only on an internal error (err set). */
 	int			(*check)(const struct mg_check_ctx *ctx,
@@ -131,6 +156,31 @@ int	mg_phrase_finding(const struct mg_check_ctx *ctx, struct mg_findings *out,
 	    const char *rule, enum mg_severity sev, const char *list,
 	    const char *except, int subject_too, const char *message,
 	    char *err, size_t errlen);
+
+/* The rule with this id, or NULL. */
+const struct mg_rule *mg_rule_find(const char *id);
+
+/* The value of the policy setting name ("template_similarity") as text,
+ * and its default; -1 when there is no such setting. */
+int	mg_policy_setting(const struct mg_config *cfg, const char *name,
+	    char *value, size_t valuelen, char *dflt, size_t dfltlen);
+
+/* Does the message say something only program p has: one of its
+ * features or tracks, or the name of one of its contacts outside the
+ * greeting?  1 with *what (static within p) naming it, else 0. */
+int	mg_program_specific(const struct mg_check_ctx *ctx,
+	    const struct mg_program *p, const char **what);
+
+/* The template signature of a letter's new text as the ledger stores it
+ * (struct mg_sent.sig) and generic-template compares it: names of the
+ * directory and identity.name masked (textsim.h).  sig->words is 0 when
+ * the text has no word.  -1 only when out of memory. */
+int	mg_policy_signature(const struct mg_config *cfg, const char *text,
+	    struct mg_textsig *sig);
+
+/* Words of text as the length rule counts them (runs of letters and
+ * digits, in the KEY form). */
+size_t	mg_count_words(const char *text);
 
 /* The name of the program with this id, or the id when it is unknown. */
 const char *mg_program_name(const struct mg_config *cfg, const char *id);

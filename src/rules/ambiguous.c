@@ -37,6 +37,17 @@ const struct mg_rule mg_rule_ambiguous = {
 	.id = "ambiguous-recipient",
 	.severity = MG_SEV_HOLD,
 	.summary = "a recipient's domain is shared by several programs",
+	.checks = "Looks up every recipient in your directory.  When an "
+	    "address is not listed for any program but its domain "
+	    "belongs to more than one program (two programs of the same "
+	    "hospital, say), the message is held: matchguard cannot "
+	    "tell which program it is for, so it cannot check it.  List "
+	    "the exact address under the right program's addresses to "
+	    "settle it.",
+	.why = "A message that matchguard cannot match to one program is a "
+	    "message none of the other checks can protect: wrong names, "
+	    "timing and frequency all depend on knowing the program.",
+	.settings = NULL,
 	.lists = NULL,
 	.check = check,
 };

@@ -25,6 +25,13 @@ const struct mg_rule mg_rule_bargaining = {
 	.id = "bargaining",
 	.severity = MG_SEV_HOLD,
 	.summary = "conditional promises or offers about ranking (NRMP)",
+	.checks = "Looks for conditional promises and offers (\"if you "
+	    "promise me a position, I will rank you first\", \"what "
+	    "will you offer me?\"; filters/bargaining.conf).",
+	.why = "Any bargaining over positions or ranks breaks the NRMP "
+	    "Match Participation Agreement and can be reported as a "
+	    "violation: it can cost you the Match.",
+	.settings = NULL,
 	.lists = lists,
 	.check = check,
 };

@@ -69,10 +69,23 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 	return 0;
 }
 
+static const char *const settings[] = { "follow_up_after_days", NULL };
+
 const struct mg_rule mg_rule_follow_up = {
 	.id = "follow-up-too-soon",
 	.severity = MG_SEV_HOLD,
 	.summary = "a follow-up with no news before follow_up_after_days",
+	.checks = "When your last message to the program has had no reply and "
+	    "is younger than follow_up_after_days days, and the new one "
+	    "brings no real news (a score, publication, award or new "
+	    "experience; filters/updates.conf), it is held.  An "
+	    "interview since the last message counts as contact, and an "
+	    "answer to the program's own message is always fine.",
+	.why = "Programs get far more mail than they can answer.  "
+	    "Following up before three or four weeks of silence, with "
+	    "nothing new to say, adds to their load and not to your "
+	    "application.",
+	.settings = settings,
 	.lists = lists,
 	.check = check,
 };

@@ -54,10 +54,19 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 	return 0;
 }
 
+static const char *const settings[] = { "min_days_between", NULL };
+
 const struct mg_rule mg_rule_frequency = {
 	.id = "frequency",
 	.severity = MG_SEV_HOLD,
 	.summary = "another message to a program within min_days_between days",
+	.checks = "Looks up your last message to the program in the ledger.  "
+	    "A new one within min_days_between days of it is held, "
+	    "unless it answers a message from the program.",
+	.why = "Writing to a program every few days without being asked "
+	    "looks pushy; coordinators remember the applicants who fill "
+	    "their inbox.",
+	.settings = settings,
 	.lists = NULL,
 	.check = check,
 };

@@ -55,10 +55,23 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 	return rc;
 }
 
+static const char *const settings[] = { "season.start", NULL };
+
 const struct mg_rule mg_rule_letter_of_intent = {
 	.id = "letter-of-intent",
 	.severity = MG_SEV_HOLD,
 	.summary = "a second \"you are my first choice\" to another program",
+	.checks = "Looks for a statement that the program will be ranked "
+	    "first (\"I will rank you first\", \"you are my top "
+	    "choice\"; filters/intent.conf).  The first such letter of "
+	    "the season passes with a note; one to a different program "
+	    "after that is held, naming the program that already has "
+	    "it.",
+	.why = "You can tell only one program that it is your first "
+	    "choice.  Program directors talk to each other, and two "
+	    "\"first choices\" are a breach of trust that is easily "
+	    "discovered.",
+	.settings = settings,
 	.lists = lists,
 	.check = check,
 };

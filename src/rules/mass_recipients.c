@@ -36,6 +36,14 @@ const struct mg_rule mg_rule_mass_recipients = {
 	.id = "mass-recipients",
 	.severity = MG_SEV_HOLD,
 	.summary = "one message addressed to several programs",
+	.checks = "Counts the programs among all recipients (To, Cc and Bcc, "
+	    "or the SMTP envelope).  More than one program in a single "
+	    "message is held.  Copies to your own addresses do not "
+	    "count.",
+	.why = "Programs can see or guess that a letter went to others at "
+	    "the same time, and a Bcc can leak through a reply-all.  "
+	    "Each program deserves its own letter.",
+	.settings = NULL,
 	.lists = NULL,
 	.check = check,
 };

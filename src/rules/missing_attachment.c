@@ -27,6 +27,15 @@ const struct mg_rule mg_rule_missing_attachment = {
 	.id = "missing-attachment",
 	.severity = MG_SEV_HOLD,
 	.summary = "the text mentions an attachment and there is none",
+	.checks = "Looks in the subject and the new text for a claim that "
+	    "something is attached (\"please find my CV attached\", "
+	    "filters/attachment.conf) and holds the message when it has "
+	    "no attachment.  Sentences that point to ERAS, a link or "
+	    "say nothing is attached do not count.",
+	.why = "\"See my CV attached\" with nothing attached costs the "
+	    "coordinator a reply and you a second message, and it looks "
+	    "careless.",
+	.settings = NULL,
 	.lists = lists,
 	.check = check,
 };

@@ -68,6 +68,16 @@ const struct mg_rule mg_rule_placeholder = {
 	.id = "placeholder",
 	.severity = MG_SEV_HOLD,
 	.summary = "an unfilled template slot such as [Program Name]",
+	.checks = "Looks in the subject and the new text (not the quoted "
+	    "reply or the signature) for unfilled template slots: "
+	    "\"[Program Name]\", \"Dr. [Last Name]\", \"<<name>>\", "
+	    "\"{{program}}\", \"XXX\", \"TBD\".  The patterns are in "
+	    "filters/placeholder.conf.",
+	.why = "A letter that still says \"Dear Dr. [Last Name]\" tells "
+	    "the reader at once that it is a form letter you did not "
+	    "read before sending, and it is the mistake program "
+	    "directors mention most.",
+	.settings = NULL,
 	.lists = lists,
 	.check = check,
 };

@@ -24,6 +24,14 @@ const struct mg_rule mg_rule_ranking_question = {
 	.id = "ranking-question",
 	.severity = MG_SEV_HOLD,
 	.summary = "asks how or where the program will rank you (NRMP)",
+	.checks = "Looks for questions about how the program will rank you "
+	    "(\"where will you rank me?\", \"am I safe?\"; "
+	    "filters/ranking.conf).",
+	.why = "The NRMP Match Participation Agreement does not allow "
+	    "programs to ask applicants about their ranking plans, nor "
+	    "to be pressed on their own; asking puts the program in an "
+	    "awkward position and can count against you.",
+	.settings = NULL,
 	.lists = lists,
 	.check = check,
 };

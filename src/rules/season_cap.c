@@ -92,10 +92,22 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 	return 0;
 }
 
+static const char *const settings[] = { "season_warn", "season_max",
+    "season.start", NULL };
+
 const struct mg_rule mg_rule_season_cap = {
 	.id = "season-cap",
 	.severity = MG_SEV_HOLD,
 	.summary = "too many programs contacted this season before interviews",
+	.checks = "Counts the programs you have written to this season before "
+	    "their interview (a thank-you after an interview is not a "
+	    "cold contact).  When the new message adds a program to "
+	    "that count, it is a warning above season_warn programs and "
+	    "held above season_max.",
+	.why = "Letters work when they are specific, and nobody can write "
+	    "fifty specific letters.  Eight to fifteen programs you "
+	    "truly know make a better case than a mass mailing.",
+	.settings = settings,
 	.lists = NULL,
 	.check = check,
 };

@@ -1,7 +1,8 @@
 /*
  * vague_praise.c - praise that fits any program ("excellent and
- * prestigious program") and nothing specific to this one: no feature of
- * the program and no faculty name.  A warning only.
+ * prestigious program") and nothing specific to this one: none of its
+ * features or tracks, and no contact's name outside the greeting
+ * (mg_program_specific()).  A warning only.
  */
 #include "config_auto.h"
 
@@ -11,38 +12,6 @@
 #include "matchguard/policy.h"
 
 static const char *const lists[] = { "praise.vague", NULL };
-
-static int
-key_in_text(const struct mg_check_ctx *ctx, const char *s)
-{
-	char	*key = mg_name_key(s);
-	size_t	 start, end;
-	int	 yes;
-
-	if (key == NULL)
-		return 0;
-	yes = mg_key_find(ctx->text_key, key, 0, &start, &end) ||
-	    mg_key_find(ctx->subject_key, key, 0, &start, &end);
-	free(key);
-	return yes;
-}
-
-/* A feature, or a contact's last name. */
-static int
-specific(const struct mg_check_ctx *ctx, const struct mg_program *p)
-{
-	for (size_t i = 0; i < p->features.n; i++)
-		if (key_in_text(ctx, p->features.v[i]))
-			return 1;
-	for (size_t i = 0; i < p->n_contacts; i++) {
-		const char	*last = strrchr(p->contacts[i].name, ' ');
-
-		if (key_in_text(ctx, last != NULL ? last + 1 :
-		    p->contacts[i].name))
-			return 1;
-	}
-	return 0;
-}
 
 static int
 check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
@@ -55,15 +24,16 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 		return 0;
 	for (size_t i = 0; i < ctx->n_programs && rc == 0; i++) {
 		const struct mg_program	*p = ctx->programs[i];
+		const char		*what;
 
-		if (specific(ctx, p))
+		if (mg_program_specific(ctx, p, &what))
 			continue;
 		rc = mg_findings_add(out, "vague-praise", MG_SEV_WARN, quote,
 		    "This praise could be said of any program and nothing in "
 		    "the message is specific to %s; mention something real "
-		    "about it%s%s%s.", p->name,
+		    "about it%s%s.", p->name,
 		    p->features.n > 0 ? ", such as its " : "",
-		    p->features.n > 0 ? p->features.v[0] : "", "");
+		    p->features.n > 0 ? p->features.v[0] : "");
 		if (rc == -1)
 			mg_seterr(err, errlen, "out of memory");
 	}
@@ -75,6 +45,15 @@ const struct mg_rule mg_rule_vague_praise = {
 	.id = "vague-praise",
 	.severity = MG_SEV_WARN,
 	.summary = "only generic praise, nothing specific to the program",
+	.checks = "Looks for praise that fits any program (\"excellent and "
+	    "prestigious program\", \"great reputation\", \"top "
+	    "program\"; filters/praise.conf) and warns when the letter "
+	    "says nothing specific to the program: none of its features "
+	    "or tracks, and no contact's name outside the greeting.",
+	.why = "Generic praise is what program directors skim past.  One "
+	    "concrete reason (a clinic, a rotation, a faculty member's "
+	    "work) shows you know the program and why you would fit.",
+	.settings = NULL,
 	.lists = lists,
 	.check = check,
 };

@@ -193,6 +193,17 @@ const struct mg_rule mg_rule_wrong_program = {
 	.id = "wrong-program",
 	.severity = MG_SEV_HOLD,
 	.summary = "a letter to one program names another program",
+	.checks = "Looks for the names, aliases and institutions of the other "
+	    "programs in your directory in a letter to one program.  "
+	    "When the letter never names its own program, it is held; "
+	    "when it names both, it is a warning.  Another program "
+	    "named where you speak of your own experience (\"my "
+	    "rotation at ...\", filters/wrong-program.conf) or at the "
+	    "same institution does not count.",
+	.why = "Praising program B in a letter to program A is the classic "
+	    "copy-and-paste mistake, and it tells A that it is one of "
+	    "many letters.",
+	.settings = NULL,
 	.lists = lists,
 	.check = check,
 };

@@ -558,6 +558,9 @@ check_version(const char *path)
 	    " WHERE name = 'reply_by_in_reply_to'"), 1);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master"
 	    " WHERE name = 'held'"), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master"
+	    " WHERE name IN ('sent_sig', 'sent_band', 'sent_band_by_sent')"),
+	    3);
 	sqlite3_close(db);
 }
 
@@ -569,7 +572,7 @@ test_migrate(void **state)
 	char			 p0[PATH_MAX + 8], p1[PATH_MAX + 8];
 	sqlite3			*db;
 
-	assert_int_equal(mg_ledger_schema_version(), 3);
+	assert_int_equal(mg_ledger_schema_version(), 4);
 
 	/* Version 0: an SQLite file with nothing in it. */
 	snprintf(p0, sizeof(p0), "%s/v0.sqlite", f->dir);
@@ -602,6 +605,84 @@ test_migrate(void **state)
 	check_v1_data(l);
 	mg_ledger_close(&l);
 	check_version(p1);
+}
+
+/* Signatures and buckets: stored with the letter, found again by any
+ * shared band, limited to the date range, deleted with the letter. */
+static void
+test_signatures(void **state)
+{
+	struct fixture		*f = *state;
+	struct mg_ledger	*l = open_ok(f->path, MG_LEDGER_RW);
+	struct mg_ledger_stats	 st0, st1;
+	struct mg_textsig	 a, b, c;
+	struct mg_similar	*v = NULL;
+	const char		*progs[2] = { "A", "B" };
+	struct mg_sent		 s = {
+		.message_id = "sig1@x", .content_hash = "hs1", .date = 1000,
+		.subject = "Interest", .msg_class = "update", .verdict = "pass",
+		.programs = progs, .n_programs = 2, .sig = &a,
+	};
+	char			 err[MG_ERRLEN] = "";
+	size_t			 n = 99;
+	int			 inserted;
+	sqlite3			*db;
+
+	assert_int_equal(mg_textsim_sign("i am writing to share my strong "
+	    "interest in _ and its clinic for adults", &a), 0);
+	b = a;
+	b.mh[0] ^= 1;		/* one value of 128 differs */
+	assert_int_equal(mg_textsim_sign("a completely different letter "
+	    "about something else entirely", &c), 0);
+	assert_int_equal(mg_ledger_record_sent(l, &s, &inserted, err,
+	    sizeof(err)), 0);
+	assert_true(inserted);
+	/* Without a signature: nothing stored for it. */
+	s.message_id = "sig2@x";
+	s.content_hash = "hs2";
+	s.sig = NULL;
+	assert_int_equal(mg_ledger_record_sent(l, &s, &inserted, err,
+	    sizeof(err)), 0);
+
+	db = raw_open(f->path);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sent_sig"), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sent_band"),
+	    2 * MG_TEXTSIM_BANDS);
+
+	mg_ledger_stats(l, &st0);
+	assert_int_equal(mg_ledger_similar_sent(l, &b, 0, 2000, 0.8, &v, &n,
+	    err, sizeof(err)), 0);
+	mg_ledger_stats(l, &st1);
+	assert_int_equal(n, 2);			/* programs A and B */
+	assert_true(v[0].similarity > 0.99 && v[0].similarity < 1.0);
+	assert_int_equal(v[0].date, 1000);
+	assert_true(strcmp(v[0].program, "A") == 0 ||
+	    strcmp(v[1].program, "A") == 0);
+	/* 31 bands match, 2 rows each; one signature read. */
+	assert_int_equal(st1.bucket_rows - st0.bucket_rows,
+	    2 * (MG_TEXTSIM_BANDS - 1));
+	assert_int_equal(st1.signatures - st0.signatures, 1);
+	free(v);
+
+	/* Outside the dates, or not alike: nothing. */
+	assert_int_equal(mg_ledger_similar_sent(l, &a, 1001, 2000, 0.8, &v,
+	    &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	assert_null(v);
+	assert_int_equal(mg_ledger_similar_sent(l, &c, 0, 2000, 0.1, &v, &n,
+	    err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(mg_ledger_similar_sent(l, &a, 0, 1000, 0.8, &v, &n,
+	    err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+
+	/* Deleting the letter deletes its signature and buckets. */
+	raw_exec(db, "PRAGMA foreign_keys = ON;"
+	    " DELETE FROM sent WHERE message_id = 'sig1@x'");
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sent_sig"), 0);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sent_band"), 0);
+	sqlite3_close(db);
+	mg_ledger_close(&l);
 }
 
 static void
@@ -695,9 +776,12 @@ check_plan(sqlite3 *db, const char *sql)
 		const char	*d = (const char *)sqlite3_column_text(st, 3);
 
 		assert_non_null(d);
+		/* A rowid or a WITHOUT ROWID key is an index too. */
 		if (strncmp(d, "SEARCH ", 7) == 0 &&
 		    (strstr(d, " USING INDEX ") != NULL ||
-		    strstr(d, " USING COVERING INDEX ") != NULL))
+		    strstr(d, " USING COVERING INDEX ") != NULL ||
+		    strstr(d, " USING PRIMARY KEY ") != NULL ||
+		    strstr(d, " USING INTEGER PRIMARY KEY ") != NULL))
 			searches++;
 		/* "SCAN t" and "SCAN t USING INDEX" both read it all. */
 		if (strncmp(d, "SCAN ", 5) == 0 || strstr(d, "TEMP B-TREE"))
@@ -726,7 +810,7 @@ test_query_plans(void **state)
 		/* The same with the statistics a user's ANALYZE leaves. */
 		raw_exec(db, "ANALYZE");
 	}
-	assert_true(n >= 6);
+	assert_true(n >= 8);
 	sqlite3_close(db);
 
 	/* The ledger's own statements see the rows as well. */
@@ -759,6 +843,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_migrate, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_newer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_signatures, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_query_plans, setup,
 		    teardown),
 	};
