@@ -99,9 +99,12 @@ static int
 report(const struct mg_check_ctx *ctx, const struct earlier *e, size_t k,
     struct mg_findings *out)
 {
-	struct mg_buf	names = { 0 }, ev = { 0 };
-	char		day[16];
-	int		rc = 0;
+	struct mg_buf	 names = { 0 }, ev = { 0 };
+	/* A full bucket may hide more copies. */
+	const char	*least = k >= MG_LEDGER_MAX_BUCKET_ROWS ? "at least " :
+	    "";
+	char		 day[16];
+	int		 rc = 0;
 
 	describe(ctx, e, k, &names, &ev);
 	mg_day_str(mg_time_to_day(e[0].date), day);
@@ -114,19 +117,20 @@ report(const struct mg_check_ctx *ctx, const struct earlier *e, size_t k,
 		if (mg_program_specific(ctx, p, &what))
 			rc = mg_findings_add(out, "generic-template",
 			    MG_SEV_WARN, ev.s, "This letter is nearly the same "
-			    "as the one %zu other program%s already got (%s, "
+			    "as the one %s%zu other program%s already got (%s, "
 			    "the last on %s); it does mention %s, but make sure "
 			    "the rest reads as written for %s and not as a "
-			    "form letter.", k, k == 1 ? "" : "s", names.s, day,
-			    what, p->name);
+			    "form letter.", least, k, k == 1 ? "" : "s",
+			    names.s, day, what, p->name);
 		else
 			rc = mg_findings_add(out, "generic-template",
 			    MG_SEV_HOLD, ev.s, "This letter is the same as the "
-			    "one %zu other program%s already got (%s, the last "
+			    "one %s%zu other program%s already got (%s, the last "
 			    "on %s) with only the names changed, and nothing in "
 			    "it is about %s alone; program directors notice "
 			    "form letters, so say what draws you to this "
-			    "program%s%s.", k, k == 1 ? "" : "s", names.s, day,
+			    "program%s%s.", least, k, k == 1 ? "" : "s", names.s,
+			    day,
 			    p->name, p->features.n > 0 ? ", such as its " : "",
 			    p->features.n > 0 ? p->features.v[0] : "");
 	}
