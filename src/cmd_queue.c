@@ -53,7 +53,7 @@ list(struct mg_guard *g)
 {
 	struct mg_spool_entry	*v;
 	size_t			 n;
-	char			 err[MG_ERRLEN], a[16];
+	char			 err[MG_ERRLEN], a[32];
 	time_t			 now = time(NULL);
 
 	if (mg_spool_list(g->spool_dir, &v, &n, err, sizeof(err)) == -1) {
@@ -160,11 +160,13 @@ release(struct mg_guard *g, const char *id, int check_first)
 	}
 	if (check_first && (v = recheck(g, &e, data, len, 1)) != MG_PASS &&
 	    v != MG_WARN) {
-		if (v == MG_HOLD)
+		if (v == MG_HOLD) {
+			status = MG_EXIT_HELD;
 			fprintf(stderr, "matchguard: %s is still held by the "
 			    "rules above; fix it with `matchguard queue edit %s`"
 			    ", or release it without --recheck to send it "
 			    "anyway\n", id, id);
+		}
 		goto out;
 	}
 	mg_guard_deliver(g, e.from, &e.rcpts, data, len, &r);

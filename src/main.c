@@ -45,6 +45,29 @@ static const struct command commands[] = {
 	  "Prints what a rule checks, why it matters, its settings with their\n"
 	  "values in your configuration, and how to change its severity.\n"
 	  "`matchguard help rules` lists the rules.\n" },
+	{ "serve", mg_cmd_serve,
+	  "serve [-c CONF]",
+	  "Runs the outbox guard: an SMTP server on this machine (by default\n"
+	  "127.0.0.1 and [::1] port 2525) for your mail client's outgoing\n"
+	  "mail.  Each message is checked; a clean one is passed on unchanged\n"
+	  "to your mail provider (or, in local mode, to a Maildir folder), a\n"
+	  "careless one is held for review (see `matchguard queue`).  SIGHUP\n"
+	  "reloads the configuration; SIGTERM stops after the messages in\n"
+	  "progress.\n" },
+	{ "queue", mg_cmd_queue,
+	  "queue [-c CONF] [list | show ID | release ID [--recheck] | drop ID | edit ID]",
+	  "The messages `serve` held for review.  `queue` lists them; `show`\n"
+	  "prints why one was held and the message; `release` sends it now\n"
+	  "(your decision is recorded), or with --recheck only if it passes\n"
+	  "the rules now; `drop` deletes it unsent; `edit` opens it in\n"
+	  "$EDITOR and checks it again.\n" },
+	{ "sendmail", mg_cmd_sendmail,
+	  "sendmail [-c CONF] [-t] [-f FROM] [-i] [RCPT...]",
+	  "Like sendmail or msmtp, for mutt, neomutt and git send-email: reads\n"
+	  "a message on standard input, checks it, and sends or holds it as\n"
+	  "`serve` would.  -t takes the recipients from To, Cc and Bcc (and\n"
+	  "removes Bcc).  Exit status from sysexits.h: 0 sent or held, 75 try\n"
+	  "again later, 65 unreadable message, 69 refused, 78 configuration.\n" },
 	{ NULL, NULL, NULL, NULL }
 };
 

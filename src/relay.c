@@ -1,0 +1,1088 @@
+/*
+ * relay.c - the upstream of `matchguard serve`: an SMTP submission server
+ * (libetpan streams, GnuTLS certificate check) or a Maildir.
+ *
+ * libetpan provides the connection layer here: its mailstream does the
+ * buffered I/O with timeouts and the TLS handshake (implicit, or the
+ * upgrade after STARTTLS), and hands over the peer's certificate chain.
+ * The SMTP dialogue itself is spoken over that stream in this file
+ * instead of through libetpan's mailsmtp_* commands, because in 1.9.4:
+ *   - mailesmtp_ehlo() always sends gethostname(), not our helo name;
+ *   - mailsmtp_auth_type() goes through Cyrus SASL, which needs the
+ *     PLAIN/LOGIN plugins installed at run time, and there is no XOAUTH2
+ *     for the non-Google case; the low-level mailsmtp_send_command() and
+ *     mailsmtp_read_response() are exported but declared only in a
+ *     private header;
+ *   - mailsmtp_data_message() turns every bare CR into CRLF, so the bytes
+ *     upstream would not always be the bytes the client sent;
+ *   - its replies are mapped onto error enums that lose the 4xx/5xx
+ *     distinction this file must report.
+ * Our own reply reader gives every step the code and the text verbatim.
+ */
+#include "config_auto.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libetpan/libetpan.h>
+
+#include "matchguard/relay.h"
+#include "matchguard/tls_verify.h"
+
+extern char **environ;
+
+#define MG_RELAY_MAX_SECRET	16384	/* password or OAuth2 token */
+#define MG_RELAY_MAX_ADDR	512	/* RFC 5321's path limit is 256 */
+#define MG_RELAY_MAX_REPLY	400	/* reply text kept for res->text */
+#define MG_RELAY_MAX_LINES	200	/* lines in one multi-line reply */
+
+/* Extensions seen in the EHLO reply. */
+#define EXT_STARTTLS	0x01
+#define EXT_SIZE	0x02
+#define EXT_8BITMIME	0x04
+#define EXT_SMTPUTF8	0x08
+
+struct conn {
+	const struct mg_upstream *up;
+	struct mg_relay_result	*res;
+	mailstream		*s;
+	MMAPString		*line;
+	int			 ext;
+	int			 code;	/* last reply's; 0: none */
+	char			 reply[MG_RELAY_MAX_REPLY];
+	char			 name[256];	/* host without [ ] */
+	char			*sni;	/* name for SNI, or NULL */
+};
+
+static void
+wipe(void *p, size_t n)
+{
+	if (p != NULL)
+		explicit_bzero(p, n);
+}
+
+static void
+wipe_free(char *p)
+{
+	if (p != NULL) {
+		wipe(p, strlen(p));
+		free(p);
+	}
+}
+
+/* Results.  res->text is one line of printable ASCII. */
+static void	set_text(struct mg_relay_result *, const char *, va_list)
+		    __attribute__((format(printf, 2, 0)));
+static int	result(struct mg_relay_result *, int, int, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
+
+static void
+set_text(struct mg_relay_result *res, const char *fmt, va_list ap)
+{
+	vsnprintf(res->text, sizeof(res->text), fmt, ap);
+	for (unsigned char *p = (unsigned char *)res->text; *p != '\0'; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			*p = '?';
+}
+
+static int
+result(struct mg_relay_result *res, int rc, int code, const char *fmt, ...)
+{
+	va_list	ap;
+
+	res->code = code;
+	va_start(ap, fmt);
+	set_text(res, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* A failure after a reply, or after none (code 0).  Before the mail
+ * transaction (greeting, EHLO, STARTTLS) even a 5xx is about the server,
+ * not the message, so it is reported as temporary. */
+static int
+reply_fail(struct conn *c, const char *what, int permanent_ok)
+{
+	const char	*host = c->up->host;
+
+	if (c->code == 0)
+		return result(c->res, 1, 451, "no reply from %s to %s "
+		    "(connection closed, or nothing within %d s)", host, what,
+		    c->up->timeout);
+	if (c->code >= 500 && c->code <= 599 && permanent_ok)
+		return result(c->res, 2, c->code, "%s refused %s: %s", host,
+		    what, c->reply);
+	if (c->code >= 400 && c->code <= 499)
+		return result(c->res, 1, c->code, "%s refused %s: %s", host,
+		    what, c->reply);
+	return result(c->res, 1, 451, "%s refused %s: %d %s", host, what,
+	    c->code, c->reply);
+}
+
+/* Reading replies. */
+static void
+note_extension(struct conn *c, const char *kw)
+{
+	static const struct { const char *name; int flag; } ext[] = {
+		{ "STARTTLS", EXT_STARTTLS }, { "SIZE", EXT_SIZE },
+		{ "8BITMIME", EXT_8BITMIME }, { "SMTPUTF8", EXT_SMTPUTF8 },
+	};
+	size_t	len = strcspn(kw, " ");
+
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+		if (strlen(ext[i].name) == len &&
+		    strncasecmp(kw, ext[i].name, len) == 0)
+			c->ext |= ext[i].flag;
+}
+
+static void
+append_reply(struct conn *c, const char *text)
+{
+	size_t	used = strlen(c->reply);
+
+	if (used > 0 && used + 1 < sizeof(c->reply))
+		c->reply[used++] = ' ';
+	snprintf(c->reply + used, sizeof(c->reply) - used, "%s", text);
+}
+
+/* Reads one reply (all its lines) into c->code and c->reply; a line that
+ * is not "DDD[ -]text" or a lost connection gives code 0.  With ehlo set,
+ * the lines after the first are noted as extensions. */
+static int
+read_reply(struct conn *c, int ehlo)
+{
+	const char	*l;
+	int		 code = 0, first = 1;
+
+	c->code = 0;
+	c->reply[0] = '\0';
+	for (int n = 0; n < MG_RELAY_MAX_LINES; n++) {
+		l = mailstream_read_line_remove_eol(c->s, c->line);
+		if (l == NULL)
+			return 0;
+		if (strlen(l) < 3 || strspn(l, "0123456789") < 3 ||
+		    (l[3] != '\0' && l[3] != ' ' && l[3] != '-'))
+			return 0;
+		code = (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');
+		if (l[3] != '\0' && (!ehlo || first))
+			append_reply(c, l + 4);
+		else if (ehlo && l[3] != '\0')
+			note_extension(c, l + 4);
+		first = 0;
+		if (l[3] != '-') {
+			c->code = code;
+			return code;
+		}
+	}
+	return 0;
+}
+
+static int
+send_raw(struct conn *c, const char *buf, size_t len)
+{
+	return mailstream_write(c->s, buf, len) == (ssize_t)len ? 0 : -1;
+}
+
+/* Sends "a b\r\n" (b may be NULL).  secret: the line holds a
+ * credential, so libetpan's logger, if one is set, must not see it. */
+static int
+send_line(struct conn *c, const char *a, const char *b, int secret)
+{
+	int	r;
+
+	mailstream_set_privacy(c->s, !secret);
+	r = send_raw(c, a, strlen(a)) == -1 ||
+	    (b != NULL && (send_raw(c, " ", 1) == -1 ||
+	    send_raw(c, b, strlen(b)) == -1)) ||
+	    send_raw(c, "\r\n", 2) == -1 || mailstream_flush(c->s) == -1;
+	mailstream_set_privacy(c->s, 1);
+	return r ? -1 : 0;
+}
+
+/* One command and its reply: the reply code, 0 for none. */
+static int
+command(struct conn *c, const char *a, const char *b, int secret)
+{
+	if (send_line(c, a, b, secret) == -1) {
+		c->code = 0;
+		return 0;
+	}
+	return read_reply(c, 0);
+}
+
+/* Connecting. */
+static int
+wait_connect(int fd, int timeout, int *error)
+{
+	struct pollfd	pfd = { .fd = fd, .events = POLLOUT };
+	socklen_t	len = sizeof(*error);
+	int		r;
+
+	while ((r = poll(&pfd, 1, timeout * 1000)) == -1 && errno == EINTR)
+		continue;
+	if (r == 0) {
+		*error = ETIMEDOUT;
+		return -1;
+	}
+	if (r == -1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, error, &len) == -1)
+		*error = errno;
+	return *error == 0 ? 0 : -1;
+}
+
+static int
+try_address(const struct addrinfo *ai, int timeout, int *error)
+{
+	int	fd;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, ai->ai_protocol);
+	if (fd == -1) {
+		*error = errno;
+		return -1;
+	}
+	if ((connect(fd, ai->ai_addr, ai->ai_addrlen) == -1 &&
+	    (errno != EINPROGRESS || wait_connect(fd, timeout, error) == -1)) ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
+		if (*error == 0)
+			*error = errno;
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A TCP connection to host:port, every address tried in turn. */
+static int
+tcp_connect(struct conn *c)
+{
+	const struct mg_upstream *up = c->up;
+	struct addrinfo	 hints = { .ai_socktype = SOCK_STREAM }, *ai, *p;
+	char		 port[8];
+	int		 fd = -1, r, error = 0;
+
+	snprintf(port, sizeof(port), "%d", up->port);
+	if ((r = getaddrinfo(c->name, port, &hints, &ai)) != 0) {
+		result(c->res, 1, 451, "cannot connect to %s:%d: %s", up->host,
+		    up->port, gai_strerror(r));
+		return -1;
+	}
+	for (p = ai; p != NULL && fd == -1; p = p->ai_next) {
+		error = 0;
+		fd = try_address(p, up->timeout, &error);
+	}
+	freeaddrinfo(ai);
+	if (fd == -1)
+		result(c->res, 1, 451, "cannot connect to %s:%d: %s", up->host,
+		    up->port, error == ETIMEDOUT ? "timed out" :
+		    strerror(error));
+	return fd;
+}
+
+/* libetpan calls this before the handshake: send the server name (SNI),
+ * without which providers that host many names may present the wrong
+ * certificate.  RFC 6066: never an IP address. */
+static void
+tls_setup(struct mailstream_ssl_context *ctx, void *data)
+{
+	struct conn	*c = data;
+
+	if (c->sni != NULL)
+		mailstream_ssl_set_server_name(ctx, c->sni);
+}
+
+/* c->name, and c->sni unless the host is an address.  "[::1]" is
+ * allowed in the configuration. */
+static int
+set_names(struct conn *c)
+{
+	const char	*host = c->up->host;
+	size_t		 hl = strlen(host);
+	unsigned char	 addr[16];
+
+	if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']')
+		snprintf(c->name, sizeof(c->name), "%.*s", (int)(hl - 2),
+		    host + 1);
+	else
+		snprintf(c->name, sizeof(c->name), "%s", host);
+	if (inet_pton(AF_INET, c->name, addr) == 1 ||
+	    inet_pton(AF_INET6, c->name, addr) == 1)
+		return 0;
+	return (c->sni = strdup(c->name)) == NULL ? -1 : 0;
+}
+
+static int
+verify(struct conn *c)
+{
+	char	err[MG_ERRLEN];
+
+	if (mg_tls_verify_stream(c->s, c->name, c->up->tls_trust_file,
+	    err, sizeof(err)) == -1)
+		return result(c->res, 1, 451, "%s", err);
+	return 0;
+}
+
+static int
+open_stream(struct conn *c)
+{
+	int	fd;
+
+	if ((fd = tcp_connect(c)) == -1)
+		return 1;
+	if (c->up->tls == MG_TLS_IMPLICIT)
+		c->s = mailstream_ssl_open_with_callback_timeout(fd,
+		    c->up->timeout, tls_setup, c);
+	else
+		c->s = mailstream_socket_open_timeout(fd, c->up->timeout);
+	if (c->s == NULL) {
+		close(fd);
+		return result(c->res, 1, 451, "TLS handshake with %s:%d "
+		    "failed", c->up->host, c->up->port);
+	}
+	if (c->up->tls == MG_TLS_IMPLICIT && verify(c) != 0)
+		return 1;
+	return 0;
+}
+
+static int
+ehlo(struct conn *c, const char *helo_name)
+{
+	c->ext = 0;
+	c->code = 0;
+	if (send_line(c, "EHLO", helo_name, 0) == 0)
+		read_reply(c, 1);
+	return c->code == 250 ? 0 : reply_fail(c, "EHLO", 0);
+}
+
+/* RFC 3207: upgrade, check the certificate, and forget what was said in
+ * clear (the caller sends EHLO again). */
+static int
+starttls(struct conn *c)
+{
+	mailstream_low	*low, *tls;
+
+	if (!(c->ext & EXT_STARTTLS))
+		return result(c->res, 1, 451, "%s does not offer STARTTLS; "
+		    "the password and the message are never sent "
+		    "unencrypted", c->up->host);
+	if (command(c, "STARTTLS", NULL, 0) != 220)
+		return reply_fail(c, "STARTTLS", 0);
+	/* Bytes already buffered came in clear after the 220 and would be
+	 * read as if they had come through TLS (STARTTLS response injection,
+	 * as in libetpan's own CVE-2020-15953). */
+	if (c->s->read_buffer_len != 0)
+		return result(c->res, 1, 451, "%s sent data after its "
+		    "STARTTLS reply; connection dropped", c->up->host);
+	low = mailstream_get_low(c->s);
+	tls = mailstream_low_tls_open_with_callback_timeout(
+	    mailstream_low_get_fd(low), c->up->timeout, tls_setup, c);
+	if (tls == NULL)
+		return result(c->res, 1, 451, "TLS handshake with %s:%d "
+		    "failed", c->up->host, c->up->port);
+	mailstream_low_free(low);	/* frees, keeps the socket */
+	mailstream_set_low(c->s, tls);
+	return verify(c);
+}
+
+/* Credentials. */
+static long
+ms_left(const struct timespec *deadline)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (deadline->tv_sec - now.tv_sec) * 1000 +
+	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/* The command being run and what has been seen of it. */
+struct pwcmd {
+	pid_t		 pid;
+	int		 fd;		/* read end of its stdout */
+	int		 reaped, status;
+	int		 eol, overflow;
+	size_t		 used;
+};
+
+/* Keeps the first line in out; the rest is read and dropped, so that the
+ * command does not die of SIGPIPE.  Returns 0 at end of output. */
+static int
+pwcmd_read(struct pwcmd *pc, char *out, size_t outlen)
+{
+	char	buf[512];
+	ssize_t	n;
+
+	while ((n = read(pc->fd, buf, sizeof(buf))) == -1 && errno == EINTR)
+		continue;
+	for (ssize_t i = 0; i < n && !pc->eol; i++) {
+		if (buf[i] == '\n')
+			pc->eol = 1;
+		else if (pc->used + 1 < outlen)
+			out[pc->used++] = buf[i];
+		else
+			pc->overflow = 1;
+	}
+	wipe(buf, sizeof(buf));
+	return n <= 0 ? 0 : 1;
+}
+
+/* Reads until the end of the output or until the command has exited (a
+ * daemon it started, such as gpg-agent, may hold the pipe open), within
+ * timeout seconds. */
+static int
+pwcmd_collect(struct pwcmd *pc, int timeout, char *out, size_t outlen,
+    char *err, size_t errlen)
+{
+	struct pollfd	 pfd = { .fd = pc->fd, .events = POLLIN };
+	struct timespec	 deadline;
+	long		 left;
+	int		 r;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout;
+	while ((left = ms_left(&deadline)) > 0) {
+		r = poll(&pfd, 1, left < 200 ? (int)left : 200);
+		if (r == -1 && errno != EINTR)
+			break;
+		if (r > 0 && pwcmd_read(pc, out, outlen) == 0)
+			return 0;
+		/* Nothing to read and the command is gone: all it wrote is
+		 * in. */
+		if (r == 0 &&
+		    waitpid(pc->pid, &pc->status, WNOHANG) == pc->pid) {
+			pc->reaped = 1;
+			return 0;
+		}
+	}
+	mg_seterr(err, errlen, "password_command did not finish within %d s",
+	    timeout);
+	return -1;
+}
+
+static int
+pwcmd_wait(struct pwcmd *pc, char *err, size_t errlen)
+{
+	int	st = pc->status;
+
+	while (!pc->reaped && waitpid(pc->pid, &st, 0) == -1)
+		if (errno != EINTR) {
+			mg_seterr(err, errlen, "password_command: waitpid: %s",
+			    strerror(errno));
+			return -1;
+		}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	/* The exit status only: the output may hold part of a secret. */
+	if (WIFEXITED(st))
+		mg_seterr(err, errlen, "password_command failed (exit status "
+		    "%d)", WEXITSTATUS(st));
+	else
+		mg_seterr(err, errlen, "password_command failed (killed by "
+		    "signal %d)", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	return -1;
+}
+
+/* The command gets a process group of its own, so that a timeout can
+ * stop all of it: sh does not always exec its last command. */
+static int
+pwcmd_spawn(struct pwcmd *pc, const char *cmd, char *err, size_t errlen)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t	 attr;
+	char	*argv[] = { "sh", "-c", (char *)(uintptr_t)cmd, NULL };
+	int	 p[2], r;
+
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		mg_seterr(err, errlen, "password_command: pipe: %s",
+		    strerror(errno));
+		return -1;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&attr, 0);
+	r = posix_spawn(&pc->pid, "/bin/sh", &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (r != 0) {
+		close(p[0]);
+		mg_seterr(err, errlen, "password_command: cannot run /bin/sh: "
+		    "%s", strerror(r));
+		return -1;
+	}
+	pc->fd = p[0];
+	return 0;
+}
+
+/* Runs cmd with /bin/sh -c, like msmtp's passwordeval; its stdin and
+ * stderr are ours.  posix_spawn rather than fork: serve has threads. */
+static int
+run_password_command(const char *cmd, int timeout, char *out, size_t outlen,
+    char *err, size_t errlen)
+{
+	struct pwcmd	pc = { .fd = -1 };
+	int		rc;
+
+	if (pwcmd_spawn(&pc, cmd, err, errlen) == -1)
+		return -1;
+	rc = pwcmd_collect(&pc, timeout, out, outlen, err, errlen);
+	close(pc.fd);
+	if (rc == -1 && !pc.reaped)
+		kill(-pc.pid, SIGKILL);
+	if (pwcmd_wait(&pc, rc == -1 ? NULL : err, errlen) == -1)
+		rc = -1;
+	if (pc.used > 0 && out[pc.used - 1] == '\r')
+		pc.used--;
+	out[pc.used] = '\0';
+	if (rc == 0 && pc.overflow) {
+		mg_seterr(err, errlen, "password_command: its first line is "
+		    "longer than %zu bytes", outlen - 1);
+		rc = -1;
+	}
+	if (rc == 0 && out[0] == '\0') {
+		mg_seterr(err, errlen, "password_command printed nothing");
+		rc = -1;
+	}
+	if (rc == -1)
+		wipe(out, outlen);
+	return rc;
+}
+
+/* The password or token, in memory the caller wipes and frees. */
+static int
+get_secret(const struct mg_upstream *up, char **secret, char *err,
+    size_t errlen)
+{
+	*secret = NULL;
+	if (up->auth == MG_AUTH_NONE)
+		return 0;
+	if (up->password_command == NULL) {
+		if ((*secret = strdup(up->password != NULL ? up->password :
+		    "")) == NULL)
+			goto nomem;
+		return 0;
+	}
+	if ((*secret = malloc(MG_RELAY_MAX_SECRET)) == NULL)
+		goto nomem;
+	if (run_password_command(up->password_command, up->timeout, *secret,
+	    MG_RELAY_MAX_SECRET, err, errlen) == -1) {
+		free(*secret);
+		*secret = NULL;
+		return -1;
+	}
+	return 0;
+nomem:
+	mg_seterr(err, errlen, "out of memory");
+	return -1;
+}
+
+/* Authentication (RFC 4954, 4616; XOAUTH2 as Google and Microsoft
+ * document it). */
+static char *
+base64(const unsigned char *in, size_t len)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	char		*out, *o;
+	unsigned long	 v;
+
+	if ((out = o = malloc(4 * ((len + 2) / 3) + 1)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < len; i += 3) {
+		v = (unsigned long)in[i] << 16;
+		if (i + 1 < len)
+			v |= (unsigned long)in[i + 1] << 8;
+		if (i + 2 < len)
+			v |= in[i + 2];
+		*o++ = tab[(v >> 18) & 63];
+		*o++ = tab[(v >> 12) & 63];
+		*o++ = i + 1 < len ? tab[(v >> 6) & 63] : '=';
+		*o++ = i + 2 < len ? tab[v & 63] : '=';
+	}
+	*o = '\0';
+	return out;
+}
+
+/* base64 of the concatenation of parts; wipes its own copy. */
+static char *
+base64_parts(const char *const *parts, const size_t *lens, size_t n)
+{
+	unsigned char	*raw;
+	char		*b64;
+	size_t		 total = 0, at = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += lens[i];
+	if ((raw = malloc(total + 1)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(raw + at, parts[i], lens[i]);
+		at += lens[i];
+	}
+	b64 = base64(raw, total);
+	wipe(raw, total);
+	free(raw);
+	return b64;
+}
+
+static int
+auth_plain(struct conn *c, const char *user, const char *secret)
+{
+	const char	*parts[] = { "", user, "", secret };
+	size_t		 lens[] = { 1, strlen(user), 1, strlen(secret) };
+	char		*b64;
+
+	if ((b64 = base64_parts(parts, lens, 4)) == NULL)
+		return result(c->res, 1, 451, "out of memory");
+	command(c, "AUTH PLAIN", b64, 1);
+	wipe_free(b64);
+	return c->code == 235 ? 0 : reply_fail(c, "AUTH PLAIN", 1);
+}
+
+static int
+auth_login(struct conn *c, const char *user, const char *secret)
+{
+	size_t	 ul = strlen(user), sl = strlen(secret);
+	char	*u64, *s64;
+	int	 code = 0;
+
+	u64 = base64_parts(&user, &ul, 1);
+	s64 = base64_parts(&secret, &sl, 1);
+	if (u64 != NULL && s64 != NULL &&
+	    command(c, "AUTH LOGIN", NULL, 0) == 334 &&
+	    command(c, u64, NULL, 1) == 334)
+		code = command(c, s64, NULL, 1);
+	wipe_free(u64);
+	wipe_free(s64);
+	if (u64 == NULL || s64 == NULL)
+		return result(c->res, 1, 451, "out of memory");
+	return code == 235 ? 0 : reply_fail(c, "AUTH LOGIN", 1);
+}
+
+static int
+auth_xoauth2(struct conn *c, const char *user, const char *token)
+{
+	const char	*parts[] = { "user=", user, "\001auth=Bearer ",
+	    token, "\001\001" };
+	size_t		 lens[] = { 5, strlen(user), 13, strlen(token),
+	    2 };
+	char		*b64;
+
+	if ((b64 = base64_parts(parts, lens, 5)) == NULL)
+		return result(c->res, 1, 451, "out of memory");
+	command(c, "AUTH XOAUTH2", b64, 1);
+	wipe_free(b64);
+	/* A refused token comes as a 334 challenge holding an error in
+	 * JSON; an empty line ends the exchange with the real reply. */
+	if (c->code == 334)
+		command(c, "", NULL, 0);
+	return c->code == 235 ? 0 : reply_fail(c, "AUTH XOAUTH2", 1);
+}
+
+static int
+authenticate(struct conn *c, const char *secret)
+{
+	const char	*user = c->up->user != NULL ? c->up->user : "";
+
+	switch (c->up->auth) {
+	case MG_AUTH_PLAIN:
+		return auth_plain(c, user, secret);
+	case MG_AUTH_LOGIN:
+		return auth_login(c, user, secret);
+	case MG_AUTH_XOAUTH2:
+		return auth_xoauth2(c, user, secret);
+	default:
+		return 0;
+	}
+}
+
+/* The transaction. */
+static int
+has_8bit(const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)p[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
+static int
+mail_from(struct conn *c, const char *from, const struct mg_strlist *rcpts,
+    const char *data, size_t len)
+{
+	char	 cmd[MG_RELAY_MAX_ADDR + 128];
+	char	 params[96] = "";
+	size_t	 pl = 0;
+	int	 utf8 = has_8bit(from, strlen(from));
+
+	for (size_t i = 0; i < rcpts->n; i++)
+		utf8 |= has_8bit(rcpts->v[i], strlen(rcpts->v[i]));
+	/* SIZE is a hint; dot-stuffing may add a little. */
+	if (c->ext & EXT_SIZE)
+		pl += (size_t)snprintf(params + pl, sizeof(params) - pl,
+		    " SIZE=%zu", len);
+	if ((c->ext & EXT_8BITMIME) && has_8bit(data, len))
+		pl += (size_t)snprintf(params + pl, sizeof(params) - pl,
+		    " BODY=8BITMIME");
+	if ((c->ext & EXT_SMTPUTF8) && utf8)
+		snprintf(params + pl, sizeof(params) - pl, " SMTPUTF8");
+	snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>%s", from, params);
+	if (command(c, cmd, NULL, 0) == 250)
+		return 0;
+	snprintf(cmd, sizeof(cmd), "the sender <%s>", from);
+	return reply_fail(c, cmd, 1);
+}
+
+static int
+rcpt_to(struct conn *c, const char *to)
+{
+	char	cmd[MG_RELAY_MAX_ADDR + 32];
+
+	snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", to);
+	if (command(c, cmd, NULL, 0) == 250 || c->code == 251)
+		return 0;
+	snprintf(cmd, sizeof(cmd), "the recipient <%s>", to);
+	return reply_fail(c, cmd, 1);
+}
+
+/* RFC 5321 4.5.2: a line that starts with "." gets another one.  Lines
+ * end at LF; "\r\n" is sent as it is and a bare "\n" as "\r\n". */
+static int
+send_body(struct conn *c, const char *data, size_t len)
+{
+	const char	*p = data, *end = data + len, *nl;
+	size_t		 ll;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		ll = (size_t)((nl != NULL ? nl : end) - p);
+		if (nl != NULL && ll > 0 && p[ll - 1] == '\r')
+			ll--;
+		if ((*p == '.' && send_raw(c, ".", 1) == -1) ||
+		    send_raw(c, p, ll) == -1 || send_raw(c, "\r\n", 2) == -1)
+			return -1;
+		p = nl != NULL ? nl + 1 : end;
+	}
+	if (send_raw(c, ".\r\n", 3) == -1 || mailstream_flush(c->s) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+send_message(struct conn *c, const char *data, size_t len)
+{
+	if (command(c, "DATA", NULL, 0) != 354)
+		return reply_fail(c, "DATA", 1);
+	if (send_body(c, data, len) == -1)
+		return result(c->res, 1, 451, "connection to %s lost while "
+		    "sending the message", c->up->host);
+	if (read_reply(c, 0) != 250)
+		return reply_fail(c, "the message", 1);
+	return result(c->res, 0, 250, "%s accepted: %s", c->up->host,
+	    c->reply);
+}
+
+static int
+smtp_dialogue(struct conn *c, const char *helo, const char *secret,
+    const char *from, const struct mg_strlist *rcpts, const char *data,
+    size_t len)
+{
+	int	rc;
+
+	if ((rc = open_stream(c)) != 0)
+		return rc;
+	if (read_reply(c, 0) != 220)
+		return reply_fail(c, "our connection", 0);
+	if ((rc = ehlo(c, helo)) != 0)
+		return rc;
+	if (c->up->tls == MG_TLS_STARTTLS &&
+	    ((rc = starttls(c)) != 0 || (rc = ehlo(c, helo)) != 0))
+		return rc;
+	if ((rc = authenticate(c, secret)) != 0 ||
+	    (rc = mail_from(c, from, rcpts, data, len)) != 0)
+		return rc;
+	for (size_t i = 0; i < rcpts->n; i++)
+		if ((rc = rcpt_to(c, rcpts->v[i])) != 0)
+			return rc;
+	return send_message(c, data, len);
+}
+
+/* Polite end: QUIT without waiting for 221 (as libetpan's
+ * mailsmtp_quit does).  Nothing at all when the last reply is missing
+ * (connection gone, or TLS just set up with an implicit-TLS server) or is
+ * the 220 after which TLS failed or the certificate was refused. */
+static void
+smtp_close(struct conn *c, int rc)
+{
+	if (c->s == NULL)
+		return;
+	if (rc == 0 || (c->code != 0 && c->code != 220))
+		if (send_raw(c, "QUIT\r\n", 6) == 0)
+			mailstream_flush(c->s);
+	mailstream_close(c->s);
+	c->s = NULL;
+}
+
+/* An address that would break the command line is refused here. */
+static int
+check_envelope(const char *from, const struct mg_strlist *rcpts,
+    struct mg_relay_result *res)
+{
+	const char	*bad = NULL;
+
+	if (rcpts->n == 0)
+		return result(res, 2, 554, "no recipients");
+	for (size_t i = 0; i <= rcpts->n && bad == NULL; i++) {
+		const char *a = i == 0 ? from : rcpts->v[i - 1];
+
+		if (strlen(a) > MG_RELAY_MAX_ADDR || (i > 0 && *a == '\0'))
+			bad = a;
+		for (const unsigned char *p = (const unsigned char *)a;
+		    *p != '\0' && bad == NULL; p++)
+			if (*p < 0x20 || *p == 0x7f || *p == '<' || *p == '>')
+				bad = a;
+	}
+	if (bad != NULL)
+		return result(res, 2, 553, "address <%.64s> cannot be sent "
+		    "over SMTP", bad);
+	return 0;
+}
+
+static void
+pick_helo(const char *helo_name, char *buf, size_t len)
+{
+	if (helo_name != NULL && *helo_name != '\0' &&
+	    strcspn(helo_name, " \t\r\n<>") == strlen(helo_name) &&
+	    strlen(helo_name) < len) {
+		snprintf(buf, len, "%s", helo_name);
+		return;
+	}
+	if (gethostname(buf, len) != 0 || buf[0] == '\0' ||
+	    strcspn(buf, " \t\r\n") != strlen(buf))
+		snprintf(buf, len, "localhost");
+	buf[len - 1] = '\0';
+}
+
+static int
+relay_smtp(const struct mg_upstream *up, const char *helo_name,
+    const char *from, const struct mg_strlist *rcpts, const char *data,
+    size_t len, struct mg_relay_result *res)
+{
+	struct conn	 c = { .up = up, .res = res };
+	char		 helo[256], err[MG_ERRLEN], *secret;
+	int		 rc;
+
+	if ((rc = check_envelope(from, rcpts, res)) != 0)
+		return rc;
+	if (get_secret(up, &secret, err, sizeof(err)) == -1)
+		return result(res, 1, 451, "%s", err);
+	pick_helo(helo_name, helo, sizeof(helo));
+	if (set_names(&c) == -1 || (c.line = mmap_string_new("")) == NULL)
+		rc = result(res, 1, 451, "out of memory");
+	else
+		rc = smtp_dialogue(&c, helo, secret, from, rcpts, data, len);
+	smtp_close(&c, rc);
+	if (c.line != NULL)
+		mmap_string_free(c.line);
+	free(c.sni);
+	/* Belt and braces: no reply is ever allowed to echo the secret. */
+	if (secret != NULL && *secret != '\0' && strstr(res->text, secret))
+		snprintf(res->text, sizeof(res->text), "%s: reply withheld "
+		    "(it contained the password)", up->host);
+	wipe_free(secret);
+	return rc;
+}
+
+/* Maildir ("local mode"). */
+static atomic_uint maildir_seq;
+
+/* time.MusecPpidQn.host, the usual unique name (maildir(5)); the counter
+ * keeps two threads of one process apart within the same microsecond. */
+static void
+maildir_unique(char *buf, size_t len)
+{
+	struct timeval	tv;
+	char		host[128];
+
+	gettimeofday(&tv, NULL);
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	for (char *p = host; *p != '\0'; p++)
+		if (*p == '/' || *p == ':')
+			*p = '_';
+	snprintf(buf, len, "%lld.M%ldP%ldQ%u.%s", (long long)tv.tv_sec,
+	    (long)tv.tv_usec, (long)getpid(),
+	    atomic_fetch_add(&maildir_seq, 1) + 1, host);
+}
+
+static int
+maildir_make(const char *dir, char *err, size_t errlen)
+{
+	static const char *const sub[] = { "tmp", "new", "cur" };
+	char	path[PATH_MAX];
+
+	if (mg_mkdir_p(dir, 0700, err, errlen) == -1)
+		return -1;
+	for (size_t i = 0; i < 3; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    sub[i]) >= sizeof(path)) {
+			mg_seterr(err, errlen, "%s: path too long", dir);
+			return -1;
+		}
+		if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+			mg_seterr(err, errlen, "cannot create directory %s: %s",
+			    path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+fsync_dir(const char *dir)
+{
+	int	fd, r, e;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	r = fsync(fd);
+	e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
+/* tmp/ file written and synced; a close error fails it too (NFS
+ * reports write errors there). */
+static int
+maildir_write(const char *tmp, const char *data, size_t len, char *err,
+    size_t errlen)
+{
+	int	fd;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		mg_seterr(err, errlen, "cannot create %s: %s", tmp,
+		    strerror(errno));
+		return -1;
+	}
+	if (write_all(fd, data, len) == -1 || fsync(fd) == -1) {
+		mg_seterr(err, errlen, "cannot write %s: %s", tmp,
+		    strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (close(fd) == -1) {
+		mg_seterr(err, errlen, "cannot write %s: %s", tmp,
+		    strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int
+mg_maildir_deliver(const char *maildir, const char *data, size_t len,
+    char *name, size_t namelen, char *err, size_t errlen)
+{
+	char	uniq[256], tmp[PATH_MAX], new[PATH_MAX], newdir[PATH_MAX];
+
+	if (maildir_make(maildir, err, errlen) == -1)
+		return -1;
+	maildir_unique(uniq, sizeof(uniq));
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/tmp/%s", maildir, uniq) >=
+	    sizeof(tmp) || (size_t)snprintf(new, sizeof(new), "%s/new/%s",
+	    maildir, uniq) >= sizeof(new)) {
+		mg_seterr(err, errlen, "%s: path too long", maildir);
+		return -1;
+	}
+	snprintf(newdir, sizeof(newdir), "%s/new", maildir);
+	if (maildir_write(tmp, data, len, err, errlen) == -1)
+		return -1;
+	if (rename(tmp, new) == -1) {
+		mg_seterr(err, errlen, "cannot move %s into new/: %s", tmp,
+		    strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	/* Until new/ itself is synced, a crash could lose the rename. */
+	if (fsync_dir(newdir) == -1) {
+		mg_seterr(err, errlen, "cannot sync %s: %s", newdir,
+		    strerror(errno));
+		unlink(new);
+		return -1;
+	}
+	if (name != NULL && namelen > 0)
+		snprintf(name, namelen, "new/%s", uniq);
+	return 0;
+}
+
+static int
+relay_maildir(const struct mg_upstream *up, const char *data, size_t len,
+    struct mg_relay_result *res)
+{
+	char	name[300], err[MG_ERRLEN];
+
+	if (up->path == NULL)
+		return result(res, 1, 451, "upstream maildir has no path");
+	if (mg_maildir_deliver(up->path, data, len, name, sizeof(name), err,
+	    sizeof(err)) == -1)
+		return result(res, 1, 451, "%s", err);
+	return result(res, 0, 250, "delivered to %s/%s", up->path, name);
+}
+
+int
+mg_relay_send(const struct mg_upstream *up, const char *helo_name,
+    const char *from, const struct mg_strlist *rcpts, const char *data,
+    size_t len, struct mg_relay_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	switch (up->type) {
+	case MG_UPSTREAM_SMTP:
+		return relay_smtp(up, helo_name, from, rcpts, data, len, res);
+	case MG_UPSTREAM_MAILDIR:
+		return relay_maildir(up, data, len, res);
+	default:
+		return result(res, 1, 451, "no upstream is configured");
+	}
+}
