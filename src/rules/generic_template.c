@@ -118,7 +118,7 @@ report(const struct mg_check_ctx *ctx, const struct earlier *e, size_t k,
 			rc = mg_findings_add(out, "generic-template",
 			    MG_SEV_WARN, ev.s, "This letter is nearly the same "
 			    "as the one %s%zu other program%s already got (%s, "
-			    "the last on %s); it does mention %s, but make sure "
+			    "the last on %s); it does mention \"%s\", but make sure "
 			    "the rest reads as written for %s and not as a "
 			    "form letter.", least, k, k == 1 ? "" : "s",
 			    names.s, day, what, p->name);
