@@ -108,8 +108,8 @@ print_settings(const struct mg_rule *r, const struct mg_config *cfg,
 		if (!have_cfg && strncmp(*s, "season.", 7) == 0)
 			printf("  %-26s (%s)\n", *s, dflt);
 		else if (have_cfg)
-			printf("  %-26s = %-10s (default: %s)\n",
-			    strchr(*s, '.') ? *s : *s, value, dflt);
+			printf("  %-26s = %-10s (default: %s)\n", *s, value,
+			    dflt);
 		else
 			printf("  %-26s = %s\n", *s, dflt);
 	}

@@ -115,4 +115,37 @@ sed 's/cli-1@/cli-2@/' "$msg" >"$MG_WORK/again.eml"
 expect_status 1 "frequency after an import" "$MG_BIN" -c "$conf" check --json \
 	--now 2027-01-06T10:00:00-05:00 "$MG_WORK/again.eml"
 grep -q '"rule":"frequency"' "$MG_WORK/out" || fail "no frequency finding: $(cat "$MG_WORK/out")"
+
+# explain: every rule explains itself; settings show the configured values.
+expect_status 0 "help rules (new rules)" "$MG_BIN" help rules
+cp "$MG_WORK/out" "$MG_WORK/rules"
+for r in generic-template greeting-name thank-you-late intent-timing \
+    repeat-status length vague-praise; do
+	grep -q "^  $r " "$MG_WORK/rules" || fail "help rules does not list $r"
+	expect_status 0 "explain $r" "$MG_BIN" -c "$conf" explain "$r"
+	grep -q "^Why it matters:" "$MG_WORK/out" || fail "explain $r: no why"
+done
+expect_status 0 "explain generic-template" "$MG_BIN" -c "$conf" explain \
+	generic-template
+grep -Eq "template_similarity +=  *0.8 " "$MG_WORK/out" || \
+	fail "explain shows no template_similarity: $(cat "$MG_WORK/out")"
+sed 's/season_max = 15; /season_max = 15; template_similarity = 0.9; /' \
+	"$MG_WORK/typo.conf" | sed 's/min_days_betwen/min_days_between/' \
+	>"$MG_WORK/sim.conf"
+expect_status 0 "explain with a setting changed" "$MG_BIN" -c \
+	"$MG_WORK/sim.conf" explain generic-template
+grep -Eq "template_similarity += 0.9 +\(default: 0.8\)" "$MG_WORK/out" || \
+	fail "explain ignores the configured value: $(cat "$MG_WORK/out")"
+expect_status 0 "explain vague-praise (off here)" "$MG_BIN" -c "$conf" \
+	explain vague-praise
+grep -q "your configuration: off" "$MG_WORK/out" || \
+	fail "explain does not show the override: $(cat "$MG_WORK/out")"
+expect_status 0 "explain without a configuration" "$MG_BIN" explain length
+grep -Eq "max_words += 500" "$MG_WORK/out" || \
+	fail "explain without configuration: $(cat "$MG_WORK/out")"
+expect_status 2 "explain an unknown rule" "$MG_BIN" -c "$conf" explain \
+	generic-templat
+one_line_error 'no rule "generic-templat" \(did you mean "generic-template"\?\)' \
+	"explain an unknown rule"
+expect_status 2 "explain without a rule" "$MG_BIN" explain
 finish

@@ -416,6 +416,12 @@ test_defaults(void **state)
 	assert_int_equal(MG_DEF_FOLLOW_UP_AFTER_DAYS, 21);
 	assert_int_equal(MG_DEF_SEASON_WARN, 12);
 	assert_int_equal(MG_DEF_SEASON_MAX, 15);
+	assert_true(cfg.policy.template_similarity == 0.8);
+	assert_int_equal(cfg.policy.template_min_words, 40);
+	assert_int_equal(cfg.policy.thank_you_max_days, 3);
+	assert_int_equal(cfg.policy.thank_you_max_words, 250);
+	assert_int_equal(cfg.policy.thank_you_max_paragraphs, 3);
+	assert_int_equal(cfg.policy.max_words, 500);
 	assert_int_equal(cfg.policy.n_rules, 0);
 	assert_int_equal(mg_config_rule_severity(&cfg, "vague-praise",
 	    MG_SEV_WARN), MG_SEV_WARN);
@@ -467,6 +473,30 @@ test_defaults(void **state)
 	assert_int_equal(cfg.policy.follow_up_after_days, 365);
 	assert_int_equal(cfg.policy.season_warn, 1);
 	assert_int_equal(cfg.policy.season_max, 10000);
+	mg_config_clear(&cfg);
+	free(path);
+
+	/* The settings of the second policy issue; an integer is a number
+	 * too for template_similarity. */
+	path = load_ok(f->dir, "new.conf", HEAD
+	    "policy = { template_similarity = 0.75; template_min_words = 60;\n"
+	    "  thank_you_max_days = 0; thank_you_max_words = 300;\n"
+	    "  thank_you_max_paragraphs = 4; max_words = 800; };\n"
+	    "programs = ( { id = \"a\"; name = \"A\"; domains = [ \"a.edu\" ];\n"
+	    "  tracks = [ \"research track\" ]; } );\n", &cfg);
+	assert_true(cfg.policy.template_similarity == 0.75);
+	assert_int_equal(cfg.policy.template_min_words, 60);
+	assert_int_equal(cfg.policy.thank_you_max_days, 0);
+	assert_int_equal(cfg.policy.thank_you_max_words, 300);
+	assert_int_equal(cfg.policy.thank_you_max_paragraphs, 4);
+	assert_int_equal(cfg.policy.max_words, 800);
+	assert_int_equal(cfg.dir.programs[0].tracks.n, 1);
+	assert_string_equal(cfg.dir.programs[0].tracks.v[0], "research track");
+	mg_config_clear(&cfg);
+	free(path);
+	path = load_ok(f->dir, "one.conf", HEAD
+	    "policy = { template_similarity = 1; };\n", &cfg);
+	assert_true(cfg.policy.template_similarity == 1.0);
 	mg_config_clear(&cfg);
 	free(path);
 }
@@ -722,6 +752,30 @@ static const struct bad_case bad_cases[] = {
 	{ "duplicate setting",
 	  HEAD "policy = {\n  season_max = 20;\n  season_max = 30;\n};\n", 5,
 	  { ": duplicate setting name" }, NULL },
+	{ "template_similarity in quotes",
+	  HEAD "policy = {\n  template_similarity = \"0.8\";\n};\n", 4,
+	  { ": policy.template_similarity: must be a number without quotes" },
+	  NULL },
+	{ "template_similarity out of range",
+	  HEAD "policy = {\n  template_similarity = 1.5;\n};\n", 4,
+	  { ": policy.template_similarity: must be between 0.5 and 1" }, NULL },
+	{ "template_similarity too low",
+	  HEAD "policy = {\n  template_similarity = 0.2;\n};\n", 4,
+	  { ": policy.template_similarity: must be between" }, NULL },
+	{ "thank_you_max_days negative",
+	  HEAD "policy = {\n  thank_you_max_days = -1;\n};\n", 4,
+	  { ": policy.thank_you_max_days: must be between 0 and 60" }, NULL },
+	{ "thank_you_max_words as a fraction",
+	  HEAD "policy = {\n  thank_you_max_words = 250.5;\n};\n", 4,
+	  { ": policy.thank_you_max_words: must be a whole number" }, NULL },
+	{ "max_words misspelled",
+	  HEAD "policy = {\n  max_word = 500;\n};\n", 4,
+	  { ": policy.max_word: unknown setting (did you mean \"max_words\"?)" },
+	  NULL },
+	{ "tracks not a list",
+	  HEAD "programs = ( { id = \"a\"; name = \"A\"; domains = [ \"a.edu\" ];\n"
+	  "  tracks = \"research\"; } );\n", 4,
+	  { ": programs[0].tracks: must be a list in brackets" }, NULL },
 };
 
 static void
