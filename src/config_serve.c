@@ -54,6 +54,19 @@ mg_split_hostport(const char *s, char *host, size_t hostlen, char *port,
 	return 0;
 }
 
+/* A path relative to the configuration file's directory, ~ expanded. */
+static int
+expand(char **path, const char *dir)
+{
+	char	*p = mg_expand_path(*path, dir);
+
+	if (p == NULL)
+		return -1;
+	free(*path);
+	*path = p;
+	return 0;
+}
+
 int
 mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
     struct mg_config *cfg)
@@ -104,6 +117,9 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 		if ((sm->tls_cert == NULL) != (sm->tls_key == NULL))
 			return mg_cfg_bad(ld, g, "tls_cert and tls_key go "
 			    "together: set both or neither");
+		if (sm->tls_cert != NULL && (expand(&sm->tls_cert, ld->dir) == -1 ||
+		    expand(&sm->tls_key, ld->dir) == -1))
+			return mg_cfg_bad(ld, g, "out of memory");
 		if (sm->local_password != NULL && sm->local_user == NULL &&
 		    (sm->local_user = strdup("")) == NULL)
 			return mg_cfg_bad(ld, g, "out of memory");

@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gnutls/gnutls.h>
+
 #include "matchguard/cmd.h"
 #include "matchguard/config.h"
 #include "matchguard/guard.h"
@@ -59,13 +61,24 @@ struct conn {
 	struct mg_guard	*g;
 };
 
+/* The connection: a socket, and TLS over it after STARTTLS. */
+struct io {
+	int			 fd;
+	gnutls_session_t	 tls;	/* NULL before STARTTLS */
+};
+
 static int
-write_all(int fd, const char *p, size_t len)
+write_all(struct io *io, const char *p, size_t len)
 {
 	while (len > 0) {
-		ssize_t	w = send(fd, p, len, MSG_NOSIGNAL);
+		ssize_t	w;
 
-		if (w == -1 && errno == EINTR)
+		if (io->tls != NULL)
+			w = gnutls_record_send(io->tls, p, len);
+		else
+			w = send(io->fd, p, len, MSG_NOSIGNAL);
+		if ((w == -1 && errno == EINTR) || w == GNUTLS_E_AGAIN ||
+		    w == GNUTLS_E_INTERRUPTED)
 			continue;
 		if (w <= 0)
 			return -1;
@@ -75,18 +88,58 @@ write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+static ssize_t
+read_some(struct io *io, char *buf, size_t len)
+{
+	ssize_t	n;
+
+	do {
+		if (io->tls != NULL)
+			n = gnutls_record_recv(io->tls, buf, len);
+		else
+			n = read(io->fd, buf, len);
+	} while ((n == -1 && errno == EINTR) || n == GNUTLS_E_AGAIN ||
+	    n == GNUTLS_E_INTERRUPTED);
+	return n;
+}
+
 /* Sends what the session queued and empties the buffer. */
 static int
-flush(int fd, struct mg_buf *out)
+flush(struct io *io, struct mg_buf *out)
 {
 	int	rc = 0;
 
 	if (out->failed)
 		return -1;
 	if (out->len > 0)
-		rc = write_all(fd, out->s, out->len);
+		rc = write_all(io, out->s, out->len);
 	out->len = 0;
 	return rc;
+}
+
+/* The handshake after "220 Ready to start TLS". */
+static int
+start_tls(struct io *io, struct mg_guard *g, int timeout_s)
+{
+	int	rc;
+
+	if (gnutls_init(&io->tls, GNUTLS_SERVER) < 0)
+		return -1;
+	if (gnutls_set_default_priority(io->tls) < 0 ||
+	    gnutls_credentials_set(io->tls, GNUTLS_CRD_CERTIFICATE,
+	    g->tls_creds) < 0)
+		return -1;
+	gnutls_transport_set_int(io->tls, io->fd);
+	gnutls_handshake_set_timeout(io->tls, (unsigned)timeout_s * 1000);
+	do {
+		rc = gnutls_handshake(io->tls);
+	} while (rc < 0 && gnutls_error_is_fatal(rc) == 0);
+	if (rc < 0) {
+		mg_log("STARTTLS with a local client failed: %s",
+		    gnutls_strerror(rc));
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -105,12 +158,15 @@ handle_message(struct conn *c, struct mg_smtp_session *s, struct mg_buf *out)
 /* Waits for input; 1 when readable, 0 on timeout or shutdown, -1 on
  * error.  *why says which. */
 static int
-wait_input(int fd, struct mg_smtp_session *s, int timeout_s, const char **why)
+wait_input(struct io *io, struct mg_smtp_session *s, int timeout_s,
+    const char **why)
 {
 	long	waited = 0;
 
+	if (io->tls != NULL && gnutls_record_check_pending(io->tls) > 0)
+		return 1;
 	for (;;) {
-		struct pollfd	pfd = { fd, POLLIN, 0 };
+		struct pollfd	pfd = { io->fd, POLLIN, 0 };
 		int		n;
 
 		if (srv.stopping && strcmp(mg_smtp_session_state(s), "data")) {
@@ -139,12 +195,14 @@ run_session(struct conn *c)
 	struct mg_smtp_limits	 lim = { 0 };
 	struct mg_smtp_session	*s;
 	struct mg_buf		 out = { 0 };
+	struct io		 io = { c->fd, NULL };
 	char			*buf;
 	const char		*why = NULL;
 
 	lim.hostname = c->g->hostname;
 	lim.max_message_size = (size_t)cfg->smtp.max_message_size;
 	lim.max_rcpts = MG_SMTP_MAX_RCPTS;
+	lim.tls_available = c->g->tls_creds != NULL;
 	lim.auth_user = cfg->smtp.local_user;
 	lim.auth_password = cfg->smtp.local_password;
 	if ((buf = malloc(READ_CHUNK)) == NULL ||
@@ -153,20 +211,20 @@ run_session(struct conn *c)
 		return;
 	}
 	mg_smtp_session_greet(s, &out);
-	while (flush(c->fd, &out) == 0) {
+	while (flush(&io, &out) == 0) {
 		int	timeout = strcmp(mg_smtp_session_state(s), "data") == 0 ?
 		    cfg->smtp.data_timeout : cfg->smtp.command_timeout;
-		int	w = wait_input(c->fd, s, timeout, &why);
+		int	w = wait_input(&io, s, timeout, &why);
 		ssize_t	n;
 		size_t	off = 0;
 		int	closing = 0;
 
 		if (w == 0) {
 			mg_smtp_session_abort(s, why, &out);
-			flush(c->fd, &out);
+			flush(&io, &out);
 			break;
 		}
-		if (w == -1 || (n = read(c->fd, buf, READ_CHUNK)) <= 0)
+		if (w == -1 || (n = read_some(&io, buf, READ_CHUNK)) <= 0)
 			break;
 		while (off < (size_t)n && !closing) {
 			enum mg_smtp_event ev;
@@ -174,18 +232,31 @@ run_session(struct conn *c)
 			off += mg_smtp_session_feed(s, buf + off, (size_t)n - off,
 			    &out, &ev);
 			if (ev == MG_SMTP_EV_MESSAGE) {
-				if (flush(c->fd, &out) == -1)
-					break;
-				handle_message(c, s, &out);
+				if (flush(&io, &out) == -1)
+					closing = 1;
+				else
+					handle_message(c, s, &out);
 			} else if (ev == MG_SMTP_EV_CLOSE)
 				closing = 1;
-			else if (ev == MG_SMTP_EV_STARTTLS)
-				closing = 1;	/* never offered: cannot happen */
+			else if (ev == MG_SMTP_EV_STARTTLS) {
+				/* The session dropped anything pipelined
+				 * after STARTTLS (CVE-2011-0411). */
+				if (flush(&io, &out) == -1 ||
+				    start_tls(&io, c->g, timeout) == -1)
+					closing = 2;
+				else
+					mg_smtp_session_tls_started(s);
+			}
 		}
 		if (closing) {
-			flush(c->fd, &out);
+			if (closing == 1)
+				flush(&io, &out);
 			break;
 		}
+	}
+	if (io.tls != NULL) {
+		gnutls_bye(io.tls, GNUTLS_SHUT_WR);
+		gnutls_deinit(io.tls);
 	}
 	mg_smtp_session_free(s);
 	mg_buf_free(&out);
@@ -215,8 +286,10 @@ refuse(int fd, const char *host)
 	int	n = snprintf(line, sizeof(line), "421 4.3.2 %s too many "
 	    "connections, try again later\r\n", host);
 
+	struct io	io = { fd, NULL };
+
 	if (n > 0)
-		write_all(fd, line, (size_t)n);
+		write_all(&io, line, (size_t)n);
 	close(fd);
 }
 

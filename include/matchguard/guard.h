@@ -37,6 +37,8 @@ struct mg_guard_result {
 
 struct mg_guard {
 	struct mg_app	 app;
+	void		*tls_creds;	/* gnutls credentials for STARTTLS to
+					 * local clients, or NULL */
 	char		*spool_dir;
 	char		 hostname[256];
 	pthread_mutex_t	 lock;

@@ -58,6 +58,88 @@ one_line_error() {
 	fi
 }
 
+# free_port: a TCP port on 127.0.0.1 that nobody listens on right now.
+free_port() {
+	python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# need_aiosmtpd: sets PY to a python3 that has aiosmtpd (Debian's package
+# installs it for /usr/bin/python3, which may not be first on PATH), or
+# skips the test.
+need_aiosmtpd() {
+	PY=
+	for p in python3 /usr/bin/python3; do
+		if "$p" -c 'import aiosmtpd' >/dev/null 2>&1; then
+			PY=$p
+			break
+		fi
+	done
+	[ -n "$PY" ] || { echo "SKIP: python3-aiosmtpd not installed"; exit 77; }
+}
+
+# start_upstream ARGS...: tests/integration/upstream.py (aiosmtpd) on a
+# free port $PORT, writing what it receives to a new $UP_OUT; ARGS go to
+# upstream.py (--tls-cert, --auth, --tempfail, ...).
+UP_PID=
+UP_N=0
+start_upstream() {
+	stop_upstream
+	UP_N=$((UP_N + 1))
+	UP_OUT="$MG_WORK/upstream$UP_N"
+	for _ in 1 2 3; do
+		PORT=$(free_port)
+		"$PY" "$MG_SRCDIR/tests/integration/upstream.py" \
+		    --listen "127.0.0.1:$PORT" --outdir "$UP_OUT" "$@" \
+		    >"$MG_WORK/upstream.log" 2>&1 &
+		UP_PID=$!
+		i=0
+		while [ $i -lt 100 ]; do
+			grep -q '^ready$' "$MG_WORK/upstream.log" && return 0
+			kill -0 "$UP_PID" 2>/dev/null || break
+			sleep 0.1
+			i=$((i + 1))
+		done
+		stop_upstream
+	done
+	echo "cannot start upstream.py: $(cat "$MG_WORK/upstream.log")" >&2
+	exit 99
+}
+
+stop_upstream() {
+	if [ -n "$UP_PID" ]; then
+		kill "$UP_PID" 2>/dev/null
+		wait "$UP_PID" 2>/dev/null
+		UP_PID=
+	fi
+}
+
+# start_serve CONF: matchguard serve in the background ($SERVE_PID), its
+# log in $MG_WORK/serve.log; waits until it listens on $SERVE_PORT.
+SERVE_PID=
+start_serve() {
+	"$MG_BIN" -c "$1" serve 2>>"$MG_WORK/serve.log" &
+	SERVE_PID=$!
+	for _ in $(seq 50); do
+		python3 -c "import socket; socket.create_connection(('127.0.0.1', $SERVE_PORT), 1)" \
+			2>/dev/null && return 0
+		kill -0 "$SERVE_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "serve did not start: $(cat "$MG_WORK/serve.log")" >&2
+	exit 99
+}
+
+stop_serve() {
+	if [ -n "$SERVE_PID" ]; then
+		kill "$SERVE_PID" 2>/dev/null
+		wait "$SERVE_PID" 2>/dev/null
+		SERVE_PID=
+	fi
+}
+
 finish() {
 	if [ "$MG_FAILS" -gt 0 ]; then
 		echo "$MG_FAILS failure(s)" >&2

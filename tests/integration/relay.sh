@@ -13,61 +13,14 @@
 : "${MG_PROBE:?run through make check, or set MG_PROBE to tests/relay_probe}"
 
 need openssl
-PY=
-for p in python3 /usr/bin/python3; do
-	if "$p" -c 'import aiosmtpd' >/dev/null 2>&1; then
-		PY=$p
-		break
-	fi
-done
-[ -n "$PY" ] || { echo "SKIP: python3-aiosmtpd not installed"; exit 77; }
+need_aiosmtpd
 
 T="$MG_SRCDIR/tests/integration"
 PASS=s3cret-pw
-UP_PID=
-UP_N=0
 ALL_OUT="$MG_WORK/all-output"
 : >"$ALL_OUT"
-
-stop_upstream() {
-	if [ -n "$UP_PID" ]; then
-		kill "$UP_PID" 2>/dev/null
-		wait "$UP_PID" 2>/dev/null
-		UP_PID=
-	fi
-}
 trap 'stop_upstream; rm -rf "$MG_WORK"' EXIT
 trap 'exit 99' INT TERM
-
-free_port() {
-	"$PY" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-# start_upstream ARGS...: a new server in a new outdir $UP_OUT, port $PORT.
-start_upstream() {
-	stop_upstream
-	UP_N=$((UP_N + 1))
-	UP_OUT="$MG_WORK/upstream$UP_N"
-	for _ in 1 2 3; do
-		PORT=$(free_port)
-		"$PY" "$T/upstream.py" --listen "127.0.0.1:$PORT" \
-		    --outdir "$UP_OUT" "$@" >"$MG_WORK/upstream.log" 2>&1 &
-		UP_PID=$!
-		i=0
-		while [ $i -lt 100 ]; do
-			grep -q '^ready$' "$MG_WORK/upstream.log" && return 0
-			kill -0 "$UP_PID" 2>/dev/null || break
-			sleep 0.1
-			i=$((i + 1))
-		done
-		stop_upstream
-	done
-	echo "cannot start upstream.py: $(cat "$MG_WORK/upstream.log")" >&2
-	exit 99
-}
 
 # conf NAME SETTINGS: NAME.conf with an smtp upstream on $PORT.
 TIMEOUT=10

@@ -19,23 +19,9 @@ sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
     "$MG_SRCDIR/conf/example.conf" >"$conf"
 cp "$MG_SRCDIR/conf/programs.example.conf" "$MG_WORK/"
 
-serve_pid=
-stop_serve() {
-	[ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null
-	wait "$serve_pid" 2>/dev/null
-	serve_pid=
-}
 trap 'stop_serve; rm -rf "$MG_WORK"' EXIT
-
-"$MG_BIN" -c "$conf" serve 2>"$MG_WORK/serve.log" &
-serve_pid=$!
-for i in $(seq 50); do
-	python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" \
-		2>/dev/null && break
-	sleep 0.1
-done
-grep -q "listening on 127.0.0.1:$port" "$MG_WORK/serve.log" || \
-	{ cat "$MG_WORK/serve.log"; fail "serve did not start"; finish; }
+SERVE_PORT=$port
+start_serve "$conf"
 pass "serve started on port $port"
 
 # swaks RESULT_FILE MESSAGE_FILE TO [extra swaks options]
@@ -156,14 +142,14 @@ grep -q "template slot" "$MG_WORK/err" || fail "reject does not explain: $(cat "
 # SIGHUP with a broken configuration keeps the old one.
 cp "$conf" "$MG_WORK/good.conf"
 echo 'policy2 = { };' >>"$conf"
-kill -HUP "$serve_pid"
+kill -HUP "$SERVE_PID"
 sleep 0.5
 grep -q "reload failed, keeping the old configuration" "$MG_WORK/serve.log" || \
 	fail "bad reload not reported"
 cp "$MG_WORK/good.conf" "$conf"
 swaks_send "$MG_WORK/swaks.out" "$MG_WORK/clean.eml" aunt@example.org
 grep -q "<.* 250 " "$MG_WORK/swaks.out" || fail "not serving after a bad reload"
-kill -HUP "$serve_pid"
+kill -HUP "$SERVE_PID"
 sleep 0.5
 grep -q "configuration and filters reloaded" "$MG_WORK/serve.log" || fail "good reload not reported"
 
@@ -172,9 +158,9 @@ grep -q "serve-held-1@example.com programs=harborview verdict=hold" "$MG_WORK/se
 	fail "no log line for the held message"
 
 # SIGTERM: a clean exit.
-kill -TERM "$serve_pid"
-wait "$serve_pid"
+kill -TERM "$SERVE_PID"
+wait "$SERVE_PID"
 st=$?
-serve_pid=
+SERVE_PID=
 [ "$st" -eq 0 ] && pass "SIGTERM: exit 0" || fail "SIGTERM: exit $st"
 finish
