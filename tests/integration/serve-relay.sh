@@ -125,6 +125,19 @@ again = socket.create_connection(("127.0.0.1", port))
 assert again.recv(512).startswith(b"220"), "not serving after the 421"
 PY
 
+# Upstream refuses a recipient (5xx): the refusal is passed on.
+stop_serve
+stop_upstream
+start_upstream --reject-rcpt aunt@example.org
+write_conf "$conf" "max_sessions = 16;"
+sed -i -e 's/tls = "starttls";/tls = "none";/' -e 's/auth = "plain";/auth = "none";/' \
+    -e '/password_command/d' -e 's/user = "priya";//' "$conf"
+start_serve "$conf"
+swaks --server 127.0.0.1 --port "$SERVE_PORT" --from priya.raman@example.com \
+    --to aunt@example.org --data "@$MG_WORK/clean.eml" >"$MG_WORK/swaks.out" 2>&1
+grep -q "<.* 550 " "$MG_WORK/swaks.out" || \
+	fail "an upstream 550 is not passed on: $(grep '<' "$MG_WORK/swaks.out" | tail -2)"
+
 # An untrusted certificate upstream: 451, and the client keeps the message.
 stop_upstream
 start_upstream --tls-cert "$CA/selfsigned.pem" --tls-key "$CA/selfsigned.key"

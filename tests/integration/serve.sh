@@ -111,6 +111,33 @@ expect_status 0 "queue drop" "$MG_BIN" -c "$conf" queue drop "$id"
 expect_status 2 "queue drop of a bad ID" "$MG_BIN" -c "$conf" queue drop ../../etc
 one_line_error "not a held message ID" "queue drop of a bad ID"
 
+# Held, then edited in $EDITOR until it passes, then released with
+# --recheck (to a program not written to yet, so no frequency rule).
+sed -e 's/serve-held-1/serve-held-3/' \
+    -e 's/genetics-residency@harborview.edu/mggresidency@northgate.edu/' \
+    -e 's/Dear Dr. \[Last Name\]/Dear [Program Director]/' \
+    -e 's/Núñez-Ortega and/the Northgate faculty and/' \
+    -e 's/hereditary cancer clinic/Northgate program/' \
+    "$MG_WORK/held.eml" >"$MG_WORK/held3.eml"
+swaks_send "$MG_WORK/swaks.out" "$MG_WORK/held3.eml" mggresidency@northgate.edu
+id=$(sed -n 's/.*held for review \([0-9a-z-]*\).*/\1/p' "$MG_WORK/swaks.out" | head -1)
+[ -n "$id" ] || fail "not held for the edit test: $(grep '<' "$MG_WORK/swaks.out" | tail -2)"
+cat >"$MG_WORK/editor.sh" <<'ED'
+#!/bin/sh
+sed -i 's/Dear \[Program Director\]/Dear Dr. Feldman/' "$1"
+ED
+chmod +x "$MG_WORK/editor.sh"
+expect_status 0 "queue edit" env EDITOR="$MG_WORK/editor.sh" VISUAL= \
+	"$MG_BIN" -c "$conf" queue edit "$id"
+grep -q "passes now" "$MG_WORK/out" || fail "queue edit: $(cat "$MG_WORK/out")"
+grep -q "Dear Dr. Feldman" "$XDG_STATE_HOME/matchguard/held/$id.eml" || \
+	fail "the edit was not saved in the queue"
+before=$(count_new)
+expect_status 0 "queue release --recheck after the edit" \
+	"$MG_BIN" -c "$conf" queue release "$id" --recheck
+[ "$(count_new)" = "$((before + 1))" ] || fail "the edited message was not delivered"
+grep -q "Dear Dr. Feldman" "$maildir/new/"* || fail "the edited text was not the one delivered"
+
 # A pipelined session to someone who is not a program: passes at once.
 swaks_send "$MG_WORK/swaks.out" "$MG_WORK/held.eml" aunt@example.org --pipeline
 grep -q "PIPELINING" "$MG_WORK/swaks.out" || fail "PIPELINING not offered"
