@@ -1020,6 +1020,10 @@ classes(void **state)
 		{ "Thank you again for the interview. Where do I stand?",
 		  "other" },
 		{ "Thanks so much for hosting me on Tuesday.", "thank-you" },
+		{ "I would be grateful for the opportunity to interview.",
+		  "other" },
+		{ "I am truly grateful for the opportunity to interview with "
+		  "you yesterday.", "thank-you" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
