@@ -106,10 +106,40 @@ show(struct mg_guard *g, const char *id)
 	return MG_EXIT_OK;
 }
 
-/* Runs the policy again on an entry; returns the verdict or -1. */
+/* Replaces the findings of e with f (after an edit). */
+static int
+set_findings(struct mg_spool_entry *e, const struct mg_findings *f)
+{
+	struct mg_spool_finding	*nv = calloc(f->n + 1, sizeof(*nv));
+
+	if (nv == NULL)
+		return -1;
+	for (size_t i = 0; i < e->n_findings; i++) {
+		free(e->findings[i].rule);
+		free(e->findings[i].severity);
+		free(e->findings[i].message);
+		free(e->findings[i].evidence);
+	}
+	free(e->findings);
+	e->findings = nv;
+	e->n_findings = f->n;
+	for (size_t i = 0; i < f->n; i++) {
+		nv[i].rule = strdup(f->v[i].rule);
+		nv[i].severity = strdup(mg_severity_name(f->v[i].sev));
+		nv[i].message = strdup(f->v[i].message);
+		nv[i].evidence = strdup(f->v[i].evidence);
+		if (!nv[i].rule || !nv[i].severity || !nv[i].message ||
+		    !nv[i].evidence)
+			return -1;
+	}
+	return 0;
+}
+
+/* Runs the policy again on an entry; returns the verdict or -1.  With
+ * update, the entry's findings become the new ones. */
 static int
 recheck(struct mg_guard *g, struct mg_spool_entry *e, const char *data,
-    size_t len, int print)
+    size_t len, int print, int update)
 {
 	struct mg_message	 *m;
 	struct mg_findings	  f = { 0 };
@@ -128,6 +158,10 @@ recheck(struct mg_guard *g, struct mg_spool_entry *e, const char *data,
 	    time(NULL), &f, &r.verdict, &r.msg_class, &r.programs,
 	    &r.n_programs, err, sizeof(err)) == -1) {
 		fprintf(stderr, "matchguard: %s\n", err);
+		goto out;
+	}
+	if (update && set_findings(e, &f) == -1) {
+		fprintf(stderr, "matchguard: out of memory\n");
 		goto out;
 	}
 	if (print) {
@@ -158,7 +192,7 @@ release(struct mg_guard *g, const char *id, int check_first)
 		fprintf(stderr, "matchguard: %s\n", err);
 		return MG_EXIT_ERROR;
 	}
-	if (check_first && (v = recheck(g, &e, data, len, 1)) != MG_PASS &&
+	if (check_first && (v = recheck(g, &e, data, len, 1, 0)) != MG_PASS &&
 	    v != MG_WARN) {
 		if (v == MG_HOLD) {
 			status = MG_EXIT_HELD;
@@ -260,7 +294,7 @@ edit(struct mg_guard *g, const char *id)
 		fprintf(stderr, "matchguard: %s\n", err);
 		goto out;
 	}
-	if ((v = recheck(g, &e, ndata, nlen, 1)) == -1)
+	if ((v = recheck(g, &e, ndata, nlen, 1, 1)) == -1)
 		goto out;
 	if (mg_spool_update(g->spool_dir, &e, ndata, nlen, err,
 	    sizeof(err)) == -1) {

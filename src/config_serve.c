@@ -120,9 +120,10 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 		if (sm->tls_cert != NULL && (expand(&sm->tls_cert, ld->dir) == -1 ||
 		    expand(&sm->tls_key, ld->dir) == -1))
 			return mg_cfg_bad(ld, g, "out of memory");
-		if (sm->local_password != NULL && sm->local_user == NULL &&
-		    (sm->local_user = strdup("")) == NULL)
-			return mg_cfg_bad(ld, g, "out of memory");
+		if ((sm->local_password == NULL) != (sm->local_user == NULL))
+			return mg_cfg_bad(ld, g, "local_user and local_password "
+			    "go together: set both (the user name and password "
+			    "your mail client will use) or neither");
 	}
 	if (sm->listen.n == 0 && (mg_strlist_add(&sm->listen,
 	    "127.0.0.1:2525") == -1 || mg_strlist_add(&sm->listen,

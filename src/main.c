@@ -66,8 +66,9 @@ static const struct command commands[] = {
 	  "Like sendmail or msmtp, for mutt, neomutt and git send-email: reads\n"
 	  "a message on standard input, checks it, and sends or holds it as\n"
 	  "`serve` would.  -t takes the recipients from To, Cc and Bcc (and\n"
-	  "removes Bcc).  Exit status from sysexits.h: 0 sent or held, 75 try\n"
-	  "again later, 65 unreadable message, 69 refused, 78 configuration.\n" },
+	  "removes Bcc).  Exit status from sysexits.h: 0 sent or held, 64\n"
+	  "usage, 65 unreadable message, 69 refused, 74 cannot read standard\n"
+	  "input, 75 try again later, 78 configuration.\n" },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -91,20 +91,24 @@ start_upstream() {
 	UP_OUT="$MG_WORK/upstream$UP_N"
 	for _ in 1 2 3; do
 		PORT=$(free_port)
+		# A new log each time, made here: the child truncating a shared
+		# one races with the grep below, which could see an old "ready".
+		UP_LOG="$UP_OUT.$PORT.log"
+		: >"$UP_LOG"
 		"$PY" "$MG_SRCDIR/tests/integration/upstream.py" \
 		    --listen "127.0.0.1:$PORT" --outdir "$UP_OUT" "$@" \
-		    >"$MG_WORK/upstream.log" 2>&1 &
+		    >>"$UP_LOG" 2>&1 &
 		UP_PID=$!
 		i=0
 		while [ $i -lt 100 ]; do
-			grep -q '^ready$' "$MG_WORK/upstream.log" && return 0
+			grep -q '^ready$' "$UP_LOG" && return 0
 			kill -0 "$UP_PID" 2>/dev/null || break
 			sleep 0.1
 			i=$((i + 1))
 		done
 		stop_upstream
 	done
-	echo "cannot start upstream.py: $(cat "$MG_WORK/upstream.log")" >&2
+	echo "cannot start upstream.py: $(cat "$UP_LOG")" >&2
 	exit 99
 }
 

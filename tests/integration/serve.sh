@@ -132,6 +132,8 @@ expect_status 0 "queue edit" env EDITOR="$MG_WORK/editor.sh" VISUAL= \
 grep -q "passes now" "$MG_WORK/out" || fail "queue edit: $(cat "$MG_WORK/out")"
 grep -q "Dear Dr. Feldman" "$XDG_STATE_HOME/matchguard/held/$id.eml" || \
 	fail "the edit was not saved in the queue"
+"$MG_BIN" -c "$conf" queue show "$id" >"$MG_WORK/out"
+grep -q "placeholder" "$MG_WORK/out" && fail "queue show still gives the findings from before the edit"
 before=$(count_new)
 expect_status 0 "queue release --recheck after the edit" \
 	"$MG_BIN" -c "$conf" queue release "$id" --recheck
