@@ -12,6 +12,7 @@
 #include <gnutls/gnutls.h>
 
 #include "matchguard/guard.h"
+#include "matchguard/imap_poller.h"
 #include "matchguard/log.h"
 #include "matchguard/policy.h"
 #include "matchguard/relay.h"
@@ -253,13 +254,21 @@ static int
 record_sent(struct mg_guard *g, const struct checked *c, time_t now,
     const char *verdict, char *err, size_t errlen)
 {
-	const char	*ids[MG_POLICY_MAX_RCPTS];
-	struct mg_sent	 s = { 0 };
-	struct mg_buf	 fj = { 0 };
-	int		 inserted, rc;
+	const char		*ids[MG_POLICY_MAX_RCPTS];
+	struct mg_sent		 s = { 0 };
+	struct mg_textsig	 sig;
+	struct mg_buf		 fj = { 0 };
+	int			 inserted, rc;
 
 	if (c->n_programs == 0)
 		return 0;	/* only mail to programs is history */
+	/* The template signature, for generic-template (policy.h). */
+	if (mg_policy_signature(&g->app.cfg, c->msg->new_text != NULL ?
+	    c->msg->new_text : "", &sig) == -1) {
+		mg_seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	s.sig = &sig;
 	for (size_t i = 0; i < c->n_programs && i < MG_POLICY_MAX_RCPTS; i++)
 		ids[i] = c->programs[i]->id;
 	mg_findings_json(&fj, &c->findings);
@@ -365,6 +374,9 @@ hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 		mg_log("warning: %s (the message is held all the same)", err);
 	pthread_mutex_unlock(&g->lock);
 	mg_buf_free(&fj);
+	/* Outside the lock: a slow IMAP server delays only this message. */
+	mg_imap_notice_held(&g->app.cfg, r->id, c->msg->subject, c->plist,
+	    &c->findings, now);
 	set_result(r, MG_OUT_HELD, 250, "2.0.0", "held for review %s: %s",
 	    r->id, first != NULL ? first->message : "see matchguard queue");
 }
