@@ -129,7 +129,7 @@ expect_status 0 "explain generic-template" "$MG_BIN" -c "$conf" explain \
 	generic-template
 grep -Eq "template_similarity +=  *0.8 " "$MG_WORK/out" || \
 	fail "explain shows no template_similarity: $(cat "$MG_WORK/out")"
-sed 's/season_max = 15; /season_max = 15; template_similarity = 0.9; /' \
+sed 's/template_similarity = 0.8;/template_similarity = 0.9;/' \
 	"$MG_WORK/typo.conf" | sed 's/min_days_betwen/min_days_between/' \
 	>"$MG_WORK/sim.conf"
 expect_status 0 "explain with a setting changed" "$MG_BIN" -c \
