@@ -317,6 +317,32 @@ first_hold(const struct mg_findings *f)
 	return f->n > 0 ? &f->v[0] : NULL;
 }
 
+/* on_hold = "reject": nothing is kept, but the ledger says it happened. */
+static void
+record_rejected(struct mg_guard *g, time_t now, const struct checked *c)
+{
+	struct mg_held	h = { 0 };
+	struct mg_buf	fj = { 0 };
+	char		id[64], err[MG_ERRLEN];
+
+	snprintf(id, sizeof(id), "rejected-%lld-%.16s", (long long)now,
+	    c->msg->hash);
+	mg_findings_json(&fj, &c->findings);
+	h.spool_id = id;
+	h.message_id = c->msg->message_id;
+	h.date = now;
+	h.subject = c->msg->subject;
+	h.programs = c->plist;
+	h.findings_json = fj.failed ? NULL : fj.s;
+	pthread_mutex_lock(&g->lock);
+	if (mg_ledger_record_held(g->app.ledger, &h, err, sizeof(err)) == -1 ||
+	    mg_ledger_set_held_state(g->app.ledger, id, "rejected", now, err,
+	    sizeof(err)) == -1)
+		mg_log("warning: %s", err);
+	pthread_mutex_unlock(&g->lock);
+	mg_buf_free(&fj);
+}
+
 static void
 hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
     const char *data, size_t len, time_t now, struct checked *c,
@@ -330,6 +356,7 @@ hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 	char			 err[MG_ERRLEN];
 
 	if (g->app.cfg.smtp.on_hold == MG_ON_HOLD_REJECT) {
+		record_rejected(g, now, c);
 		set_result(r, MG_OUT_REJECTED, 550, "5.7.1", "matchguard: %s",
 		    first != NULL ? first->message : "held by the policy");
 		return;

@@ -10,9 +10,11 @@
 #define MATCHGUARD_LEDGER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "matchguard/textsim.h"
+#include "matchguard/util.h"
 
 struct mg_ledger;
 
@@ -58,6 +60,21 @@ int	mg_ledger_record_sent(struct mg_ledger *l, const struct mg_sent *s,
 /* A reply from a program (IMAP poller; also used by tests). */
 int	mg_ledger_record_reply(struct mg_ledger *l, const char *message_id,
 	    const char *program, time_t date, const char *in_reply_to,
+	    int *inserted, char *err, size_t errlen);
+
+/* The same with what the IMAP poller knows of a reply: its sender,
+ * subject, and how it was matched ("thread" or "address"); any of
+ * these may be NULL. */
+struct mg_reply {
+	const char	*message_id;
+	const char	*program;
+	time_t		 date;
+	const char	*in_reply_to;
+	const char	*sender;
+	const char	*subject;
+	const char	*matched;
+};
+int	mg_ledger_add_reply(struct mg_ledger *l, const struct mg_reply *rp,
 	    int *inserted, char *err, size_t errlen);
 
 /* *yes = 1 when the applicant sent a message with this Message-ID. */
@@ -124,8 +141,54 @@ struct mg_held {
 };
 int	mg_ledger_record_held(struct mg_ledger *l, const struct mg_held *h,
 	    char *err, size_t errlen);
-/* state: "released" or "dropped". */
+/* state: "released", "dropped" or "rejected" (on_hold = "reject"). */
 int	mg_ledger_set_held_state(struct mg_ledger *l, const char *spool_id,
 	    const char *state, time_t when, char *err, size_t errlen);
+
+/* The programs (ids, sorted) of the sent message with this Message-ID,
+ * appended to out; nothing when there is no such message. */
+int	mg_ledger_sent_programs(struct mg_ledger *l, const char *message_id,
+	    struct mg_strlist *out, char *err, size_t errlen);
+
+/* How far the IMAP poller has read folder: *found = 0 before the first
+ * sync. */
+int	mg_ledger_imap_state(struct mg_ledger *l, const char *folder,
+	    int *found, uint32_t *uidvalidity, uint32_t *last_uid,
+	    char *err, size_t errlen);
+int	mg_ledger_set_imap_state(struct mg_ledger *l, const char *folder,
+	    uint32_t uidvalidity, uint32_t last_uid, time_t when, char *err,
+	    size_t errlen);
+
+/* Replies dated since or later, of program (NULL: every program),
+ * oldest first; cb returns non-zero to stop. */
+struct mg_reply_row {
+	time_t	date;
+	char	program[128];
+	char	message_id[256];
+	char	in_reply_to[256];
+	char	sender[256];
+	char	subject[256];
+	char	matched[16];
+};
+typedef int (*mg_ledger_reply_cb)(const struct mg_reply_row *row, void *arg);
+int	mg_ledger_replies(struct mg_ledger *l, const char *program,
+	    time_t since, mg_ledger_reply_cb cb, void *arg, char *err,
+	    size_t errlen);
+
+/* What `matchguard timeline` shows of one program, for messages dated
+ * in [since, before). */
+struct mg_program_totals {
+	long	sent;		/* messages */
+	long	interest;	/* letters of interest */
+	long	intent;		/* letters of intent */
+	int	has_last_sent;
+	time_t	last_sent;
+	char	last_class[32];
+	int	has_last_reply;
+	time_t	last_reply;
+};
+int	mg_ledger_program_totals(struct mg_ledger *l, const char *program,
+	    time_t since, time_t before, struct mg_program_totals *out,
+	    char *err, size_t errlen);
 
 #endif

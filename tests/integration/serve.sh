@@ -167,6 +167,12 @@ grep -q "held for review" "$MG_WORK/err" || fail "sendmail did not say it was he
 sed 's/on_hold = "queue";/on_hold = "reject";/' "$conf" >"$MG_WORK/reject.conf"
 expect_status 69 "sendmail with on_hold = reject" sh -c "sed 's/serve-held-1/serve-sm-3/' '$MG_WORK/held.eml' | '$MG_BIN' -c '$MG_WORK/reject.conf' sendmail -t"
 grep -q "template slot" "$MG_WORK/err" || fail "reject does not explain: $(cat "$MG_WORK/err")"
+[ "$(sqlite3 "$XDG_STATE_HOME/matchguard/ledger.sqlite" \
+    "SELECT state FROM held WHERE message_id = 'serve-sm-3@example.com'")" = rejected ] || \
+	fail "the rejected message is not recorded in the ledger"
+[ "$(sqlite3 "$XDG_STATE_HOME/matchguard/ledger.sqlite" \
+    "SELECT verdict FROM sent WHERE message_id = 'serve-clean-1@example.com'")" = pass ] || \
+	fail "the passed message is not recorded in the ledger with its verdict"
 
 # SIGHUP with a broken configuration keeps the old one.
 cp "$conf" "$MG_WORK/good.conf"
