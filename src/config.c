@@ -671,7 +671,7 @@ static int
 load_root(struct loader *ld, config_t *cf, struct mg_config *cfg)
 {
 	static const char *const names[] = { "identity", "season", "policy",
-	    "paths", "programs", "smtp", "upstream", NULL };
+	    "paths", "programs", "smtp", "upstream", "imap", NULL };
 	config_setting_t	*root = config_root_setting(cf);
 
 	if (mg_cfg_check_known(ld, root, names) == -1 ||
@@ -681,7 +681,8 @@ load_root(struct loader *ld, config_t *cf, struct mg_config *cfg)
 	    load_paths(ld, root, cfg) == -1 ||
 	    load_programs(ld, root, cfg) == -1 ||
 	    mg_cfg_load_smtp(ld, root, cfg) == -1 ||
-	    mg_cfg_load_upstream(ld, root, cfg) == -1)
+	    mg_cfg_load_upstream(ld, root, cfg) == -1 ||
+	    mg_cfg_load_imap(ld, root, cfg) == -1)
 		return -1;
 	return 0;
 }
@@ -742,6 +743,7 @@ mg_config_clear(struct mg_config *cfg)
 	free(cfg->filters_dir);
 	mg_directory_clear(&cfg->dir);
 	mg_cfg_clear_serve(cfg);
+	mg_cfg_clear_imap(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

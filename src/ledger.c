@@ -98,6 +98,18 @@ static const char *const ledger_migrations[] = {
 	"  program TEXT NOT NULL,"
 	"  PRIMARY KEY (band, bucket, date, sent_id, program)) WITHOUT ROWID;"
 	"CREATE INDEX sent_band_by_sent ON sent_band (sent_id);",
+
+	/* 4 -> 5: the IMAP poller: how far each folder has been read (its
+	 * UIDVALIDITY and the highest UID seen), and what a reply was. */
+	"CREATE TABLE imap_state ("
+	"  folder TEXT PRIMARY KEY,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  last_uid INTEGER NOT NULL,"
+	"  synced INTEGER);"
+	"ALTER TABLE reply ADD COLUMN sender TEXT;"
+	"ALTER TABLE reply ADD COLUMN subject TEXT;"
+	"ALTER TABLE reply ADD COLUMN matched TEXT;"
+	"CREATE INDEX reply_by_date ON reply (date);",
 };
 
 #define LEDGER_VERSION \
@@ -113,6 +125,14 @@ enum ledger_st {
 	ST_CLASS_TO_OTHER,
 	ST_BAND_ROWS,
 	ST_SIG_BY_ID,
+	ST_SENT_ROWID,
+	ST_SENT_PROGRAMS,
+	ST_IMAP_STATE,
+	ST_REPLIES_ALL,
+	ST_REPLIES_PROGRAM,
+	ST_LAST_REPLY,
+	ST_COUNT_SENT,
+	ST_COUNT_CLASS,
 	ST_NREAD,
 	ST_INS_SENT = ST_NREAD,
 	ST_INS_SENT_PROGRAM,
@@ -121,6 +141,7 @@ enum ledger_st {
 	ST_SET_HELD,
 	ST_INS_SIG,
 	ST_INS_BAND,
+	ST_SET_IMAP,
 	ST_COUNT
 };
 
@@ -155,6 +176,29 @@ static const char *const ledger_sql[ST_COUNT] = {
 	    " ORDER BY date DESC LIMIT ?5",
 	[ST_SIG_BY_ID] =
 	    "SELECT scheme, sig FROM sent_sig WHERE sent_id = ?1",
+	[ST_SENT_ROWID] =
+	    "SELECT id FROM sent WHERE message_id = ?1",
+	[ST_SENT_PROGRAMS] =
+	    "SELECT program FROM sent_program WHERE sent_id = ?1"
+	    " ORDER BY program",
+	[ST_IMAP_STATE] =
+	    "SELECT uidvalidity, last_uid FROM imap_state WHERE folder = ?1",
+	[ST_REPLIES_ALL] =
+	    "SELECT date, program, message_id, in_reply_to, sender, subject,"
+	    " matched FROM reply WHERE date >= ?1 ORDER BY date, rowid",
+	[ST_REPLIES_PROGRAM] =
+	    "SELECT date, program, message_id, in_reply_to, sender, subject,"
+	    " matched FROM reply WHERE program = ?1 AND date >= ?2"
+	    " ORDER BY date, rowid",
+	[ST_LAST_REPLY] =
+	    "SELECT date FROM reply WHERE program = ?1 AND date < ?2"
+	    " ORDER BY date DESC, rowid DESC LIMIT 1",
+	[ST_COUNT_SENT] =
+	    "SELECT count(*) FROM sent_program"
+	    " WHERE program = ?1 AND date >= ?2 AND date < ?3",
+	[ST_COUNT_CLASS] =
+	    "SELECT count(*) FROM sent_program"
+	    " WHERE program = ?1 AND date >= ?2 AND date < ?3 AND class = ?4",
 	[ST_INS_SENT] =
 	    "INSERT INTO sent (message_id, content_hash, date, subject, class,"
 	    " verdict, findings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -162,8 +206,9 @@ static const char *const ledger_sql[ST_COUNT] = {
 	    "INSERT INTO sent_program (sent_id, program, date, class)"
 	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (sent_id, program) DO NOTHING",
 	[ST_INS_REPLY] =
-	    "INSERT INTO reply (message_id, program, date, in_reply_to)"
-	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (message_id) DO NOTHING",
+	    "INSERT INTO reply (message_id, program, date, in_reply_to, sender,"
+	    " subject, matched) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " ON CONFLICT (message_id) DO NOTHING",
 	[ST_INS_HELD] =
 	    "INSERT INTO held (spool_id, message_id, date, subject, programs,"
 	    " findings) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
@@ -176,6 +221,11 @@ static const char *const ledger_sql[ST_COUNT] = {
 	[ST_INS_BAND] =
 	    "INSERT INTO sent_band (band, bucket, date, sent_id, program)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+	[ST_SET_IMAP] =
+	    "INSERT INTO imap_state (folder, uidvalidity, last_uid, synced)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (folder) DO UPDATE SET"
+	    " uidvalidity = excluded.uidvalidity,"
+	    " last_uid = excluded.last_uid, synced = excluded.synced",
 };
 
 struct mg_ledger {
@@ -781,8 +831,7 @@ mg_ledger_record_sent(struct mg_ledger *l, const struct mg_sent *s,
 }
 
 int
-mg_ledger_record_reply(struct mg_ledger *l, const char *message_id,
-    const char *program, time_t date, const char *in_reply_to,
+mg_ledger_add_reply(struct mg_ledger *l, const struct mg_reply *rp,
     int *inserted, char *err, size_t errlen)
 {
 	sqlite3_stmt	*st = l->st[ST_INS_REPLY];
@@ -792,21 +841,35 @@ mg_ledger_record_reply(struct mg_ledger *l, const char *message_id,
 	*inserted = 0;
 	/* The Message-ID is what keeps a re-polled reply from counting
 	 * twice, so a reply without one cannot be recorded. */
-	if (message_id == NULL || program == NULL) {
+	if (rp->message_id == NULL || rp->program == NULL) {
 		mg_seterr(err, errlen, "%s: %s: no %s", l->path, what,
-		    message_id == NULL ? "Message-ID" : "program");
+		    rp->message_id == NULL ? "Message-ID" : "program");
 		return -1;
 	}
-	if (bind_text(st, 1, message_id) != SQLITE_OK ||
-	    bind_text(st, 2, program) != SQLITE_OK ||
-	    bind_time(st, 3, date) != SQLITE_OK ||
-	    bind_text(st, 4, in_reply_to) != SQLITE_OK)
+	if (bind_text(st, 1, rp->message_id) != SQLITE_OK ||
+	    bind_text(st, 2, rp->program) != SQLITE_OK ||
+	    bind_time(st, 3, rp->date) != SQLITE_OK ||
+	    bind_text(st, 4, rp->in_reply_to) != SQLITE_OK ||
+	    bind_text(st, 5, rp->sender) != SQLITE_OK ||
+	    bind_text(st, 6, rp->subject) != SQLITE_OK ||
+	    bind_text(st, 7, rp->matched) != SQLITE_OK)
 		return ledger_fail(l, st, what, err, errlen);
 	r = ledger_step(l, st, what, err, errlen);
 	if (r == 0)
 		*inserted = sqlite3_changes(l->db) > 0;
 	ledger_done(st);
 	return r == -1 ? -1 : 0;
+}
+
+int
+mg_ledger_record_reply(struct mg_ledger *l, const char *message_id,
+    const char *program, time_t date, const char *in_reply_to,
+    int *inserted, char *err, size_t errlen)
+{
+	struct mg_reply	rp = { .message_id = message_id, .program = program,
+	    .date = date, .in_reply_to = in_reply_to };
+
+	return mg_ledger_add_reply(l, &rp, inserted, err, errlen);
 }
 
 /*
@@ -1122,6 +1185,184 @@ mg_ledger_set_held_state(struct mg_ledger *l, const char *spool_id,
 	    bind_time(st, 3, when) != SQLITE_OK)
 		return ledger_fail(l, st, what, err, errlen);
 	r = ledger_step(l, st, what, err, errlen);
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+/*
+ * The IMAP poller and its commands (replies, timeline).
+ */
+
+int
+mg_ledger_sent_programs(struct mg_ledger *l, const char *message_id,
+    struct mg_strlist *out, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_SENT_ROWID];
+	const char	*what = "looking up the programs of a sent message";
+	sqlite3_int64	 id = 0;
+	int		 r;
+
+	if (message_id == NULL)
+		return 0;
+	if (bind_text(st, 1, message_id) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	if (r == 1)
+		id = sqlite3_column_int64(st, 0);
+	ledger_done(st);
+	if (r != 1)
+		return r;
+	st = l->st[ST_SENT_PROGRAMS];
+	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	while ((r = ledger_step(l, st, what, err, errlen)) == 1) {
+		const unsigned char	*p = sqlite3_column_text(st, 0);
+
+		if (p == NULL || mg_strlist_add(out, (const char *)p) == -1) {
+			mg_seterr(err, errlen, "%s: %s: out of memory",
+			    l->path, what);
+			r = -1;
+			break;
+		}
+	}
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+int
+mg_ledger_imap_state(struct mg_ledger *l, const char *folder, int *found,
+    uint32_t *uidvalidity, uint32_t *last_uid, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_IMAP_STATE];
+	const char	*what = "reading the IMAP state of a folder";
+	int		 r;
+
+	*found = 0;
+	*uidvalidity = *last_uid = 0;
+	if (bind_text(st, 1, folder) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	if (r == 1) {
+		*found = 1;
+		*uidvalidity = (uint32_t)sqlite3_column_int64(st, 0);
+		*last_uid = (uint32_t)sqlite3_column_int64(st, 1);
+	}
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+int
+mg_ledger_set_imap_state(struct mg_ledger *l, const char *folder,
+    uint32_t uidvalidity, uint32_t last_uid, time_t when, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_SET_IMAP];
+	const char	*what = "recording the IMAP state of a folder";
+	int		 r;
+
+	if (bind_text(st, 1, folder) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, uidvalidity) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, last_uid) != SQLITE_OK ||
+	    bind_time(st, 4, when) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+int
+mg_ledger_replies(struct mg_ledger *l, const char *program, time_t since,
+    mg_ledger_reply_cb cb, void *arg, char *err, size_t errlen)
+{
+	sqlite3_stmt		*st;
+	const char		*what = "listing replies";
+	struct mg_reply_row	 row;
+	int			 r, b = 1;
+
+	st = l->st[program != NULL ? ST_REPLIES_PROGRAM : ST_REPLIES_ALL];
+	if ((program != NULL && bind_text(st, b++, program) != SQLITE_OK) ||
+	    bind_time(st, b, since) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	while ((r = ledger_step(l, st, what, err, errlen)) == 1) {
+		memset(&row, 0, sizeof(row));
+		row.date = (time_t)sqlite3_column_int64(st, 0);
+		if (ledger_column(l, st, 1, row.program, sizeof(row.program),
+		    err, errlen) == -1 ||
+		    ledger_column(l, st, 2, row.message_id,
+		    sizeof(row.message_id), err, errlen) == -1 ||
+		    ledger_column(l, st, 3, row.in_reply_to,
+		    sizeof(row.in_reply_to), err, errlen) == -1 ||
+		    ledger_column(l, st, 4, row.sender, sizeof(row.sender),
+		    err, errlen) == -1 ||
+		    ledger_column(l, st, 5, row.subject, sizeof(row.subject),
+		    err, errlen) == -1 ||
+		    ledger_column(l, st, 6, row.matched, sizeof(row.matched),
+		    err, errlen) == -1) {
+			r = -1;
+			break;
+		}
+		if (cb(&row, arg) != 0)
+			break;
+	}
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+static int
+ledger_count(struct mg_ledger *l, enum ledger_st id, const char *program,
+    time_t since, time_t before, const char *msg_class, long *n,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[id];
+	const char	*what = "counting messages to a program";
+	int		 r;
+
+	*n = 0;
+	if (bind_text(st, 1, program) != SQLITE_OK ||
+	    bind_time(st, 2, since) != SQLITE_OK ||
+	    bind_time(st, 3, before) != SQLITE_OK ||
+	    (msg_class != NULL && bind_text(st, 4, msg_class) != SQLITE_OK))
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	if (r == 1)
+		*n = (long)sqlite3_column_int64(st, 0);
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+int
+mg_ledger_program_totals(struct mg_ledger *l, const char *program,
+    time_t since, time_t before, struct mg_program_totals *out, char *err,
+    size_t errlen)
+{
+	struct mg_last_sent	 last;
+	sqlite3_stmt		*st = l->st[ST_LAST_REPLY];
+	int			 r;
+
+	memset(out, 0, sizeof(*out));
+	if (ledger_count(l, ST_COUNT_SENT, program, since, before, NULL,
+	    &out->sent, err, errlen) == -1 ||
+	    ledger_count(l, ST_COUNT_CLASS, program, since, before, "interest",
+	    &out->interest, err, errlen) == -1 ||
+	    ledger_count(l, ST_COUNT_CLASS, program, since, before, "intent",
+	    &out->intent, err, errlen) == -1 ||
+	    mg_ledger_last_sent(l, program, before, &last, err, errlen) == -1)
+		return -1;
+	if (last.found && last.date >= since) {
+		out->has_last_sent = 1;
+		out->last_sent = last.date;
+		snprintf(out->last_class, sizeof(out->last_class), "%s",
+		    last.msg_class);
+	}
+	if (bind_text(st, 1, program) != SQLITE_OK ||
+	    bind_time(st, 2, before) != SQLITE_OK)
+		return ledger_fail(l, st, "looking up the last reply", err,
+		    errlen);
+	r = ledger_step(l, st, "looking up the last reply", err, errlen);
+	if (r == 1 && (time_t)sqlite3_column_int64(st, 0) >= since) {
+		out->has_last_reply = 1;
+		out->last_reply = (time_t)sqlite3_column_int64(st, 0);
+	}
 	ledger_done(st);
 	return r == -1 ? -1 : 0;
 }

@@ -69,6 +69,21 @@ static const struct command commands[] = {
 	  "removes Bcc).  Exit status from sysexits.h: 0 sent or held, 64\n"
 	  "usage, 65 unreadable message, 69 refused, 74 cannot read standard\n"
 	  "input, 75 try again later, 78 configuration.\n" },
+	{ "poll", mg_cmd_poll, "poll [-c CONF] --once",
+	  "Reads the folders of the imap group once: replies from programs\n"
+	  "are recorded (so follow-up-too-soon and repeat-status know they\n"
+	  "answered), messages of imap.sent_folder you sent from elsewhere\n"
+	  "are recorded as sent.  For cron; `serve` does it all the time.\n" },
+	{ "replies", mg_cmd_replies, "replies [-c CONF] [--program ID]",
+	  "Lists the replies from programs recorded this season, oldest\n"
+	  "first, and how each was matched: \"thread\" (it answers a message\n"
+	  "you sent) or \"address\" (it comes from the program's address or\n"
+	  "domain).\n" },
+	{ "timeline", mg_cmd_timeline, "timeline [-c CONF] [--now TIME]",
+	  "A table of every program: messages sent this season, letters of\n"
+	  "interest and intent, your last message, their last reply, how\n"
+	  "many days they have been silent, and the earliest day a follow-up\n"
+	  "without news passes the rules.\n" },
 	{ NULL, NULL, NULL, NULL }
 };
 

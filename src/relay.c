@@ -33,7 +33,6 @@
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -46,12 +45,11 @@
 
 #include <libetpan/libetpan.h>
 
+#include "matchguard/net.h"
 #include "matchguard/relay.h"
+#include "matchguard/secret.h"
 #include "matchguard/tls_verify.h"
 
-extern char **environ;
-
-#define MG_RELAY_MAX_SECRET	16384	/* password or OAuth2 token */
 #define MG_RELAY_MAX_ADDR	512	/* RFC 5321's path limit is 256 */
 #define MG_RELAY_MAX_REPLY	400	/* reply text kept for res->text */
 #define MG_RELAY_MAX_LINES	200	/* lines in one multi-line reply */
@@ -230,71 +228,16 @@ command(struct conn *c, const char *a, const char *b, int secret)
 	return read_reply(c, 0);
 }
 
-/* Connecting. */
-static int
-wait_connect(int fd, int timeout, int *error)
-{
-	struct pollfd	pfd = { .fd = fd, .events = POLLOUT };
-	socklen_t	len = sizeof(*error);
-	int		r;
-
-	while ((r = poll(&pfd, 1, timeout * 1000)) == -1 && errno == EINTR)
-		continue;
-	if (r == 0) {
-		*error = ETIMEDOUT;
-		return -1;
-	}
-	if (r == -1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, error, &len) == -1)
-		*error = errno;
-	return *error == 0 ? 0 : -1;
-}
-
-static int
-try_address(const struct addrinfo *ai, int timeout, int *error)
-{
-	int	fd;
-
-	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
-	    SOCK_NONBLOCK, ai->ai_protocol);
-	if (fd == -1) {
-		*error = errno;
-		return -1;
-	}
-	if ((connect(fd, ai->ai_addr, ai->ai_addrlen) == -1 &&
-	    (errno != EINPROGRESS || wait_connect(fd, timeout, error) == -1)) ||
-	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
-		if (*error == 0)
-			*error = errno;
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* A TCP connection to host:port, every address tried in turn. */
+/* Connecting (net.h). */
 static int
 tcp_connect(struct conn *c)
 {
-	const struct mg_upstream *up = c->up;
-	struct addrinfo	 hints = { .ai_socktype = SOCK_STREAM }, *ai, *p;
-	char		 port[8];
-	int		 fd = -1, r, error = 0;
+	char	err[MG_ERRLEN];
+	int	fd;
 
-	snprintf(port, sizeof(port), "%d", up->port);
-	if ((r = getaddrinfo(c->name, port, &hints, &ai)) != 0) {
-		result(c->res, 1, 451, "cannot connect to %s:%d: %s", up->host,
-		    up->port, gai_strerror(r));
-		return -1;
-	}
-	for (p = ai; p != NULL && fd == -1; p = p->ai_next) {
-		error = 0;
-		fd = try_address(p, up->timeout, &error);
-	}
-	freeaddrinfo(ai);
-	if (fd == -1)
-		result(c->res, 1, 451, "cannot connect to %s:%d: %s", up->host,
-		    up->port, error == ETIMEDOUT ? "timed out" :
-		    strerror(error));
+	if ((fd = mg_net_connect(c->name, c->up->host, c->up->port,
+	    c->up->timeout, err, sizeof(err))) == -1)
+		result(c->res, 1, 451, "%s", err);
 	return fd;
 }
 
@@ -315,17 +258,7 @@ tls_setup(struct mailstream_ssl_context *ctx, void *data)
 static int
 set_names(struct conn *c)
 {
-	const char	*host = c->up->host;
-	size_t		 hl = strlen(host);
-	unsigned char	 addr[16];
-
-	if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']')
-		snprintf(c->name, sizeof(c->name), "%.*s", (int)(hl - 2),
-		    host + 1);
-	else
-		snprintf(c->name, sizeof(c->name), "%s", host);
-	if (inet_pton(AF_INET, c->name, addr) == 1 ||
-	    inet_pton(AF_INET6, c->name, addr) == 1)
+	if (!mg_net_host_name(c->up->host, c->name, sizeof(c->name)))
 		return 0;
 	return (c->sni = strdup(c->name)) == NULL ? -1 : 0;
 }
@@ -403,173 +336,8 @@ starttls(struct conn *c)
 	return verify(c);
 }
 
-/* Credentials. */
-static long
-ms_left(const struct timespec *deadline)
-{
-	struct timespec	now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (deadline->tv_sec - now.tv_sec) * 1000 +
-	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
-}
-
-/* The command being run and what has been seen of it. */
-struct pwcmd {
-	pid_t		 pid;
-	int		 fd;		/* read end of its stdout */
-	int		 reaped, status;
-	int		 eol, overflow;
-	size_t		 used;
-};
-
-/* Keeps the first line in out; the rest is read and dropped, so that the
- * command does not die of SIGPIPE.  Returns 0 at end of output. */
-static int
-pwcmd_read(struct pwcmd *pc, char *out, size_t outlen)
-{
-	char	buf[512];
-	ssize_t	n;
-
-	while ((n = read(pc->fd, buf, sizeof(buf))) == -1 && errno == EINTR)
-		continue;
-	for (ssize_t i = 0; i < n && !pc->eol; i++) {
-		if (buf[i] == '\n')
-			pc->eol = 1;
-		else if (pc->used + 1 < outlen)
-			out[pc->used++] = buf[i];
-		else
-			pc->overflow = 1;
-	}
-	wipe(buf, sizeof(buf));
-	return n <= 0 ? 0 : 1;
-}
-
-/* Reads until the end of the output or until the command has exited (a
- * daemon it started, such as gpg-agent, may hold the pipe open), within
- * timeout seconds. */
-static int
-pwcmd_collect(struct pwcmd *pc, int timeout, char *out, size_t outlen,
-    char *err, size_t errlen)
-{
-	struct pollfd	 pfd = { .fd = pc->fd, .events = POLLIN };
-	struct timespec	 deadline;
-	long		 left;
-	int		 r;
-
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout;
-	while ((left = ms_left(&deadline)) > 0) {
-		r = poll(&pfd, 1, left < 200 ? (int)left : 200);
-		if (r == -1 && errno != EINTR)
-			break;
-		if (r > 0 && pwcmd_read(pc, out, outlen) == 0)
-			return 0;
-		/* Nothing to read and the command is gone: all it wrote is
-		 * in. */
-		if (r == 0 &&
-		    waitpid(pc->pid, &pc->status, WNOHANG) == pc->pid) {
-			pc->reaped = 1;
-			return 0;
-		}
-	}
-	mg_seterr(err, errlen, "password_command did not finish within %d s",
-	    timeout);
-	return -1;
-}
-
-static int
-pwcmd_wait(struct pwcmd *pc, char *err, size_t errlen)
-{
-	int	st = pc->status;
-
-	while (!pc->reaped && waitpid(pc->pid, &st, 0) == -1)
-		if (errno != EINTR) {
-			mg_seterr(err, errlen, "password_command: waitpid: %s",
-			    strerror(errno));
-			return -1;
-		}
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		return 0;
-	/* The exit status only: the output may hold part of a secret. */
-	if (WIFEXITED(st))
-		mg_seterr(err, errlen, "password_command failed (exit status "
-		    "%d)", WEXITSTATUS(st));
-	else
-		mg_seterr(err, errlen, "password_command failed (killed by "
-		    "signal %d)", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-	return -1;
-}
-
-/* The command gets a process group of its own, so that a timeout can
- * stop all of it: sh does not always exec its last command. */
-static int
-pwcmd_spawn(struct pwcmd *pc, const char *cmd, char *err, size_t errlen)
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t	 attr;
-	char	*argv[] = { "sh", "-c", (char *)(uintptr_t)cmd, NULL };
-	int	 p[2], r;
-
-	if (pipe2(p, O_CLOEXEC) == -1) {
-		mg_seterr(err, errlen, "password_command: pipe: %s",
-		    strerror(errno));
-		return -1;
-	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-	posix_spawnattr_setpgroup(&attr, 0);
-	r = posix_spawn(&pc->pid, "/bin/sh", &fa, &attr, argv, environ);
-	posix_spawnattr_destroy(&attr);
-	posix_spawn_file_actions_destroy(&fa);
-	close(p[1]);
-	if (r != 0) {
-		close(p[0]);
-		mg_seterr(err, errlen, "password_command: cannot run /bin/sh: "
-		    "%s", strerror(r));
-		return -1;
-	}
-	pc->fd = p[0];
-	return 0;
-}
-
-/* Runs cmd with /bin/sh -c, like msmtp's passwordeval; its stdin and
- * stderr are ours.  posix_spawn rather than fork: serve has threads. */
-static int
-run_password_command(const char *cmd, int timeout, char *out, size_t outlen,
-    char *err, size_t errlen)
-{
-	struct pwcmd	pc = { .fd = -1 };
-	int		rc;
-
-	if (pwcmd_spawn(&pc, cmd, err, errlen) == -1)
-		return -1;
-	rc = pwcmd_collect(&pc, timeout, out, outlen, err, errlen);
-	close(pc.fd);
-	if (rc == -1 && !pc.reaped)
-		kill(-pc.pid, SIGKILL);
-	if (pwcmd_wait(&pc, rc == -1 ? NULL : err, errlen) == -1)
-		rc = -1;
-	if (pc.used > 0 && out[pc.used - 1] == '\r')
-		pc.used--;
-	out[pc.used] = '\0';
-	if (rc == 0 && pc.overflow) {
-		mg_seterr(err, errlen, "password_command: its first line is "
-		    "longer than %zu bytes", outlen - 1);
-		rc = -1;
-	}
-	if (rc == 0 && out[0] == '\0') {
-		mg_seterr(err, errlen, "password_command printed nothing");
-		rc = -1;
-	}
-	if (rc == -1)
-		wipe(out, outlen);
-	return rc;
-}
-
-/* The password or token, in memory the caller wipes and frees. */
+/* Credentials: the password, or what password_command prints
+ * (secret.h), in memory the caller wipes and frees. */
 static int
 get_secret(const struct mg_upstream *up, char **secret, char *err,
     size_t errlen)
@@ -577,24 +345,8 @@ get_secret(const struct mg_upstream *up, char **secret, char *err,
 	*secret = NULL;
 	if (up->auth == MG_AUTH_NONE)
 		return 0;
-	if (up->password_command == NULL) {
-		if ((*secret = strdup(up->password != NULL ? up->password :
-		    "")) == NULL)
-			goto nomem;
-		return 0;
-	}
-	if ((*secret = malloc(MG_RELAY_MAX_SECRET)) == NULL)
-		goto nomem;
-	if (run_password_command(up->password_command, up->timeout, *secret,
-	    MG_RELAY_MAX_SECRET, err, errlen) == -1) {
-		free(*secret);
-		*secret = NULL;
-		return -1;
-	}
-	return 0;
-nomem:
-	mg_seterr(err, errlen, "out of memory");
-	return -1;
+	return mg_secret_get(up->password, up->password_command, up->timeout,
+	    secret, err, errlen);
 }
 
 /* Authentication (RFC 4954, 4616; XOAUTH2 as Google and Microsoft

@@ -37,6 +37,7 @@
 #include "matchguard/cmd.h"
 #include "matchguard/config.h"
 #include "matchguard/guard.h"
+#include "matchguard/imap_poller.h"
 #include "matchguard/log.h"
 #include "matchguard/smtp_session.h"
 
@@ -502,6 +503,7 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 }
 	};
+	struct mg_poller	*poller = NULL;
 	int	lfd[MAX_LISTENERS], ch, rc;
 	size_t	nl = 0;
 	char	err[MG_ERRLEN];
@@ -534,9 +536,12 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 		return MG_EXIT_ERROR;
 	}
 	describe(&srv.guard->app.cfg);
+	if (mg_poller_start(conf, &poller, err, sizeof(err)) == -1)
+		mg_log("no IMAP poller: %s", err);
 	rc = serve_loop(conf, lfd, nl);
 	for (size_t i = 0; i < nl; i++)
 		close(lfd[i]);
+	mg_poller_stop(&poller);
 	drain();
 	pthread_mutex_lock(&srv.lock);
 	if (srv.active == 0) {

@@ -108,6 +108,31 @@ struct mg_upstream {
 	char			*path;		/* maildir: expanded */
 };
 
+/* imap group: the reply poller and the notices of held messages. */
+#define MG_DEF_IMAP_POLL_SECONDS	300	/* without IDLE */
+#define MG_DEF_IMAP_IDLE_SECONDS	(25 * 60)	/* RFC 2177: < 29 min */
+#define MG_DEF_IMAP_MAX_BACKOFF		300	/* reconnect delay cap, s */
+#define MG_DEF_IMAP_TIMEOUT		60
+
+struct mg_imap_settings {
+	char			*host;		/* NULL: no imap group */
+	int			 port;		/* 993 implicit, 143 otherwise */
+	enum mg_tls_mode	 tls;		/* default implicit */
+	enum mg_auth_mode	 auth;		/* login (default), plain, xoauth2 */
+	char			*user;
+	char			*password;	/* never logged */
+	char			*password_command;
+	char			*tls_trust_file;
+	int			 timeout;	/* seconds per network step */
+	struct mg_strlist	 folders;	/* default INBOX */
+	char			*sent_folder;	/* NULL: none */
+	int			 poll_seconds;
+	int			 idle_seconds;	/* IDLE re-issued after this */
+	int			 max_backoff;	/* seconds */
+	int			 notices;	/* APPEND notices of held mail */
+	char			*notice_folder;	/* default INBOX */
+};
+
 struct mg_config {
 	char			*path;		/* the file loaded */
 	char			*name;		/* identity.name */
@@ -122,6 +147,7 @@ struct mg_config {
 	struct mg_directory	 dir;
 	struct mg_smtp_settings	 smtp;
 	struct mg_upstream	 upstream;
+	struct mg_imap_settings	 imap;
 };
 
 /* The default configuration path; caller frees. */

@@ -561,6 +561,8 @@ check_version(const char *path)
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master"
 	    " WHERE name IN ('sent_sig', 'sent_band', 'sent_band_by_sent')"),
 	    3);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master"
+	    " WHERE name IN ('imap_state', 'reply_by_date')"), 2);
 	sqlite3_close(db);
 }
 
@@ -572,7 +574,7 @@ test_migrate(void **state)
 	char			 p0[PATH_MAX + 8], p1[PATH_MAX + 8];
 	sqlite3			*db;
 
-	assert_int_equal(mg_ledger_schema_version(), 4);
+	assert_int_equal(mg_ledger_schema_version(), 5);
 
 	/* Version 0: an SQLite file with nothing in it. */
 	snprintf(p0, sizeof(p0), "%s/v0.sqlite", f->dir);

@@ -1,0 +1,82 @@
+/*
+ * imap_poller.h - the IMAP side of matchguard (imap group, config.h):
+ * the reply poller, and notices of held messages APPENDed to the
+ * applicant's INBOX.
+ *
+ * The poller reads, never writes, the applicant's mailbox: folders are
+ * opened with EXAMINE (read-only) and only header fields are fetched with
+ * BODY.PEEK, so no flag (\Seen, \Recent) ever changes.  For each folder
+ * the ledger keeps UIDVALIDITY and the highest UID read; the first pass,
+ * and a pass after UIDVALIDITY changed, looks at the messages since
+ * season.start (UID SEARCH SINCE); later passes at UIDs above the last.
+ * A message that answers one the applicant sent (In-Reply-To,
+ * References), or comes from a program's address or domain, is recorded
+ * as a reply (reply.h); anything else is neither stored nor logged.
+ * Messages of sent_folder from the applicant to programs that the ledger
+ * lacks (sent from a phone or webmail) are recorded as sent.
+ *
+ * TLS is verified with tls_verify.h (chain and host name), before the
+ * password or token is sent; the password comes from secret.h.  Nothing
+ * here logs a password, a token or a message body.
+ */
+#ifndef MATCHGUARD_IMAP_POLLER_H
+#define MATCHGUARD_IMAP_POLLER_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "matchguard/app.h"
+#include "matchguard/json.h"
+#include "matchguard/policy.h"
+
+/* Messages fetched per UID FETCH command. */
+#define MG_IMAP_FETCH_BATCH	250
+/* A message of sent_folder bigger than this is not fetched whole. */
+#define MG_IMAP_MAX_SENT_SIZE	(25u * 1024u * 1024u)
+
+struct mg_poll_stats {
+	unsigned long	fetched;	/* header sets read */
+	unsigned long	replies;	/* new replies recorded */
+	unsigned long	sent;		/* new sent messages recorded */
+	unsigned long	ignored;	/* not from a program */
+};
+
+/* One pass over every folder, then LOGOUT (`matchguard poll --once`).
+ * app must have an imap group and a read-write ledger.  Returns 0, or
+ * -1 with one line in err (cannot connect, TLS, login, ...). */
+int	mg_poll_once(struct mg_app *app, struct mg_poll_stats *st, char *err,
+	    size_t errlen);
+
+/*
+ * The poller of `matchguard serve`, in a thread of its own with its own
+ * configuration, filters and ledger connection (loaded from conf, NULL:
+ * the default path).  It syncs, then waits with IDLE (RFC 2177) when
+ * the server offers it, re-issued every imap.idle_seconds, else polls
+ * every imap.poll_seconds; a lost connection is logged and retried after
+ * 1, 2, 4 ... seconds, at most imap.max_backoff.  mg_poller_stop() ends
+ * it at once (the connection is shut down) and waits for the thread.
+ */
+struct mg_poller;
+int	mg_poller_start(const char *conf, struct mg_poller **out, char *err,
+	    size_t errlen);
+void	mg_poller_stop(struct mg_poller **pp);
+
+/* APPENDs data (an RFC 5322 message with CRLF line ends) to folder, with
+ * no flag set (so it shows as unread), on a connection of its own. */
+int	mg_imap_append(const struct mg_imap_settings *im, const char *folder,
+	    const char *data, size_t len, char *err, size_t errlen);
+
+/* The notice of a held message: From and To the applicant, subject
+ * "Held: <subject>", the findings, and the commands to release or drop
+ * it.  Pure (now passed in). */
+void	mg_notice_build(const struct mg_config *cfg, const char *spool_id,
+	    const char *subject, const char *programs,
+	    const struct mg_findings *f, time_t now, struct mg_buf *out);
+
+/* Builds the notice and APPENDs it to imap.notice_folder when the imap
+ * group is set and imap.notices is true; failures are logged. */
+void	mg_imap_notice_held(const struct mg_config *cfg, const char *spool_id,
+	    const char *subject, const char *programs,
+	    const struct mg_findings *f, time_t now);
+
+#endif

@@ -1,0 +1,275 @@
+/*
+ * cmd_imap.c - the commands of the reply poller:
+ *
+ *   matchguard poll --once             one pass over the imap folders
+ *   matchguard replies [--program ID]  the replies recorded
+ *   matchguard timeline [--now TIME]   per program: sent, replies,
+ *                                      silence, next follow-up
+ */
+#include "config_auto.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "matchguard/app.h"
+#include "matchguard/cmd.h"
+#include "matchguard/imap_poller.h"
+#include "matchguard/reply.h"
+
+static const char poll_usage[] = "usage: matchguard poll [-c CONF] --once\n";
+static const char replies_usage[] =
+    "usage: matchguard replies [-c CONF] [--program ID]\n";
+static const char timeline_usage[] =
+    "usage: matchguard timeline [-c CONF] [--now TIME]\n";
+
+static void
+day_of(time_t t, char buf[16])
+{
+	mg_format_day(mg_time_to_day(t), buf, 16);
+}
+
+int
+mg_cmd_poll(int argc, char **argv, const char *conf)
+{
+	static const struct option longopts[] = {
+		{ "config",	required_argument,	NULL, 'c' },
+		{ "once",	no_argument,		NULL, 'o' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct mg_poll_stats	st;
+	struct mg_app		app;
+	char			err[MG_ERRLEN];
+	int			ch, once = 0, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'o':
+			once = 1;
+			break;
+		case 'h':
+			fputs(poll_usage, stdout);
+			return MG_EXIT_OK;
+		default:
+			fputs(poll_usage, stderr);
+			return MG_EXIT_ERROR;
+		}
+	}
+	if (!once || optind < argc) {
+		fprintf(stderr, "matchguard: poll: only --once is supported "
+		    "(`matchguard serve` polls all the time)\n%s", poll_usage);
+		return MG_EXIT_ERROR;
+	}
+	signal(SIGPIPE, SIG_IGN);	/* a server that hangs up mid-write */
+	if (mg_app_open(&app, conf, MG_LEDGER_RW, err, sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		return MG_EXIT_ERROR;
+	}
+	rc = mg_poll_once(&app, &st, err, sizeof(err));
+	mg_app_close(&app);
+	if (rc == -1) {
+		fprintf(stderr, "matchguard: poll: %s\n", err);
+		return MG_EXIT_ERROR;
+	}
+	printf("%lu message%s read: %lu new repl%s from programs, %lu sent "
+	    "message%s recorded, %lu not from a program\n", st.fetched,
+	    st.fetched == 1 ? "" : "s", st.replies,
+	    st.replies == 1 ? "y" : "ies", st.sent, st.sent == 1 ? "" : "s",
+	    st.ignored);
+	return MG_EXIT_OK;
+}
+
+struct listing {
+	size_t	n;
+};
+
+static int
+print_reply(const struct mg_reply_row *r, void *arg)
+{
+	struct listing	*ls = arg;
+	char		 day[16];
+
+	if (ls->n++ == 0)
+		printf("%-10s  %-16s %-7s  %-32s %s\n", "DATE", "PROGRAM",
+		    "MATCHED", "FROM", "SUBJECT");
+	day_of(r->date, day);
+	printf("%-10s  %-16s %-7s  %-32s %s\n", day, r->program,
+	    r->matched[0] != '\0' ? r->matched : "-",
+	    r->sender[0] != '\0' ? r->sender : "-", r->subject);
+	return 0;
+}
+
+int
+mg_cmd_replies(int argc, char **argv, const char *conf)
+{
+	static const struct option longopts[] = {
+		{ "config",	required_argument,	NULL, 'c' },
+		{ "program",	required_argument,	NULL, 'p' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct listing	 ls = { 0 };
+	struct mg_app	 app;
+	const char	*program = NULL;
+	char		 err[MG_ERRLEN];
+	int		 ch, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:p:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'p':
+			program = optarg;
+			break;
+		case 'h':
+			fputs(replies_usage, stdout);
+			return MG_EXIT_OK;
+		default:
+			fputs(replies_usage, stderr);
+			return MG_EXIT_ERROR;
+		}
+	}
+	if (optind < argc) {
+		fputs(replies_usage, stderr);
+		return MG_EXIT_ERROR;
+	}
+	if (mg_app_open(&app, conf, MG_LEDGER_RO, err, sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		return MG_EXIT_ERROR;
+	}
+	if (program != NULL && mg_directory_find_id(&app.cfg.dir,
+	    program) == NULL) {
+		fprintf(stderr, "matchguard: replies: no program \"%s\" in "
+		    "your directory\n", program);
+		mg_app_close(&app);
+		return MG_EXIT_ERROR;
+	}
+	rc = mg_ledger_replies(app.ledger, program,
+	    mg_day_to_time(app.cfg.season_start), print_reply, &ls, err,
+	    sizeof(err));
+	mg_app_close(&app);
+	if (rc == -1) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		return MG_EXIT_ERROR;
+	}
+	if (ls.n == 0)
+		printf("no replies recorded this season%s%s\n",
+		    program != NULL ? " from " : "",
+		    program != NULL ? program : "");
+	return MG_EXIT_OK;
+}
+
+static int
+timeline_row(struct mg_app *app, const struct mg_program *p, time_t now)
+{
+	const struct mg_config	*cfg = &app->cfg;
+	struct mg_program_totals t;
+	struct mg_timeline_in	 in = { 0 };
+	struct mg_timeline_out	 out;
+	char			 err[MG_ERRLEN], sent[16] = "-", reply[16] = "-";
+	char			 silent[32] = "-", next[40];
+
+	if (mg_ledger_program_totals(app->ledger, p->id,
+	    mg_day_to_time(cfg->season_start), now, &t, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		return -1;
+	}
+	in.now = now;
+	in.min_days_between = cfg->policy.min_days_between;
+	in.follow_up_after_days = cfg->policy.follow_up_after_days;
+	in.has_last_sent = t.has_last_sent;
+	in.last_sent = t.last_sent;
+	in.last_class = t.last_class;
+	in.has_last_reply = t.has_last_reply;
+	in.last_reply = t.last_reply;
+	in.has_interview = p->has_interview;
+	in.interview = p->has_interview ? mg_day_to_time(p->interview_day) : 0;
+	mg_timeline_compute(&in, &out);
+	if (t.has_last_sent)
+		day_of(t.last_sent, sent);
+	if (t.has_last_reply)
+		day_of(t.last_reply, reply);
+	if (out.answered)
+		snprintf(silent, sizeof(silent), "answered");
+	else if (out.days_silent >= 0)
+		snprintf(silent, sizeof(silent), "%ld day%s", out.days_silent,
+		    out.days_silent == 1 ? "" : "s");
+	if (!t.has_last_sent)
+		snprintf(next, sizeof(next), "any time");
+	else if (out.follow_up_now)
+		snprintf(next, sizeof(next), "now");
+	else
+		day_of(out.follow_up_from, next);
+	if (out.waiting_on_status)
+		strncat(next, " (news only)", sizeof(next) - strlen(next) - 1);
+	printf("%-16s %4ld %8ld %6ld  %-10s  %-10s  %-9s %s\n", p->id, t.sent,
+	    t.interest, t.intent, sent, reply, silent, next);
+	return 0;
+}
+
+int
+mg_cmd_timeline(int argc, char **argv, const char *conf)
+{
+	static const struct option longopts[] = {
+		{ "config",	required_argument,	NULL, 'c' },
+		{ "now",	required_argument,	NULL, 'n' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct mg_app	app;
+	time_t		now = time(NULL);
+	char		err[MG_ERRLEN];
+	int		ch, status = MG_EXIT_OK;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'n':
+			if (mg_parse_time(optarg, &now) == -1) {
+				fprintf(stderr, "matchguard: --now %s: not a "
+				    "time like 2027-01-14T10:00:00-05:00\n",
+				    optarg);
+				return MG_EXIT_ERROR;
+			}
+			break;
+		case 'h':
+			fputs(timeline_usage, stdout);
+			return MG_EXIT_OK;
+		default:
+			fputs(timeline_usage, stderr);
+			return MG_EXIT_ERROR;
+		}
+	}
+	if (optind < argc) {
+		fputs(timeline_usage, stderr);
+		return MG_EXIT_ERROR;
+	}
+	if (mg_app_open(&app, conf, MG_LEDGER_RO, err, sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		return MG_EXIT_ERROR;
+	}
+	printf("%-16s %4s %8s %6s  %-10s  %-10s  %-9s %s\n", "PROGRAM", "SENT",
+	    "INTEREST", "INTENT", "LAST SENT", "LAST REPLY", "SILENT",
+	    "FOLLOW-UP FROM");
+	for (size_t i = 0; i < app.cfg.dir.n; i++)
+		if (timeline_row(&app, &app.cfg.dir.programs[i], now) == -1) {
+			status = MG_EXIT_ERROR;
+			break;
+		}
+	mg_app_close(&app);
+	return status;
+}

@@ -1,0 +1,168 @@
+/*
+ * config_imap.c - the imap group: the mailbox the reply poller watches
+ * (imap_poller.c) and where notices of held messages are APPENDed.
+ *
+ *   imap = {
+ *     host = "imap.example.com"; port = 993; tls = "implicit";
+ *     auth = "login"; user = "priya.raman@example.com";
+ *     password_command = "pass show mail";
+ *     folders = [ "INBOX" ]; sent_folder = "Sent";
+ *     poll_seconds = 300;
+ *   };
+ *
+ * Without the group there is no poller and no notice.
+ */
+#include "config_auto.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "matchguard/config.h"
+#include "config_priv.h"
+
+/* A true/false setting; *out unchanged when absent. */
+static int
+get_bool(struct loader *ld, config_setting_t *g, const char *name, int *out)
+{
+	config_setting_t	*s = config_setting_get_member(g, name);
+
+	if (s == NULL)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+		return mg_cfg_bad(ld, s, "must be true or false");
+	*out = config_setting_get_bool(s);
+	return 0;
+}
+
+static int
+load_credentials(struct loader *ld, config_setting_t *g,
+    struct mg_imap_settings *im)
+{
+	static const char *const auth[] = { "login", "plain", "xoauth2",
+	    NULL };
+	static const enum mg_auth_mode modes[] = { MG_AUTH_LOGIN,
+	    MG_AUTH_PLAIN, MG_AUTH_XOAUTH2 };
+	int	a = 0;
+
+	if (mg_cfg_get_choice(ld, g, "auth", auth, &a) == -1 ||
+	    mg_cfg_get_string(ld, g, "user", 1, &im->user) == -1 ||
+	    mg_cfg_get_string(ld, g, "password", 0, &im->password) == -1 ||
+	    mg_cfg_get_string(ld, g, "password_command", 0,
+	    &im->password_command) == -1)
+		return -1;
+	im->auth = modes[a];
+	if (im->password == NULL && im->password_command == NULL)
+		return mg_cfg_bad(ld, g, "set \"password\" or "
+		    "\"password_command\" (for an OAuth2 token, a command "
+		    "that prints it, with auth = \"xoauth2\")");
+	if (im->password != NULL && im->password_command != NULL)
+		return mg_cfg_bad(ld, config_setting_get_member(g,
+		    "password_command"), "set \"password\" or "
+		    "\"password_command\", not both");
+	return 0;
+}
+
+static int
+load_folders(struct loader *ld, config_setting_t *g,
+    struct mg_imap_settings *im)
+{
+	if (mg_cfg_get_strlist(ld, g, "folders", 0, &im->folders) == -1 ||
+	    mg_cfg_get_string(ld, g, "sent_folder", 0, &im->sent_folder) == -1 ||
+	    mg_cfg_get_string(ld, g, "notice_folder", 0,
+	    &im->notice_folder) == -1)
+		return -1;
+	if (im->folders.n == 0 && mg_strlist_add(&im->folders, "INBOX") == -1)
+		return mg_cfg_bad(ld, g, "out of memory");
+	if (im->notice_folder == NULL &&
+	    (im->notice_folder = strdup("INBOX")) == NULL)
+		return mg_cfg_bad(ld, g, "out of memory");
+	for (size_t i = 0; i < im->folders.n; i++) {
+		if (im->folders.v[i][0] == '\0')
+			return mg_cfg_bad(ld, config_setting_get_member(g,
+			    "folders"), "a folder name is empty");
+		if (im->sent_folder != NULL &&
+		    strcmp(im->folders.v[i], im->sent_folder) == 0)
+			return mg_cfg_bad(ld, config_setting_get_member(g,
+			    "sent_folder"), "\"%s\" is in \"folders\" too; "
+			    "a folder holds either replies or your sent mail",
+			    im->sent_folder);
+	}
+	return 0;
+}
+
+int
+mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
+    struct mg_config *cfg)
+{
+	static const char *const names[] = { "host", "port", "tls", "auth",
+	    "user", "password", "password_command", "tls_trust_file",
+	    "timeout", "folders", "sent_folder", "poll_seconds",
+	    "idle_seconds", "max_backoff", "notices", "notice_folder", NULL };
+	static const char *const tls[] = { "starttls", "implicit", "none",
+	    NULL };
+	struct mg_imap_settings	*im = &cfg->imap;
+	config_setting_t	*g;
+	int			 t = MG_TLS_IMPLICIT;
+
+	if (config_setting_get_member(root, "imap") == NULL)
+		return 0;
+	if ((g = mg_cfg_need_group(ld, root, "imap", 0)) == NULL)
+		return -1;
+	im->timeout = MG_DEF_IMAP_TIMEOUT;
+	im->poll_seconds = MG_DEF_IMAP_POLL_SECONDS;
+	im->idle_seconds = MG_DEF_IMAP_IDLE_SECONDS;
+	im->max_backoff = MG_DEF_IMAP_MAX_BACKOFF;
+	im->notices = 1;
+	if (mg_cfg_check_known(ld, g, names) == -1 ||
+	    mg_cfg_get_string(ld, g, "host", 1, &im->host) == -1 ||
+	    mg_cfg_get_choice(ld, g, "tls", tls, &t) == -1 ||
+	    load_credentials(ld, g, im) == -1 ||
+	    mg_cfg_get_string(ld, g, "tls_trust_file", 0,
+	    &im->tls_trust_file) == -1 ||
+	    mg_cfg_get_int(ld, g, "timeout", 1, 3600, &im->timeout) == -1 ||
+	    load_folders(ld, g, im) == -1 ||
+	    mg_cfg_get_int(ld, g, "poll_seconds", 1, 86400,
+	    &im->poll_seconds) == -1 ||
+	    mg_cfg_get_int(ld, g, "idle_seconds", 1, 29 * 60 - 1,
+	    &im->idle_seconds) == -1 ||
+	    mg_cfg_get_int(ld, g, "max_backoff", 1, 86400,
+	    &im->max_backoff) == -1 ||
+	    get_bool(ld, g, "notices", &im->notices) == -1)
+		return -1;
+	im->tls = (enum mg_tls_mode)t;
+	im->port = im->tls == MG_TLS_IMPLICIT ? 993 : 143;
+	if (mg_cfg_get_int(ld, g, "port", 1, 65535, &im->port) == -1)
+		return -1;
+	if (im->tls == MG_TLS_NONE && !mg_is_loopback_host(im->host))
+		return mg_cfg_bad(ld, config_setting_get_member(g, "tls"),
+		    "\"none\" sends your password and mail unencrypted, so it "
+		    "is allowed only for a server on this machine (127.0.0.1)");
+	if (im->tls_trust_file != NULL) {
+		char	*p = mg_expand_path(im->tls_trust_file, ld->dir);
+
+		if (p == NULL)
+			return mg_cfg_bad(ld, g, "out of memory");
+		free(im->tls_trust_file);
+		im->tls_trust_file = p;
+	}
+	return 0;
+}
+
+void
+mg_cfg_clear_imap(struct mg_config *cfg)
+{
+	struct mg_imap_settings	*im = &cfg->imap;
+
+	free(im->host);
+	free(im->user);
+	if (im->password != NULL) {
+		explicit_bzero(im->password, strlen(im->password));
+		free(im->password);
+	}
+	free(im->password_command);
+	free(im->tls_trust_file);
+	mg_strlist_clear(&im->folders);
+	free(im->sent_folder);
+	free(im->notice_folder);
+}

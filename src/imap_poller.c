@@ -1,0 +1,1208 @@
+/*
+ * imap_poller.c - the reply poller (see imap_poller.h), with libetpan's
+ * IMAP client.
+ *
+ * The poller is a small state machine in the manner of fdm's
+ * imap-common.c: the state is a function that does one step and says
+ * what comes next (STEP_NEXT after enter()ing the next state, STEP_RETRY
+ * on a lost connection or a refusal, STEP_STOP when done), and enter()
+ * is the one place a transition happens.  States:
+ *
+ *   connect -> sync -> wait -> sync -> wait ...   (serve)
+ *   connect -> sync -> logout                     (poll --once)
+ *
+ * STEP_RETRY closes the connection, logs why, sleeps the back-off
+ * (doubling from 1 s to imap.max_backoff, interrupted by a stop) and
+ * enters connect again.
+ */
+#include "config_auto.h"
+
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <libetpan/libetpan.h>
+
+#include "matchguard/imap_poller.h"
+#include "matchguard/log.h"
+#include "matchguard/message.h"
+#include "matchguard/net.h"
+#include "matchguard/reply.h"
+#include "matchguard/secret.h"
+#include "matchguard/tls_verify.h"
+
+/* The header fields a reply is matched on. */
+static const char *const reply_fields[] = { "From", "To", "Cc", "Subject",
+	"Date", "Message-ID", "In-Reply-To", "References", NULL };
+
+/* One IMAP connection. */
+struct session {
+	const struct mg_imap_settings *im;
+	mailimap		*imap;
+	char			 name[256];	/* host without [ ] */
+	int			 sni;
+	struct mg_poller	*owner;		/* for the stop: may be NULL */
+};
+
+enum step { STEP_NEXT, STEP_RETRY, STEP_STOP };
+struct poller;
+typedef enum step (*state_fn)(struct poller *);
+
+struct poller {
+	struct mg_app		*app;
+	const struct mg_imap_settings *im;
+	struct session		 s;
+	int			 connected;
+	int			 has_idle;
+	int			 once;
+	int			 retries;	/* connection failures in a row */
+	state_fn		 state;
+	const char		*state_name;
+	struct mg_poller	*owner;		/* NULL in once mode */
+	struct mg_poll_stats	 stats;
+	char			 err[MG_ERRLEN];
+};
+
+struct mg_poller {
+	pthread_t		 thread;
+	int			 wake[2];	/* stop: a byte on wake[1] */
+	atomic_int		 stopping;
+	pthread_mutex_t		 lock;
+	int			 fd;		/* the connection, -1: none */
+	struct mg_app		 app;
+	struct poller		 p;
+};
+
+static int
+stopping(const struct mg_poller *mp)
+{
+	return mp != NULL && atomic_load(&mp->stopping);
+}
+
+static void
+set_fd(struct mg_poller *mp, int fd)
+{
+	if (mp == NULL)
+		return;
+	pthread_mutex_lock(&mp->lock);
+	mp->fd = fd;
+	pthread_mutex_unlock(&mp->lock);
+}
+
+/* What the server said last, for messages: one line, printable. */
+static const char *
+server_said(mailimap *imap, char *buf, size_t len)
+{
+	const char	*r = imap != NULL ? imap->imap_response : NULL;
+	size_t		 i;
+
+	snprintf(buf, len, "%s", r != NULL && r[0] != '\0' ? r :
+	    "no explanation");
+	for (i = 0; buf[i] != '\0'; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = ' ';
+	return buf;
+}
+
+/* A connection-level failure: the session cannot be used any more. */
+static int
+is_stream_error(int r)
+{
+	return r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE ||
+	    r == MAILIMAP_ERROR_FATAL || r == MAILIMAP_ERROR_BAD_STATE ||
+	    r == MAILIMAP_ERROR_MEMORY;
+}
+
+/*
+ * Connecting, TLS and login: shared by the poller and the notices.
+ */
+
+static void
+tls_setup(struct mailstream_ssl_context *ctx, void *data)
+{
+	struct session	*s = data;
+
+	if (s->sni)
+		mailstream_ssl_set_server_name(ctx, s->name);
+}
+
+static int
+verify(struct session *s, mailstream *stream, char *err, size_t errlen)
+{
+	return mg_tls_verify_stream(stream, s->name, s->im->tls_trust_file,
+	    err, errlen);
+}
+
+/* Drops the connection without a word (it may be dead). */
+static void
+session_drop(struct session *s)
+{
+	set_fd(s->owner, -1);
+	if (s->imap == NULL)
+		return;
+	if (s->imap->imap_stream != NULL) {
+		mailstream_close(s->imap->imap_stream);
+		s->imap->imap_stream = NULL;
+	}
+	mailimap_free(s->imap);
+	s->imap = NULL;
+}
+
+/* LOGOUT, then the same. */
+static void
+session_close(struct session *s)
+{
+	if (s->imap != NULL && s->imap->imap_stream != NULL)
+		(void)mailimap_logout(s->imap);	/* the server may be gone */
+	session_drop(s);
+}
+
+static int
+starttls(struct session *s, char *err, size_t errlen)
+{
+	const struct mg_imap_settings *im = s->im;
+	mailstream_low	*low, *tls;
+	char		 said[256];
+	int		 r;
+
+	if (!mailimap_has_extension(s->imap, "STARTTLS")) {
+		mg_seterr(err, errlen, "%s does not offer STARTTLS; the "
+		    "password is never sent unencrypted", im->host);
+		return -1;
+	}
+	/* mailimap_starttls() refuses data sent after the OK
+	 * (response injection, CVE-2020-15953). */
+	if ((r = mailimap_starttls(s->imap)) != MAILIMAP_NO_ERROR) {
+		mg_seterr(err, errlen, "%s refused STARTTLS: %s", im->host,
+		    server_said(s->imap, said, sizeof(said)));
+		return -1;
+	}
+	low = mailstream_get_low(s->imap->imap_stream);
+	tls = mailstream_low_tls_open_with_callback_timeout(
+	    mailstream_low_get_fd(low), im->timeout, tls_setup, s);
+	if (tls == NULL) {
+		mg_seterr(err, errlen, "TLS handshake with %s:%d failed",
+		    im->host, im->port);
+		return -1;
+	}
+	mailstream_low_free(low);	/* frees, keeps the socket */
+	mailstream_set_low(s->imap->imap_stream, tls);
+	return verify(s, s->imap->imap_stream, err, errlen);
+}
+
+static int
+open_stream(struct session *s, char *err, size_t errlen)
+{
+	const struct mg_imap_settings *im = s->im;
+	mailstream	*stream;
+	int		 fd, r;
+
+	s->sni = mg_net_host_name(im->host, s->name, sizeof(s->name));
+	if ((fd = mg_net_connect(s->name, im->host, im->port, im->timeout,
+	    err, errlen)) == -1)
+		return -1;
+	set_fd(s->owner, fd);
+	if (im->tls == MG_TLS_IMPLICIT)
+		stream = mailstream_ssl_open_with_callback_timeout(fd,
+		    im->timeout, tls_setup, s);
+	else
+		stream = mailstream_socket_open_timeout(fd, im->timeout);
+	if (stream == NULL) {
+		set_fd(s->owner, -1);
+		close(fd);
+		mg_seterr(err, errlen, "TLS handshake with %s:%d failed",
+		    im->host, im->port);
+		return -1;
+	}
+	if (im->tls == MG_TLS_IMPLICIT && verify(s, stream, err,
+	    errlen) == -1) {
+		set_fd(s->owner, -1);
+		mailstream_close(stream);
+		return -1;
+	}
+	if ((s->imap = mailimap_new(0, NULL)) == NULL) {
+		set_fd(s->owner, -1);
+		mailstream_close(stream);
+		mg_seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	mailimap_set_timeout(s->imap, im->timeout);
+	r = mailimap_connect(s->imap, stream);
+	if (r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED &&
+	    r != MAILIMAP_NO_ERROR_AUTHENTICATED) {
+		mg_seterr(err, errlen, "%s:%d did not greet as an IMAP server "
+		    "(error %d)", im->host, im->port, r);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+capability(struct session *s, char *err, size_t errlen)
+{
+	struct mailimap_capability_data	*caps = NULL;
+
+	if (mailimap_capability(s->imap, &caps) != MAILIMAP_NO_ERROR) {
+		mg_seterr(err, errlen, "%s: CAPABILITY failed", s->im->host);
+		return -1;
+	}
+	mailimap_capability_data_free(caps);
+	return 0;
+}
+
+/* AUTHENTICATE PLAIN with the initial response on the command line
+ * (RFC 4959): libetpan's own mailimap_authenticate() goes through Cyrus
+ * SASL, whose PLAIN plugin may not be installed. */
+static int
+auth_plain(struct session *s, const char *secret)
+{
+	const char	*user = s->im->user;
+	size_t		 ul = strlen(user), sl = strlen(secret);
+	size_t		 rawlen = ul + sl + 2, cmdlen;
+	unsigned char	*raw;
+	gchar		*b64;
+	char		*cmd;
+	int		 r;
+
+	if ((raw = malloc(rawlen)) == NULL)
+		return MAILIMAP_ERROR_MEMORY;
+	raw[0] = '\0';
+	memcpy(raw + 1, user, ul);
+	raw[ul + 1] = '\0';
+	memcpy(raw + ul + 2, secret, sl);
+	b64 = g_base64_encode(raw, rawlen);
+	explicit_bzero(raw, rawlen);
+	free(raw);
+	cmdlen = strlen(b64) + sizeof("AUTHENTICATE PLAIN ");
+	if ((cmd = malloc(cmdlen)) == NULL) {
+		explicit_bzero(b64, strlen(b64));
+		g_free(b64);
+		return MAILIMAP_ERROR_MEMORY;
+	}
+	snprintf(cmd, cmdlen, "AUTHENTICATE PLAIN %s", b64);
+	mailstream_set_privacy(s->imap->imap_stream, 0);
+	r = mailimap_custom_command(s->imap, cmd);
+	mailstream_set_privacy(s->imap->imap_stream, 1);
+	explicit_bzero(cmd, cmdlen);
+	free(cmd);
+	explicit_bzero(b64, strlen(b64));
+	g_free(b64);
+	if (r == MAILIMAP_NO_ERROR)
+		s->imap->imap_state = MAILIMAP_STATE_AUTHENTICATED;
+	else if (r == MAILIMAP_ERROR_CUSTOM_COMMAND)
+		r = MAILIMAP_ERROR_LOGIN;
+	return r;
+}
+
+static int
+login(struct session *s, char *err, size_t errlen)
+{
+	const struct mg_imap_settings *im = s->im;
+	const char	*how = "LOGIN";
+	char		*secret, said[256];
+	int		 r;
+
+	if (s->imap->imap_state == MAILIMAP_STATE_AUTHENTICATED)
+		return 0;	/* PREAUTH */
+	if (mg_secret_get(im->password, im->password_command, im->timeout,
+	    &secret, err, errlen) == -1)
+		return -1;
+	switch (im->auth) {
+	case MG_AUTH_PLAIN:
+		how = "AUTHENTICATE PLAIN";
+		r = mailimap_has_extension(s->imap, "SASL-IR") ?
+		    auth_plain(s, secret) : MAILIMAP_ERROR_EXTENSION;
+		break;
+	case MG_AUTH_XOAUTH2:
+		how = "AUTHENTICATE XOAUTH2";
+		r = mailimap_oauth2_authenticate(s->imap, im->user, secret);
+		break;
+	default:
+		if (mailimap_has_extension(s->imap, "LOGINDISABLED"))
+			r = MAILIMAP_ERROR_EXTENSION;
+		else
+			r = mailimap_login(s->imap, im->user, secret);
+		break;
+	}
+	mg_secret_free(secret);
+	if (r == MAILIMAP_ERROR_EXTENSION) {
+		mg_seterr(err, errlen, "%s does not allow %s here; try another "
+		    "imap.auth", im->host, how);
+		return -1;
+	}
+	if (r != MAILIMAP_NO_ERROR) {
+		mg_seterr(err, errlen, "%s refused the %s of %s: %s", im->host,
+		    how, im->user, is_stream_error(r) ? "connection lost" :
+		    server_said(s->imap, said, sizeof(said)));
+		return -1;
+	}
+	return 0;
+}
+
+/* Connects, secures, logs in; *has_idle from the capabilities after
+ * login.  On failure the session is dropped. */
+static int
+session_open(struct session *s, const struct mg_imap_settings *im,
+    struct mg_poller *owner, int *has_idle, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof(*s));
+	s->im = im;
+	s->owner = owner;
+	if (open_stream(s, err, errlen) == -1 ||
+	    (im->tls == MG_TLS_STARTTLS && (capability(s, err, errlen) == -1 ||
+	    starttls(s, err, errlen) == -1)) ||
+	    capability(s, err, errlen) == -1 ||
+	    login(s, err, errlen) == -1 ||
+	    capability(s, err, errlen) == -1) {
+		session_drop(s);
+		return -1;
+	}
+	if (has_idle != NULL)
+		*has_idle = mailimap_has_idle(s->imap);
+	return 0;
+}
+
+/*
+ * Reading folders.
+ */
+
+static void
+enter(struct poller *p, state_fn fn, const char *name)
+{
+	p->state = fn;
+	p->state_name = name;
+}
+
+/* Printable copy for the log. */
+static void
+printable(const char *in, char *out, size_t len)
+{
+	size_t	i;
+
+	snprintf(out, len, "%s", in != NULL ? in : "");
+	for (i = 0; out[i] != '\0'; i++)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			out[i] = ' ';
+}
+
+static int
+lookup_sent(void *arg, const char *message_id, struct mg_strlist *out,
+    char *err, size_t errlen)
+{
+	return mg_ledger_sent_programs(arg, message_id, out, err, errlen);
+}
+
+/* A message of a reply folder: recorded when it comes from a program. */
+static int
+handle_reply(struct poller *p, const char *data, size_t len)
+{
+	const struct mg_config	*cfg = &p->app->cfg;
+	struct mg_message	*m;
+	struct mg_reply_match	 match;
+	struct mg_reply_in	 in;
+	struct mg_reply		 rp = { 0 };
+	char			 id[96], subj[160], from[160];
+	int			 inserted;
+
+	if (mg_message_parse(data, len, &m, p->err, sizeof(p->err)) == -1) {
+		p->stats.ignored++;
+		return 0;	/* not a message we can read: not a reply */
+	}
+	in.from = m->from;
+	in.in_reply_to = &m->in_reply_to;
+	in.references = &m->references;
+	if (mg_reply_match(&cfg->dir, &cfg->addresses, &in, lookup_sent,
+	    p->app->ledger, &match, p->err, sizeof(p->err)) == -1) {
+		mg_message_free(m);
+		return -1;
+	}
+	if (match.via == MG_REPLY_NONE) {
+		p->stats.ignored++;
+		mg_message_free(m);
+		return 0;
+	}
+	/* Without a Message-ID, the hash of the header fields keeps a
+	 * message read twice from counting twice. */
+	snprintf(id, sizeof(id), "%s@matchguard.invalid", m->hash);
+	rp.message_id = m->message_id != NULL ? m->message_id : id;
+	rp.program = match.program->id;
+	rp.date = m->has_date ? m->date : time(NULL);
+	rp.in_reply_to = match.via == MG_REPLY_THREAD ? match.in_reply_to :
+	    (m->in_reply_to.n > 0 ? m->in_reply_to.v[0] : NULL);
+	rp.sender = m->from;
+	rp.subject = m->subject;
+	rp.matched = mg_reply_via_name(match.via);
+	if (mg_ledger_add_reply(p->app->ledger, &rp, &inserted, p->err,
+	    sizeof(p->err)) == -1) {
+		mg_message_free(m);
+		return -1;
+	}
+	if (inserted) {
+		p->stats.replies++;
+		printable(m->subject, subj, sizeof(subj));
+		printable(m->from, from, sizeof(from));
+		mg_log("imap: reply from %s (%s, matched by %s): \"%s\"", from,
+		    rp.program, rp.matched, subj);
+	}
+	mg_message_free(m);
+	return 0;
+}
+
+/* Is m the applicant's, to a program, and not in the ledger yet? */
+static int
+sent_candidate(struct poller *p, const struct mg_message *m, int *yes)
+{
+	const struct mg_config	*cfg = &p->app->cfg;
+	const struct mg_program	*prog, *other;
+	struct mg_strlist	 rcpts = { 0 };
+	int			 known;
+
+	*yes = 0;
+	if (cfg->addresses.n > 0 && (m->from == NULL ||
+	    !mg_strlist_has_ci(&cfg->addresses, m->from)))
+		return 0;
+	if (mg_ledger_is_sent_id(p->app->ledger, m->message_id, &known,
+	    p->err, sizeof(p->err)) == -1)
+		return -1;
+	if (known)
+		return 0;
+	if (mg_message_recipients(m, &rcpts) == -1) {
+		mg_seterr(p->err, sizeof(p->err), "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < rcpts.n && !*yes; i++)
+		*yes = mg_directory_lookup(&cfg->dir, rcpts.v[i], &prog,
+		    &other) != MG_LOOKUP_NONE;
+	mg_strlist_clear(&rcpts);
+	return 0;
+}
+
+/* A whole message of sent_folder: classified and recorded as import-sent
+ * does (cmd_import.c). */
+static int
+record_sent(struct poller *p, const char *data, size_t len)
+{
+	struct mg_app		 *app = p->app;
+	const struct mg_program	**progs = NULL;
+	const char		 *ids[MG_POLICY_MAX_RCPTS], *msg_class;
+	struct mg_message	 *m;
+	struct mg_textsig	  sig;
+	struct mg_sent		  s = { 0 };
+	enum mg_verdict		  v;
+	size_t			  n = 0;
+	char			  subj[160];
+	int			  inserted = 0, rc = 0;
+
+	if (mg_message_parse(data, len, &m, p->err, sizeof(p->err)) == -1)
+		return 0;
+	if (!m->has_date) {
+		mg_log("imap: %s: a sent message without a valid Date is not "
+		    "recorded (%s)", p->im->sent_folder, m->message_id != NULL ?
+		    m->message_id : "no Message-ID");
+		mg_message_free(m);
+		return 0;
+	}
+	if (mg_policy_check(&app->cfg, app->filters, app->ledger, m, m->date,
+	    NULL, &v, &msg_class, &progs, &n, p->err, sizeof(p->err)) == -1 ||
+	    mg_policy_signature(&app->cfg, m->new_text != NULL ? m->new_text :
+	    "", &sig) == -1) {
+		free(progs);
+		mg_message_free(m);
+		return -1;
+	}
+	for (size_t i = 0; i < n && i < MG_POLICY_MAX_RCPTS; i++)
+		ids[i] = progs[i]->id;
+	s.message_id = m->message_id;
+	s.content_hash = m->hash;
+	s.date = m->date;
+	s.subject = m->subject;
+	s.msg_class = msg_class;
+	s.verdict = "imported";
+	s.programs = ids;
+	s.n_programs = n < MG_POLICY_MAX_RCPTS ? n : MG_POLICY_MAX_RCPTS;
+	s.sig = &sig;
+	if (n > 0 && (rc = mg_ledger_record_sent(app->ledger, &s, &inserted,
+	    p->err, sizeof(p->err))) == 0 && inserted) {
+		p->stats.sent++;
+		printable(m->subject, subj, sizeof(subj));
+		mg_log("imap: recorded a message sent from elsewhere (%s): %s "
+		    "to %s: \"%s\"", p->im->sent_folder, msg_class, ids[0],
+		    subj);
+	}
+	free(progs);
+	mg_message_free(m);
+	return rc;
+}
+
+/* UIDs to fetch, ascending. */
+struct uidv {
+	uint32_t	*v;
+	size_t		 n, cap;
+};
+
+static int
+uidv_add(struct uidv *u, uint32_t uid)
+{
+	if (u->n == u->cap) {
+		size_t		 ncap = u->cap ? u->cap * 2 : 256;
+		uint32_t	*nv = realloc(u->v, ncap * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		u->v = nv;
+		u->cap = ncap;
+	}
+	u->v[u->n++] = uid;
+	return 0;
+}
+
+static int
+cmp_uid(const void *a, const void *b)
+{
+	uint32_t	x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+typedef int (*fetch_cb)(struct poller *p, uint32_t uid, uint32_t size,
+	    const char *data, size_t len, void *arg);
+
+static void
+free_strings(clist *l)
+{
+	for (clistiter *it = clist_begin(l); it != NULL; it = clist_next(it))
+		free(clist_content(it));
+	clist_free(l);
+}
+
+static struct mailimap_fetch_type *
+fetch_type(int whole)
+{
+	struct mailimap_fetch_type	*ft;
+	struct mailimap_section		*sec;
+	struct mailimap_header_list	*hl;
+	clist				*hdrs;
+
+	if ((ft = mailimap_fetch_type_new_fetch_att_list_empty()) == NULL)
+		return NULL;
+	if (mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid()) != MAILIMAP_NO_ERROR ||
+	    mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_rfc822_size()) != MAILIMAP_NO_ERROR)
+		goto fail;
+	if (whole)
+		sec = mailimap_section_new(NULL);
+	else {
+		if ((hdrs = clist_new()) == NULL)
+			goto fail;
+		for (size_t i = 0; reply_fields[i] != NULL; i++) {
+			char	*h = strdup(reply_fields[i]);
+
+			if (h == NULL || clist_append(hdrs, h) < 0) {
+				free(h);
+				free_strings(hdrs);
+				goto fail;
+			}
+		}
+		if ((hl = mailimap_header_list_new(hdrs)) == NULL) {
+			free_strings(hdrs);
+			goto fail;
+		}
+		if ((sec = mailimap_section_new_header_fields(hl)) == NULL)
+			mailimap_header_list_free(hl);
+	}
+	/* PEEK: the server must not set \Seen. */
+	if (sec == NULL || mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_body_peek_section(sec)) !=
+	    MAILIMAP_NO_ERROR)
+		goto fail;
+	return ft;
+fail:
+	mailimap_fetch_type_free(ft);
+	return NULL;
+}
+
+static void
+msg_att_parts(struct mailimap_msg_att *ma, uint32_t *uid, uint32_t *size,
+    const char **data, size_t *len)
+{
+	*uid = *size = 0;
+	*data = NULL;
+	*len = 0;
+	for (clistiter *it = clist_begin(ma->att_list); it != NULL;
+	    it = clist_next(it)) {
+		struct mailimap_msg_att_item	*item = clist_content(it);
+		struct mailimap_msg_att_static	*st;
+
+		if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC ||
+		    (st = item->att_data.att_static) == NULL)
+			continue;
+		if (st->att_type == MAILIMAP_MSG_ATT_UID)
+			*uid = st->att_data.att_uid;
+		else if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE)
+			*size = st->att_data.att_rfc822_size;
+		else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION &&
+		    st->att_data.att_body_section != NULL) {
+			*data = st->att_data.att_body_section->sec_body_part;
+			*len = st->att_data.att_body_section->sec_length;
+		}
+	}
+}
+
+/* UID FETCH of uids[0..n), header fields or whole messages; cb for each
+ * message returned.  -1: p->err set. */
+static int
+fetch(struct poller *p, const uint32_t *uids, size_t n, int whole,
+    fetch_cb cb, void *arg)
+{
+	struct mailimap_fetch_type	*ft;
+	struct mailimap_set		*set;
+	clist				*result = NULL;
+	char				 said[256];
+	int				 r, rc = 0;
+
+	if ((set = mailimap_set_new_empty()) == NULL)
+		goto nomem;
+	for (size_t i = 0; i < n; i++)
+		if (mailimap_set_add_single(set, uids[i]) != MAILIMAP_NO_ERROR) {
+			mailimap_set_free(set);
+			goto nomem;
+		}
+	if ((ft = fetch_type(whole)) == NULL) {
+		mailimap_set_free(set);
+		goto nomem;
+	}
+	r = mailimap_uid_fetch(p->s.imap, set, ft, &result);
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(set);
+	if (r != MAILIMAP_NO_ERROR) {
+		mg_seterr(p->err, sizeof(p->err), "UID FETCH failed: %s",
+		    is_stream_error(r) ? "connection lost" :
+		    server_said(p->s.imap, said, sizeof(said)));
+		return -1;
+	}
+	for (clistiter *it = clist_begin(result); it != NULL && rc == 0;
+	    it = clist_next(it)) {
+		uint32_t	 uid, size;
+		const char	*data;
+		size_t		 len;
+
+		msg_att_parts(clist_content(it), &uid, &size, &data, &len);
+		if (uid == 0)
+			continue;	/* an unsolicited FETCH (flags) */
+		p->stats.fetched++;
+		rc = cb(p, uid, size, data, len, arg);
+	}
+	mailimap_fetch_list_free(result);
+	return rc;
+nomem:
+	mg_seterr(p->err, sizeof(p->err), "out of memory");
+	return -1;
+}
+
+static int
+on_reply_headers(struct poller *p, uint32_t uid, uint32_t size,
+    const char *data, size_t len, void *arg)
+{
+	(void)uid;
+	(void)size;
+	(void)arg;
+	if (data == NULL)
+		return 0;
+	return handle_reply(p, data, len);
+}
+
+static int
+on_sent_headers(struct poller *p, uint32_t uid, uint32_t size,
+    const char *data, size_t len, void *arg)
+{
+	struct uidv		*want = arg;
+	struct mg_message	*m;
+	int			 yes = 0, rc;
+
+	if (data == NULL || mg_message_parse(data, len, &m, p->err,
+	    sizeof(p->err)) == -1)
+		return 0;
+	rc = sent_candidate(p, m, &yes);
+	mg_message_free(m);
+	if (rc == 0 && yes && size <= MG_IMAP_MAX_SENT_SIZE &&
+	    uidv_add(want, uid) == -1) {
+		mg_seterr(p->err, sizeof(p->err), "out of memory");
+		return -1;
+	}
+	return rc;
+}
+
+static int
+on_sent_whole(struct poller *p, uint32_t uid, uint32_t size,
+    const char *data, size_t len, void *arg)
+{
+	(void)uid;
+	(void)size;
+	(void)arg;
+	return data == NULL ? 0 : record_sent(p, data, len);
+}
+
+/* The UIDs to read: since the season's start on a first pass, else
+ * above last. */
+static int
+search(struct poller *p, int first, uint32_t last, struct uidv *out)
+{
+	const struct mg_config		*cfg = &p->app->cfg;
+	struct mailimap_search_key	*key;
+	clist				*result = NULL;
+	time_t				 t = mg_day_to_time(cfg->season_start);
+	struct tm			 tm;
+	char				 said[256];
+	int				 r;
+
+	if (first) {
+		gmtime_r(&t, &tm);
+		key = mailimap_search_key_new_since(mailimap_date_new(
+		    tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900));
+	} else
+		key = mailimap_search_key_new_uid(
+		    mailimap_set_new_interval(last + 1, 0));
+	if (key == NULL) {
+		mg_seterr(p->err, sizeof(p->err), "out of memory");
+		return -1;
+	}
+	r = mailimap_uid_search(p->s.imap, NULL, key, &result);
+	mailimap_search_key_free(key);
+	if (r != MAILIMAP_NO_ERROR) {
+		mg_seterr(p->err, sizeof(p->err), "UID SEARCH failed: %s",
+		    is_stream_error(r) ? "connection lost" :
+		    server_said(p->s.imap, said, sizeof(said)));
+		return -1;
+	}
+	for (clistiter *it = clist_begin(result); it != NULL;
+	    it = clist_next(it)) {
+		uint32_t	uid = *(uint32_t *)clist_content(it);
+
+		/* "last+1:*" names the last message even below last+1. */
+		if ((first || uid > last) && uidv_add(out, uid) == -1) {
+			mailimap_search_result_free(result);
+			mg_seterr(p->err, sizeof(p->err), "out of memory");
+			return -1;
+		}
+	}
+	mailimap_search_result_free(result);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_uid);
+	return 0;
+}
+
+/* Reads the new messages of one folder.  0, or -1 with p->err. */
+static int
+sync_folder(struct poller *p, const char *folder, int sent)
+{
+	struct mailimap_selection_info	*sel;
+	struct uidv			 uids = { 0 }, want = { 0 };
+	uint32_t			 validity, uidnext, v, last, top;
+	char				 said[256];
+	int				 found, first, r, rc = -1;
+
+	if ((r = mailimap_examine(p->s.imap, folder)) != MAILIMAP_NO_ERROR) {
+		if (is_stream_error(r)) {
+			mg_seterr(p->err, sizeof(p->err), "EXAMINE %s: "
+			    "connection lost", folder);
+			return -1;
+		}
+		/* A missing folder is the configuration's fault, not the
+		 * connection's: say so and read the others. */
+		mg_log("imap: cannot open folder \"%s\": %s", folder,
+		    server_said(p->s.imap, said, sizeof(said)));
+		return 0;
+	}
+	sel = p->s.imap->imap_selection_info;
+	validity = sel != NULL ? sel->sel_uidvalidity : 0;
+	uidnext = sel != NULL ? sel->sel_uidnext : 0;
+	if (mg_ledger_imap_state(p->app->ledger, folder, &found, &v, &last,
+	    p->err, sizeof(p->err)) == -1)
+		return -1;
+	first = !found || v != validity;
+	if (found && v != validity)
+		mg_log("imap: the UIDVALIDITY of \"%s\" changed (%u, was %u): "
+		    "reading it again from the season's start", folder,
+		    validity, v);
+	if (first)
+		last = 0;
+	if (search(p, first, last, &uids) == -1)
+		goto out;
+	top = last;
+	for (size_t i = 0; i < uids.n; i += MG_IMAP_FETCH_BATCH) {
+		size_t	n = uids.n - i < MG_IMAP_FETCH_BATCH ?
+		    uids.n - i : MG_IMAP_FETCH_BATCH;
+
+		if (stopping(p->owner)) {
+			rc = 0;
+			goto out;
+		}
+		want.n = 0;
+		if (fetch(p, uids.v + i, n, 0, sent ? on_sent_headers :
+		    on_reply_headers, &want) == -1)
+			goto out;
+		for (size_t j = 0; j < want.n; j++)
+			if (fetch(p, want.v + j, 1, 1, on_sent_whole,
+			    NULL) == -1)
+				goto out;
+		top = uids.v[i + n - 1];
+		if (mg_ledger_set_imap_state(p->app->ledger, folder, validity,
+		    top, time(NULL), p->err, sizeof(p->err)) == -1)
+			goto out;
+	}
+	/* Older messages than the season's are never needed: start the
+	 * next pass at UIDNEXT. */
+	if (first && uidnext > 0 && uidnext - 1 > top)
+		top = uidnext - 1;
+	if ((first || top != last) && mg_ledger_set_imap_state(p->app->ledger,
+	    folder, validity, top, time(NULL), p->err, sizeof(p->err)) == -1)
+		goto out;
+	rc = 0;
+out:
+	free(uids.v);
+	free(want.v);
+	return rc;
+}
+
+/*
+ * The states.
+ */
+
+static enum step	st_sync(struct poller *);
+static enum step	st_wait(struct poller *);
+static enum step	st_logout(struct poller *);
+
+static enum step
+st_connect(struct poller *p)
+{
+	if (session_open(&p->s, p->im, p->owner, &p->has_idle, p->err,
+	    sizeof(p->err)) == -1)
+		return STEP_RETRY;
+	p->connected = 1;
+	if (p->retries > 0)
+		mg_log("imap: connected to %s again", p->im->host);
+	else if (!p->once)
+		mg_log("imap: connected to %s as %s; %s", p->im->host,
+		    p->im->user, p->has_idle ? "waiting for new mail with IDLE" :
+		    "the server has no IDLE: polling");
+	p->retries = 0;
+	enter(p, st_sync, "sync");
+	return STEP_NEXT;
+}
+
+static enum step
+st_sync(struct poller *p)
+{
+	const struct mg_imap_settings *im = p->im;
+
+	for (size_t i = 0; i < im->folders.n; i++)
+		if (sync_folder(p, im->folders.v[i], 0) == -1)
+			return STEP_RETRY;
+	if (im->sent_folder != NULL && sync_folder(p, im->sent_folder,
+	    1) == -1)
+		return STEP_RETRY;
+	if (p->once)
+		enter(p, st_logout, "logout");
+	else
+		enter(p, st_wait, "wait");
+	return STEP_NEXT;
+}
+
+/* Waits for input on fd (or the stop pipe) for at most ms; 1 when fd is
+ * readable, 0 on timeout, 2 on stop, -1 on error. */
+static int
+wait_readable(struct poller *p, int fd, long ms)
+{
+	struct pollfd	pfd[2];
+	nfds_t		n = 0;
+	int		r;
+
+	if (fd != -1)
+		pfd[n++] = (struct pollfd){ fd, POLLIN, 0 };
+	if (p->owner != NULL)
+		pfd[n++] = (struct pollfd){ p->owner->wake[0], POLLIN, 0 };
+	while ((r = poll(pfd, n, ms > INT32_MAX ? INT32_MAX : (int)ms)) == -1)
+		if (errno != EINTR)
+			return -1;
+	if (stopping(p->owner))
+		return 2;
+	if (r == 0)
+		return 0;
+	return 1;
+}
+
+/* The time to wait before the next pass over every folder. */
+static long
+wait_ms(const struct poller *p)
+{
+	const struct mg_imap_settings *im = p->im;
+	long	s = im->poll_seconds;
+
+	if (p->has_idle) {
+		/* IDLE watches the first folder only; the others are read
+		 * every poll_seconds. */
+		s = im->idle_seconds;
+		if ((im->folders.n > 1 || im->sent_folder != NULL) &&
+		    im->poll_seconds < s)
+			s = im->poll_seconds;
+	}
+	return s * 1000;
+}
+
+static enum step
+st_idle(struct poller *p)
+{
+	const char	*folder = p->im->folders.v[0];
+	char		 said[256];
+	int		 r, w = 1;
+
+	if ((r = mailimap_examine(p->s.imap, folder)) != MAILIMAP_NO_ERROR) {
+		if (!is_stream_error(r)) {
+			mg_log("imap: cannot open \"%s\" for IDLE: %s; polling",
+			    folder, server_said(p->s.imap, said, sizeof(said)));
+			p->has_idle = 0;
+			return STEP_NEXT;
+		}
+		mg_seterr(p->err, sizeof(p->err), "connection lost");
+		return STEP_RETRY;
+	}
+	if (mailimap_idle(p->s.imap) != MAILIMAP_NO_ERROR) {
+		mg_seterr(p->err, sizeof(p->err), "IDLE failed");
+		return STEP_RETRY;
+	}
+	/* Bytes libetpan has read already would never make the socket
+	 * readable again. */
+	if (p->s.imap->imap_stream->read_buffer_len == 0)
+		w = wait_readable(p, mailimap_idle_get_fd(p->s.imap),
+		    wait_ms(p));
+	if (w == -1) {
+		mg_seterr(p->err, sizeof(p->err), "poll: %s", strerror(errno));
+		return STEP_RETRY;
+	}
+	if (mailimap_idle_done(p->s.imap) != MAILIMAP_NO_ERROR) {
+		if (w == 2)
+			return STEP_STOP;
+		mg_seterr(p->err, sizeof(p->err), "connection lost while "
+		    "waiting for new mail (IDLE)");
+		return STEP_RETRY;
+	}
+	if (w == 2) {
+		enter(p, st_logout, "logout");
+		return STEP_NEXT;
+	}
+	enter(p, st_sync, "sync");
+	return STEP_NEXT;
+}
+
+static enum step
+st_wait(struct poller *p)
+{
+	if (p->has_idle) {
+		enum step	s = st_idle(p);
+
+		if (s != STEP_NEXT || p->state != st_wait)
+			return s;
+	}
+	switch (wait_readable(p, -1, wait_ms(p))) {
+	case 2:
+		enter(p, st_logout, "logout");
+		return STEP_NEXT;
+	case -1:
+		mg_seterr(p->err, sizeof(p->err), "poll: %s", strerror(errno));
+		return STEP_RETRY;
+	default:
+		enter(p, st_sync, "sync");
+		return STEP_NEXT;
+	}
+}
+
+static enum step
+st_logout(struct poller *p)
+{
+	session_close(&p->s);
+	p->connected = 0;
+	return STEP_STOP;
+}
+
+/* Sleeps the back-off; 1 when told to stop meanwhile. */
+static int
+back_off(struct poller *p)
+{
+	long	delay = 1;
+
+	for (int i = 1; i < p->retries && delay < p->im->max_backoff; i++)
+		delay *= 2;
+	if (delay > p->im->max_backoff)
+		delay = p->im->max_backoff;
+	mg_log("imap: %s (while %s); trying again in %ld s", p->err,
+	    p->connected ? p->state_name : "connecting", delay);
+	return wait_readable(p, -1, delay * 1000) == 2;
+}
+
+static int
+run(struct poller *p)
+{
+	enter(p, st_connect, "connect");
+	for (;;) {
+		if (stopping(p->owner)) {
+			session_drop(&p->s);
+			return 0;
+		}
+		switch (p->state(p)) {
+		case STEP_NEXT:
+			break;
+		case STEP_STOP:
+			session_drop(&p->s);
+			return 0;
+		case STEP_RETRY:
+			session_drop(&p->s);
+			if (p->once)
+				return -1;
+			if (stopping(p->owner))
+				return 0;
+			p->retries++;
+			if (back_off(p))
+				return 0;
+			p->connected = 0;
+			enter(p, st_connect, "connect");
+			break;
+		}
+	}
+}
+
+int
+mg_poll_once(struct mg_app *app, struct mg_poll_stats *st, char *err,
+    size_t errlen)
+{
+	struct poller	p;
+	int		rc;
+
+	memset(&p, 0, sizeof(p));
+	p.app = app;
+	p.im = &app->cfg.imap;
+	p.once = 1;
+	if (p.im->host == NULL) {
+		mg_seterr(err, errlen, "%s: no \"imap\" group: say which "
+		    "mailbox to read (see matchguard.conf(5))", app->cfg.path);
+		return -1;
+	}
+	rc = run(&p);
+	if (rc == -1)
+		mg_seterr(err, errlen, "%s", p.err);
+	*st = p.stats;
+	return rc;
+}
+
+static void *
+poller_thread(void *arg)
+{
+	struct mg_poller	*mp = arg;
+
+	(void)run(&mp->p);
+	return NULL;
+}
+
+int
+mg_poller_start(const char *conf, struct mg_poller **out, char *err,
+    size_t errlen)
+{
+	struct mg_poller	*mp;
+
+	*out = NULL;
+	if ((mp = calloc(1, sizeof(*mp))) == NULL) {
+		mg_seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	mp->fd = -1;
+	mp->wake[0] = mp->wake[1] = -1;
+	if (mg_app_open(&mp->app, conf, MG_LEDGER_RW, err, errlen) == -1) {
+		free(mp);
+		return -1;
+	}
+	if (mp->app.cfg.imap.host == NULL) {
+		mg_app_close(&mp->app);
+		free(mp);
+		return 0;	/* no imap group: no poller */
+	}
+	if (pipe2(mp->wake, O_CLOEXEC | O_NONBLOCK) == -1) {
+		mg_seterr(err, errlen, "pipe: %s", strerror(errno));
+		mg_app_close(&mp->app);
+		free(mp);
+		return -1;
+	}
+	pthread_mutex_init(&mp->lock, NULL);
+	mp->p.app = &mp->app;
+	mp->p.im = &mp->app.cfg.imap;
+	mp->p.owner = mp;
+	if (pthread_create(&mp->thread, NULL, poller_thread, mp) != 0) {
+		mg_seterr(err, errlen, "cannot start the IMAP poller thread");
+		close(mp->wake[0]);
+		close(mp->wake[1]);
+		pthread_mutex_destroy(&mp->lock);
+		mg_app_close(&mp->app);
+		free(mp);
+		return -1;
+	}
+	*out = mp;
+	return 0;
+}
+
+void
+mg_poller_stop(struct mg_poller **pp)
+{
+	struct mg_poller	*mp;
+	char			 c = 's';
+
+	if (pp == NULL || (mp = *pp) == NULL)
+		return;
+	atomic_store(&mp->stopping, 1);
+	if (write(mp->wake[1], &c, 1) == -1) {
+		/* full: a byte is there already */
+	}
+	pthread_mutex_lock(&mp->lock);
+	if (mp->fd != -1)
+		(void)shutdown(mp->fd, SHUT_RDWR);	/* ends a blocked read */
+	pthread_mutex_unlock(&mp->lock);
+	pthread_join(mp->thread, NULL);
+	close(mp->wake[0]);
+	close(mp->wake[1]);
+	pthread_mutex_destroy(&mp->lock);
+	mg_app_close(&mp->app);
+	free(mp);
+	*pp = NULL;
+}
+
+int
+mg_imap_append(const struct mg_imap_settings *im, const char *folder,
+    const char *data, size_t len, char *err, size_t errlen)
+{
+	struct session	s;
+	char		said[256];
+	int		r;
+
+	if (session_open(&s, im, NULL, NULL, err, errlen) == -1)
+		return -1;
+	r = mailimap_append(s.imap, folder, NULL, NULL, data, len);
+	if (r != MAILIMAP_NO_ERROR) {
+		mg_seterr(err, errlen, "%s refused to APPEND to \"%s\": %s",
+		    im->host, folder, is_stream_error(r) ? "connection lost" :
+		    server_said(s.imap, said, sizeof(said)));
+		session_drop(&s);
+		return -1;
+	}
+	session_close(&s);
+	return 0;
+}
