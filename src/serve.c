@@ -156,36 +156,44 @@ handle_message(struct conn *c, struct mg_smtp_session *s, struct mg_buf *out)
 	mg_smtp_session_reply(s, r.code, r.enhanced, r.text, out);
 }
 
-/* Waits for input; 1 when readable, 0 on timeout or shutdown, -1 on
- * error.  *why says which. */
+static long long
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for input until deadline (now_ms()); 1 when readable, 0 on
+ * timeout or shutdown, -1 on error.  *why says which. */
 static int
-wait_input(struct io *io, struct mg_smtp_session *s, int timeout_s,
+wait_input(struct io *io, struct mg_smtp_session *s, long long deadline,
     const char **why)
 {
-	long	waited = 0;
-
 	if (io->tls != NULL && gnutls_record_check_pending(io->tls) > 0)
 		return 1;
 	for (;;) {
 		struct pollfd	pfd = { io->fd, POLLIN, 0 };
+		long long	left = deadline - now_ms();
 		int		n;
 
 		if (srv.stopping && strcmp(mg_smtp_session_state(s), "data")) {
 			*why = "shutting down, try again later";
 			return 0;
 		}
-		n = poll(&pfd, 1, POLL_SLICE_MS);
+		if (left <= 0) {
+			*why = "timeout, closing the connection";
+			return 0;
+		}
+		n = poll(&pfd, 1, left < POLL_SLICE_MS ? (int)left :
+		    POLL_SLICE_MS);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
 			return -1;
 		if (n > 0)
 			return 1;
-		waited += POLL_SLICE_MS;
-		if (waited >= (long)timeout_s * 1000) {
-			*why = "timeout, closing the connection";
-			return 0;
-		}
 	}
 }
 
@@ -198,7 +206,9 @@ run_session(struct conn *c)
 	struct mg_buf		 out = { 0 };
 	struct io		 io = { c->fd, NULL };
 	char			*buf;
-	const char		*why = NULL;
+	const char		*why = NULL, *last_state = NULL;
+	long long		 deadline = 0;
+	size_t			 since = 0;
 
 	lim.hostname = c->g->hostname;
 	lim.max_message_size = (size_t)cfg->smtp.max_message_size;
@@ -212,21 +222,37 @@ run_session(struct conn *c)
 		return;
 	}
 	mg_smtp_session_greet(s, &out);
-	while (flush(&io, &out) == 0) {
-		int	timeout = strcmp(mg_smtp_session_state(s), "data") == 0 ?
-		    cfg->smtp.data_timeout : cfg->smtp.command_timeout;
-		int	w = wait_input(&io, s, timeout, &why);
+	for (;;) {
+		const char *st = mg_smtp_session_state(s);
+		int	data = strcmp(st, "data") == 0;
+		int	timeout = data ? cfg->smtp.data_timeout :
+		    cfg->smtp.command_timeout;
+		int	w;
 		ssize_t	n;
 		size_t	off = 0;
 		int	closing = 0;
 
-		if (w == 0) {
+		/* A deadline, not a timeout per read: a command line must
+		 * be complete within command_timeout, and DATA must bring
+		 * MG_SMTP_MAX_LINE octets within data_timeout, so that a
+		 * client sending a byte at a time cannot hold a session.
+		 * The clock starts again with each reply or new state. */
+		if (out.len > 0 || st != last_state ||
+		    (data && since >= MG_SMTP_MAX_LINE)) {
+			deadline = now_ms() + (long long)timeout * 1000;
+			last_state = st;
+			since = 0;
+		}
+		if (flush(&io, &out) == -1)
+			break;
+		if ((w = wait_input(&io, s, deadline, &why)) == 0) {
 			mg_smtp_session_abort(s, why, &out);
 			flush(&io, &out);
 			break;
 		}
 		if (w == -1 || (n = read_some(&io, buf, READ_CHUNK)) <= 0)
 			break;
+		since += (size_t)n;
 		while (off < (size_t)n && !closing) {
 			enum mg_smtp_event ev;
 
