@@ -170,9 +170,12 @@ grep -q "template slot" "$MG_WORK/err" || fail "reject does not explain: $(cat "
 [ "$(sqlite3 "$XDG_STATE_HOME/matchguard/ledger.sqlite" \
     "SELECT state FROM held WHERE message_id = 'serve-sm-3@example.com'")" = rejected ] || \
 	fail "the rejected message is not recorded in the ledger"
-[ "$(sqlite3 "$XDG_STATE_HOME/matchguard/ledger.sqlite" \
-    "SELECT verdict FROM sent WHERE message_id = 'serve-clean-1@example.com'")" = pass ] || \
-	fail "the passed message is not recorded in the ledger with its verdict"
+# (pass, or warn: thank-you-late depends on today's date.)
+case $(sqlite3 "$XDG_STATE_HOME/matchguard/ledger.sqlite" \
+    "SELECT verdict FROM sent WHERE message_id = 'serve-clean-1@example.com'") in
+pass|warn) ;;
+*) fail "the passed message is not recorded in the ledger with its verdict" ;;
+esac
 
 # SIGHUP with a broken configuration keeps the old one.
 cp "$conf" "$MG_WORK/good.conf"
