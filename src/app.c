@@ -36,8 +36,13 @@ mg_app_open(struct mg_app *app, const char *conf, int ledger_mode, char *err,
 		return -1;
 	}
 	free(dflt);
-	if (mg_policy_validate(&app->cfg, err, errlen) == -1 ||
-	    mg_filters_load(app->cfg.filters_dir, mg_policy_filter_lists(),
+	if (mg_policy_validate(&app->cfg, err, errlen) == -1)
+		goto fail;
+	if (mg_policy_prepare(&app->cfg) == -1) {
+		mg_seterr(err, errlen, "out of memory");
+		goto fail;
+	}
+	if (mg_filters_load(app->cfg.filters_dir, mg_policy_filter_lists(),
 	    &app->filters, err, errlen) == -1)
 		goto fail;
 	len = strlen(app->cfg.state_dir) + sizeof("/ledger.sqlite");
@@ -63,5 +68,6 @@ mg_app_close(struct mg_app *app)
 	app->filters = NULL;
 	free(app->ledger_path);
 	app->ledger_path = NULL;
+	mg_policy_unprepare(&app->cfg);
 	mg_config_clear(&app->cfg);
 }

@@ -731,6 +731,21 @@ policy_textmask(const struct mg_config *cfg)
 }
 
 int
+mg_policy_prepare(struct mg_config *cfg)
+{
+	if (cfg->sig_mask == NULL)
+		cfg->sig_mask = policy_textmask(cfg);
+	return cfg->sig_mask != NULL ? 0 : -1;
+}
+
+void
+mg_policy_unprepare(struct mg_config *cfg)
+{
+	mg_textmask_free(cfg->sig_mask);
+	cfg->sig_mask = NULL;
+}
+
+int
 mg_policy_signature(const struct mg_config *cfg, const char *text,
     struct mg_textsig *sig)
 {
@@ -746,12 +761,13 @@ mg_policy_signature(const struct mg_config *cfg, const char *text,
 	}
 	if ((copy = mg_strndup(text, len)) == NULL)
 		return -1;
-	if ((m = policy_textmask(cfg)) == NULL) {
+	if ((m = cfg->sig_mask) == NULL && (m = policy_textmask(cfg)) == NULL) {
 		free(copy);
 		return -1;
 	}
 	masked = mg_textmask_apply(m, copy, NULL);
-	mg_textmask_free(m);
+	if (m != cfg->sig_mask)
+		mg_textmask_free(m);
 	free(copy);
 	if (masked == NULL)
 		return -1;

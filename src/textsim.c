@@ -222,8 +222,8 @@ phrase_at(const struct phrase *ph, const struct token *tok, size_t n,
 {
 	const char	*k = ph->key;
 
-	if (i + ph->nwords > n)
-		return 0;
+	if (i + ph->nwords > n || k[0] != tok[i].p[0])
+		return 0;	/* most phrases fail at the first letter */
 	for (size_t j = 0; j < ph->nwords; j++) {
 		const struct token	*t = &tok[i + j];
 

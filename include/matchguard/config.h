@@ -17,6 +17,8 @@
 #include "matchguard/directory.h"
 #include "matchguard/util.h"
 
+struct mg_textmask;
+
 enum mg_severity {
 	MG_SEV_OFF = 0,
 	MG_SEV_INFO,
@@ -148,6 +150,10 @@ struct mg_config {
 	struct mg_smtp_settings	 smtp;
 	struct mg_upstream	 upstream;
 	struct mg_imap_settings	 imap;
+	/* The names masked in template signatures, built once from the
+	 * directory by mg_policy_prepare() (policy.h); NULL: built for
+	 * every letter. */
+	struct mg_textmask	*sig_mask;
 };
 
 /* The default configuration path; caller frees. */

@@ -171,6 +171,13 @@ int	mg_policy_setting(const struct mg_config *cfg, const char *name,
 int	mg_program_specific(const struct mg_check_ctx *ctx,
 	    const struct mg_program *p, const char **what);
 
+/* Builds cfg->sig_mask once, so that mg_policy_signature() does not
+ * compile the directory's names for every letter (a cost that grows
+ * with the square of the number of programs).  -1 when out of memory.
+ * mg_policy_unprepare() frees it; call it before mg_config_clear(). */
+int	mg_policy_prepare(struct mg_config *cfg);
+void	mg_policy_unprepare(struct mg_config *cfg);
+
 /* The template signature of a letter's new text as the ledger stores it
  * (struct mg_sent.sig) and generic-template compares it: names of the
  * directory and identity.name masked (textsim.h).  sig->words is 0 when
