@@ -386,7 +386,10 @@ bind_one(const char *spec, int *fd, char *err, size_t errlen)
 	if (res->ai_family == AF_INET6)
 		setsockopt(*fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
 	if (bind(*fd, res->ai_addr, res->ai_addrlen) == -1 ||
-	    listen(*fd, 64) == -1)
+	    /* A burst past max_sessions must reach accept() to get its
+	     * 421, not wait in the kernel's queue until the client gives
+	     * up: the largest backlog the system allows. */
+	    listen(*fd, SOMAXCONN) == -1)
 		goto fail;
 	freeaddrinfo(res);
 	return 0;
