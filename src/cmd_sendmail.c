@@ -179,6 +179,14 @@ mg_cmd_sendmail(int argc, char **argv, const char *conf)
 		rc = rc == -2 ? EX_DATAERR : EX_IOERR;
 		goto out;
 	}
+	/* As over SMTP (554 5.6.0): no mail server takes a NUL, and the
+	 * header code reads C strings. */
+	if (len > 0 && memchr(data, '\0', len) != NULL) {
+		fputs("matchguard: the message contains NUL characters\n",
+		    stderr);
+		rc = EX_DATAERR;
+		goto out;
+	}
 	if (use_headers) {
 		/* Read Bcc before the field goes. */
 		if (header_recipients(data, len, &rcpts, &from) == -1) {

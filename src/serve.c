@@ -320,7 +320,8 @@ refuse(int fd, const char *host)
 	close(fd);
 }
 
-static void
+/* Takes one connection (a session, or a 421); -1 when none is waiting. */
+static int
 accept_one(int lfd)
 {
 	struct conn	*c;
@@ -329,19 +330,19 @@ accept_one(int lfd)
 	int		 fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 
 	if (fd == -1)
-		return;
+		return -1;
 	pthread_mutex_lock(&srv.lock);
 	if (srv.active >= srv.guard->app.cfg.smtp.max_sessions) {
 		pthread_mutex_unlock(&srv.lock);
 		mg_log("too many sessions (%d): refused a connection",
 		    srv.guard->app.cfg.smtp.max_sessions);
 		refuse(fd, srv.guard->hostname);
-		return;
+		return 0;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		pthread_mutex_unlock(&srv.lock);
 		close(fd);
-		return;
+		return 0;
 	}
 	c->fd = fd;
 	c->g = srv.guard;
@@ -360,6 +361,7 @@ accept_one(int lfd)
 		pthread_mutex_unlock(&srv.lock);
 	}
 	pthread_attr_destroy(&attr);
+	return 0;
 }
 
 static int
@@ -379,7 +381,8 @@ bind_one(const char *spec, int *fd, char *err, size_t errlen)
 		mg_seterr(err, errlen, "smtp.listen %s: %s", spec, gai_strerror(rc));
 		return -1;
 	}
-	*fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, 0);
+	*fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0);
 	if (*fd == -1)
 		goto fail;
 	setsockopt(*fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
@@ -518,7 +521,10 @@ serve_loop(const char *conf, int *lfd, size_t nl)
 		}
 		for (size_t i = 0; i < nl && !srv.stopping; i++)
 			if (pfd[i].revents & POLLIN)
-				accept_one(lfd[i]);
+				/* Drain a burst, a bounded one at a time. */
+				for (int k = 0; k < 64; k++)
+					if (accept_one(lfd[i]) == -1)
+						break;
 	}
 	mg_log("stopping: finishing the messages in progress");
 	return 0;

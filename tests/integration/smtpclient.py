@@ -3,6 +3,8 @@
 
 Each mode prints "ok: ..." or "FAIL: ..." lines and exits 1 on a failure.
 
+  smtpclient.py PORT noop
+      a greeting, and 250 to NOOP.
   smtpclient.py PORT send FILE [RCPT] [--sender ADDR] [--expect CODE]
       one transaction with FILE as the message, sent as is (FILE must use
       CRLF and be dot-stuffed already); prints the final reply.
@@ -293,9 +295,18 @@ def mode_slow(port, args):
              (phase, timeout, line, took))
 
 
+def mode_noop(port, args):
+    c = Conn(port, timeout=10)
+    c.reply()
+    code, line = c.cmd("NOOP")
+    c.close()
+    if code != 250:
+        fail("NOOP: %s" % line)
+
+
 def main():
     port, mode, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
-    {"send": mode_send, "size": mode_size, "flood": mode_flood,
+    {"noop": mode_noop, "send": mode_send, "size": mode_size, "flood": mode_flood,
      "slow": mode_slow}[mode](port, args)
     return 1 if FAILS else 0
 
