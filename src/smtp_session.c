@@ -1130,11 +1130,18 @@ data_span(struct mg_smtp_session *s, const char *p, size_t n)
 {
 	const char	*lf = memchr(p, '\n', n);
 	size_t		 take = lf != NULL ? (size_t)(lf - p) + 1 : n;
+	const char	*nul = memchr(p, '\0', take);
 
-	if (memchr(p, '\0', take) != NULL)
-		data_error(s, DATA_ERR_NUL);
 	s->dline += take;
-	data_add(s, p, take);
+	if (nul != NULL) {
+		/* What precedes the NUL counts first, so that the error
+		 * answered is the first one in the data, however the bytes
+		 * were cut into reads. */
+		data_add(s, p, (size_t)(nul - p));
+		data_error(s, DATA_ERR_NUL);
+		data_add(s, nul, take - (size_t)(nul - p));
+	} else
+		data_add(s, p, take);
 	if (lf != NULL) {
 		if (s->dline > MG_SMTP_MAX_LINE)
 			data_error(s, DATA_ERR_LINE);

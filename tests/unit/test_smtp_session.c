@@ -559,6 +559,18 @@ static const struct tcase data_cases[] = {
 	  .inlen = sizeof(TX ".\0\r\n.\r\n") - 1,
 	  .want = "250 250 250 354 554/5.6.0", .want_ev = "",
 	  .want_state = "ready" },
+	/* Found by fuzz_smtp_session: fed whole the NUL was answered, cut
+	 * into reads the size; the first error in the data is the one. */
+	{ .name = "NUL past the size limit, in one line: 552",
+	  .in = TX "0123456789abc\0x\r\n.\r\n", .max_size = 12,
+	  .inlen = sizeof(TX "0123456789abc\0x\r\n.\r\n") - 1,
+	  .want = "250 250 250 354 552/5.3.4", .want_ev = "",
+	  .want_state = "ready" },
+	{ .name = "NUL before the size limit, in one line: 554",
+	  .in = TX "0123\0" "56789abcdef\r\n.\r\n", .max_size = 12,
+	  .inlen = sizeof(TX "0123\0" "56789abcdef\r\n.\r\n") - 1,
+	  .want = "250 250 250 354 554/5.6.0", .want_ev = "",
+	  .want_state = "ready" },
 	{ .name = "message of exactly the maximum size",
 	  .in = TX "0123456789\r\n.\r\n", .max_size = 12,
 	  .want = "250 250 250 354 250", .want_ev = "M",
