@@ -615,6 +615,8 @@ load_program(struct loader *ld, config_setting_t *pg, struct mg_program *p)
 			return mg_cfg_bad(ld, config_setting_get_member(pg, "domains"),
 			    "\"%s\" is not a domain like \"harborview.edu\"", d);
 	}
+	if (mg_program_make_keys(p) == -1)
+		return mg_cfg_bad(ld, pg, "out of memory");
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "matchguard/directory.h"
+#include "matchguard/textnorm.h"
 
 /* Does the domain of an address end with d on a dot boundary? */
 static int
@@ -65,6 +66,60 @@ mg_directory_find_id(const struct mg_directory *dir, const char *id)
 	return NULL;
 }
 
+static int
+add_key(struct mg_strlist *l, const char *name)
+{
+	char	*key = mg_name_key(name);
+	int	 rc = key != NULL ? mg_strlist_add(l, key) : -1;
+
+	free(key);
+	return rc;
+}
+
+static int
+add_keys(struct mg_strlist *l, const struct mg_strlist *names)
+{
+	for (size_t i = 0; i < names->n; i++)
+		if (add_key(l, names->v[i]) == -1)
+			return -1;
+	return 0;
+}
+
+int
+mg_program_make_keys(struct mg_program *p)
+{
+	struct mg_program_keys	*k = &p->keys;
+
+	if ((k->name = mg_name_key(p->name)) == NULL ||
+	    (k->institution = mg_name_key(p->institution != NULL ?
+	    p->institution : "")) == NULL ||
+	    add_keys(&k->aliases, &p->aliases) == -1 ||
+	    add_keys(&k->features, &p->features) == -1 ||
+	    add_keys(&k->tracks, &p->tracks) == -1)
+		return -1;
+	for (size_t i = 0; i < p->n_contacts; i++) {
+		const char	*name = p->contacts[i].name;
+		const char	*last = strrchr(name, ' ');
+
+		if (add_key(&k->contacts, name) == -1 ||
+		    add_key(&k->surnames, last != NULL ? last + 1 : name) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+clear_keys(struct mg_program_keys *k)
+{
+	free(k->name);
+	free(k->institution);
+	mg_strlist_clear(&k->aliases);
+	mg_strlist_clear(&k->features);
+	mg_strlist_clear(&k->tracks);
+	mg_strlist_clear(&k->contacts);
+	mg_strlist_clear(&k->surnames);
+}
+
 void
 mg_directory_clear(struct mg_directory *dir)
 {
@@ -84,6 +139,7 @@ mg_directory_clear(struct mg_directory *dir)
 			free(p->contacts[j].name);
 		}
 		free(p->contacts);
+		clear_keys(&p->keys);
 	}
 	free(dir->programs);
 	dir->programs = NULL;

@@ -877,6 +877,31 @@ mg_ledger_record_reply(struct mg_ledger *l, const char *message_id,
  */
 
 int
+mg_ledger_read_begin(struct mg_ledger *l, int *began, char *err,
+    size_t errlen)
+{
+	*began = 0;
+	if (!sqlite3_get_autocommit(l->db))
+		return 0;
+	/* DEFERRED: the read lock is taken by the first query. */
+	if (ledger_exec(l, "BEGIN", "starting a read transaction", err,
+	    errlen) == -1)
+		return -1;
+	*began = 1;
+	return 0;
+}
+
+void
+mg_ledger_read_end(struct mg_ledger *l, int began)
+{
+	/* Nothing was written, so there is nothing to lose: a failed
+	 * COMMIT only needs the lock released. */
+	if (began && sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		ledger_rollback(l);
+}
+
+int
 mg_ledger_is_sent_id(struct mg_ledger *l, const char *message_id, int *yes,
     char *err, size_t errlen)
 {

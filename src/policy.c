@@ -281,20 +281,12 @@ names_a_program(const struct mg_config *cfg, const char *part)
 	int	 yes = 0;
 
 	for (size_t i = 0; key != NULL && i < cfg->dir.n && !yes; i++) {
-		const struct mg_program	*p = &cfg->dir.programs[i];
-		const char		*names[66];
-		size_t			 n = 0;
+		const struct mg_program_keys *k = &cfg->dir.programs[i].keys;
 
-		names[n++] = p->name;
-		names[n++] = p->institution;
-		for (size_t a = 0; a < p->aliases.n && n < 66; a++)
-			names[n++] = p->aliases.v[a];
-		for (size_t j = 0; j < n && !yes; j++) {
-			char	*k = mg_name_key(names[j]);
-
-			yes = k != NULL && strcmp(k, key) == 0;
-			free(k);
-		}
+		yes = strcmp(k->name, key) == 0 ||
+		    strcmp(k->institution, key) == 0;
+		for (size_t a = 0; a < k->aliases.n && a < 64 && !yes; a++)
+			yes = strcmp(k->aliases.v[a], key) == 0;
 	}
 	free(key);
 	return yes;
@@ -458,7 +450,7 @@ mg_policy_check(const struct mg_config *cfg, const struct mg_filters *filters,
 	struct mg_check_ctx	 ctx;
 	char			*text = NULL;
 	enum mg_severity	 worst = MG_SEV_OFF;
-	int			 rc = -1;
+	int			 rc = -1, began = 0;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.cfg = cfg;
@@ -468,6 +460,8 @@ mg_policy_check(const struct mg_config *cfg, const struct mg_filters *filters,
 	ctx.msg = msg;
 	*verdict = MG_PASS;
 	*msg_class = "other";
+	if (mg_ledger_read_begin(ledger, &began, err, errlen) == -1)
+		goto out;
 	if (resolve_recipients(&ctx, err, errlen) == -1 ||
 	    answers_program(&ctx, err, errlen) == -1)
 		goto out;
@@ -495,6 +489,7 @@ mg_policy_check(const struct mg_config *cfg, const struct mg_filters *filters,
 	    MG_WARN : MG_PASS;
 	rc = 0;
 out:
+	mg_ledger_read_end(ledger, began);
 	if (rc == 0 && programs != NULL) {
 		*programs = ctx.programs;
 		*n_programs = ctx.n_programs;
@@ -511,28 +506,20 @@ mg_mentions_program(const struct mg_check_ctx *ctx, const struct mg_program *p,
     size_t *end)
 {
 	const struct mg_normtext *views[2] = { ctx->subject_key, ctx->text_key };
-	const char		 *names[66];
+	const char		 *keys[66];
 	size_t			  n = 0;
 
-	names[n++] = p->name;
-	for (size_t i = 0; i < p->aliases.n && n < 64; i++)
-		names[n++] = p->aliases.v[i];
+	keys[n++] = p->keys.name;
+	for (size_t i = 0; i < p->keys.aliases.n && n < 64; i++)
+		keys[n++] = p->keys.aliases.v[i];
 	if (with_institution && p->institution[0] != '\0')
-		names[n++] = p->institution;
+		keys[n++] = p->keys.institution;
 	for (size_t v = 0; v < 2; v++)
-		for (size_t i = 0; i < n; i++) {
-			char	*key = mg_name_key(names[i]);
-			int	 hit;
-
-			if (key == NULL)
-				return 0;
-			hit = mg_key_find(views[v], key, 0, start, end);
-			free(key);
-			if (hit) {
+		for (size_t i = 0; i < n; i++)
+			if (mg_key_find(views[v], keys[i], 0, start, end)) {
 				*view = views[v];
 				return 1;
 			}
-		}
 	return 0;
 }
 
@@ -586,14 +573,11 @@ mg_program_name(const struct mg_config *cfg, const char *id)
 
 /* Is key found in the subject, or in the text after the greeting line? */
 static int
-key_after_greeting(const struct mg_check_ctx *ctx, const char *s)
+key_after_greeting(const struct mg_check_ctx *ctx, const char *key)
 {
-	char	*key = mg_name_key(s);
-	size_t	 from = 0, start, end;
-	int	 yes = 0;
+	size_t	from = 0, start, end;
+	int	yes = 0;
 
-	if (key == NULL)
-		return 0;
 	if (mg_key_find(ctx->subject_key, key, 0, &start, &end))
 		yes = 1;
 	while (!yes && mg_key_find(ctx->text_key, key, from, &start, &end)) {
@@ -601,7 +585,6 @@ key_after_greeting(const struct mg_check_ctx *ctx, const char *s)
 		    ctx->text_key->map[start] >= ctx->greeting.end;
 		from = start + 1;
 	}
-	free(key);
 	return yes;
 }
 
@@ -610,24 +593,21 @@ mg_program_specific(const struct mg_check_ctx *ctx, const struct mg_program *p,
     const char **what)
 {
 	for (size_t i = 0; i < p->features.n; i++)
-		if (key_after_greeting(ctx, p->features.v[i])) {
+		if (key_after_greeting(ctx, p->keys.features.v[i])) {
 			*what = p->features.v[i];
 			return 1;
 		}
 	for (size_t i = 0; i < p->tracks.n; i++)
-		if (key_after_greeting(ctx, p->tracks.v[i])) {
+		if (key_after_greeting(ctx, p->keys.tracks.v[i])) {
 			*what = p->tracks.v[i];
 			return 1;
 		}
-	for (size_t i = 0; i < p->n_contacts; i++) {
-		const char	*last = strrchr(p->contacts[i].name, ' ');
-
-		if (key_after_greeting(ctx, last != NULL ? last + 1 :
-		    p->contacts[i].name)) {
+	/* A contact by surname: "Dr. Marchetti's work on ...". */
+	for (size_t i = 0; i < p->n_contacts; i++)
+		if (key_after_greeting(ctx, p->keys.surnames.v[i])) {
 			*what = p->contacts[i].name;
 			return 1;
 		}
-	}
 	return 0;
 }
 

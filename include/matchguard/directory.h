@@ -20,6 +20,19 @@ struct mg_contact {
 	char	*name;		/* "Elena Marchetti" */
 };
 
+/* The name keys (textnorm.h, mg_name_key()) of a program's names, made
+ * once when the directory is loaded: the rules look for them in every
+ * letter, and making a key is far dearer than finding it. */
+struct mg_program_keys {
+	char			*name;
+	char			*institution;	/* the key of "" when not set */
+	struct mg_strlist	 aliases;
+	struct mg_strlist	 features;
+	struct mg_strlist	 tracks;
+	struct mg_strlist	 contacts;	/* whole names, in order */
+	struct mg_strlist	 surnames;	/* last word of each contact */
+};
+
 struct mg_program {
 	char			*id;
 	char			*name;
@@ -34,6 +47,7 @@ struct mg_program {
 	int			 has_interview;
 	long			 interview_day;	/* see util.h */
 	int			 line;		/* in the configuration */
+	struct mg_program_keys	 keys;		/* mg_program_make_keys() */
 };
 
 struct mg_directory {
@@ -55,6 +69,10 @@ enum mg_lookup mg_directory_lookup(const struct mg_directory *dir,
 
 const struct mg_program *mg_directory_find_id(const struct mg_directory *dir,
 	    const char *id);
+
+/* Fills p->keys from its names; -1 when out of memory.  The
+ * configuration loader calls it for every program. */
+int	mg_program_make_keys(struct mg_program *p);
 
 void	mg_directory_clear(struct mg_directory *dir);
 

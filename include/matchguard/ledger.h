@@ -77,6 +77,14 @@ struct mg_reply {
 int	mg_ledger_add_reply(struct mg_ledger *l, const struct mg_reply *rp,
 	    int *inserted, char *err, size_t errlen);
 
+/* One read transaction around lookups that belong together (a policy
+ * check): one snapshot and one lock, instead of a transaction and its
+ * lock calls for every query.  *began is 0 when a transaction was
+ * already open (it is left alone); pass it to mg_ledger_read_end(). */
+int	mg_ledger_read_begin(struct mg_ledger *l, int *began, char *err,
+	    size_t errlen);
+void	mg_ledger_read_end(struct mg_ledger *l, int began);
+
 /* *yes = 1 when the applicant sent a message with this Message-ID. */
 int	mg_ledger_is_sent_id(struct mg_ledger *l, const char *message_id,
 	    int *yes, char *err, size_t errlen);

@@ -24,23 +24,19 @@ static const char *const lists[] = { "greeting.salutations",
 
 enum match { NO_MATCH, FIRST_NAME, NAME };
 
-/* Does the greeting's name (a key " a b ") match contact c?  Only the
- * given name of a longer name is a weak match. */
+/* Does the greeting's name (a key " a b ") match a contact's key ck?
+ * Only the given name of a longer name is a weak match. */
 static enum match
-match_contact(const char *key, const struct mg_contact *c)
+match_contact(const char *key, const char *ck)
 {
-	char		*ck = mg_name_key(c->name);
 	const char	*hit;
 	enum match	 m = NO_MATCH;
 
-	if (ck == NULL)
-		return NO_MATCH;
 	if (strlen(key) > 2 && (hit = strstr(ck, key)) != NULL) {
 		m = NAME;
 		if (hit == ck && strlen(key) < strlen(ck))
 			m = FIRST_NAME;
 	}
-	free(ck);
 	return m;
 }
 
@@ -51,7 +47,7 @@ match_program(const char *key, const struct mg_program *p,
 	enum match	best = NO_MATCH;
 
 	for (size_t i = 0; i < p->n_contacts; i++) {
-		enum match	m = match_contact(key, &p->contacts[i]);
+		enum match	m = match_contact(key, p->keys.contacts.v[i]);
 
 		if (m > best) {
 			best = m;

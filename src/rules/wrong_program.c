@@ -24,28 +24,18 @@ struct hit {
 	size_t			  start, end;
 };
 
+/* The keys of p's name, aliases and institution. */
 static size_t
-program_names(const struct mg_program *p, const char *names[MAX_NAMES])
+program_keys(const struct mg_program *p, const char *keys[MAX_NAMES])
 {
 	size_t	n = 0;
 
-	names[n++] = p->name;
-	for (size_t i = 0; i < p->aliases.n && n < MAX_NAMES - 1; i++)
-		names[n++] = p->aliases.v[i];
+	keys[n++] = p->keys.name;
+	for (size_t i = 0; i < p->keys.aliases.n && n < MAX_NAMES - 1; i++)
+		keys[n++] = p->keys.aliases.v[i];
 	if (p->institution[0] != '\0')
-		names[n++] = p->institution;
+		keys[n++] = p->keys.institution;
 	return n;
-}
-
-static int
-same_name(const char *a, const char *b)
-{
-	char	*ka = mg_name_key(a), *kb = mg_name_key(b);
-	int	 same = ka != NULL && kb != NULL && strcmp(ka, kb) == 0;
-
-	free(ka);
-	free(kb);
-	return same;
 }
 
 /* Is [start, end) of view inside some mention of program a? */
@@ -53,21 +43,17 @@ static int
 inside_mention(const struct mg_normtext *view, size_t start, size_t end,
     const struct mg_program *a)
 {
-	const char	*names[MAX_NAMES];
-	size_t		 n = program_names(a, names);
+	const char	*keys[MAX_NAMES];
+	size_t		 n = program_keys(a, keys);
 
 	for (size_t i = 0; i < n; i++) {
-		char	*key = mg_name_key(names[i]);
-		size_t	 from = 0, s, e;
-		int	 in = 0;
+		size_t	from = 0, s, e;
 
-		while (key != NULL && !in && mg_key_find(view, key, from, &s, &e)) {
-			in = s <= start && end <= e;
+		while (mg_key_find(view, keys[i], from, &s, &e)) {
+			if (s <= start && end <= e)
+				return 1;
 			from = s + 1;
 		}
-		free(key);
-		if (in)
-			return 1;
 	}
 	return 0;
 }
@@ -101,27 +87,23 @@ find_other(const struct mg_check_ctx *ctx, const struct mg_program *a,
     const struct mg_program *b, struct hit *h)
 {
 	const struct mg_normtext *views[2] = { ctx->subject_key, ctx->text_key };
-	const char		 *names[MAX_NAMES];
-	size_t			  n = program_names(b, names);
+	const char		 *keys[MAX_NAMES];
+	size_t			  n = program_keys(b, keys);
 
 	for (size_t v = 0; v < 2; v++)
 		for (size_t i = 0; i < n; i++) {
-			char	*key = mg_name_key(names[i]);
-			size_t	 from = 0, s, e;
+			size_t	from = 0, s, e;
 
-			while (key != NULL &&
-			    mg_key_find(views[v], key, from, &s, &e)) {
+			while (mg_key_find(views[v], keys[i], from, &s, &e)) {
 				from = s + 1;
 				if (inside_mention(views[v], s, e, a) ||
 				    experience(ctx, views[v], s, e))
 					continue;
-				free(key);
 				h->view = views[v];
 				h->start = s;
 				h->end = e;
 				return 1;
 			}
-			free(key);
 		}
 	return 0;
 }
@@ -152,7 +134,7 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *a,
 		int			 rc;
 
 		if (b == a || is_recipient(ctx, b) || (a->institution[0] &&
-		    same_name(a->institution, b->institution)) ||
+		    strcmp(a->keys.institution, b->keys.institution) == 0) ||
 		    !find_other(ctx, a, b, &h))
 			continue;
 		quote = mg_quote(h.view, h.start, h.end, 200);
