@@ -15,13 +15,16 @@
 #include <libconfig.h>
 
 #include "matchguard/filters.h"
+#include "matchguard/patlit.h"
 #include "matchguard/util.h"
 
 struct mg_patlist {
 	char		 *name;		/* "stem.setting" */
 	char		**src;
 	regex_t		 *re;
+	struct mg_patlit **lit;		/* prefilters (patlit.h), may be NULL */
 	size_t		  n;
+	int		  icase;	/* REG_ICASE: not a "_case" list */
 	char		 *file;		/* where it was defined */
 	int		  line;
 };
@@ -37,8 +40,10 @@ patlist_free(struct mg_patlist *pl)
 	for (size_t i = 0; i < pl->n; i++) {
 		regfree(&pl->re[i]);
 		free(pl->src[i]);
+		mg_patlit_free(pl->lit[i]);
 	}
 	free(pl->re);
+	free(pl->lit);
 	free(pl->src);
 	free(pl->name);
 	free(pl->file);
@@ -80,8 +85,10 @@ load_list(struct mg_patlist *pl, config_setting_t *set, const char *path,
 		    "like [ \"first\", \"second\" ]", path, line, name);
 		return -1;
 	}
-	if (!ends_with(name, "_case"))
+	if (!ends_with(name, "_case")) {
 		flags |= REG_ICASE;
+		pl->icase = 1;
+	}
 	need = strlen(stem) + strlen(name) + 2;
 	if ((pl->name = malloc(need)) == NULL || (pl->file = strdup(path)) == NULL)
 		goto nomem;
@@ -90,7 +97,8 @@ load_list(struct mg_patlist *pl, config_setting_t *set, const char *path,
 	count = config_setting_length(set);
 	pl->src = calloc((size_t)count + 1, sizeof(*pl->src));
 	pl->re = calloc((size_t)count + 1, sizeof(*pl->re));
-	if (pl->src == NULL || pl->re == NULL)
+	pl->lit = calloc((size_t)count + 1, sizeof(*pl->lit));
+	if (pl->src == NULL || pl->re == NULL || pl->lit == NULL)
 		goto nomem;
 	for (int i = 0; i < count; i++) {
 		config_setting_t	*e = config_setting_get_elem(set, (unsigned)i);
@@ -113,6 +121,8 @@ load_list(struct mg_patlist *pl, config_setting_t *set, const char *path,
 			regfree(&pl->re[pl->n]);
 			goto nomem;
 		}
+		/* Without one (or out of memory) the pattern always runs. */
+		pl->lit[pl->n] = mg_patlit_new(pat, pl->icase);
 		pl->n++;
 	}
 	return 0;
@@ -281,13 +291,28 @@ mg_patlist_source(const struct mg_patlist *pl, size_t i)
 	return i < pl->n ? pl->src[i] : NULL;
 }
 
+/* Can pattern i match s?  lower is s in ASCII lower case (what the
+ * prefilter of a REG_ICASE list reads), or NULL: then it may. */
+static int
+may_match(const struct mg_patlist *pl, size_t i, const char *s,
+    const char *lower)
+{
+	if (!pl->icase)
+		return mg_patlit_may_match(pl->lit[i], s);
+	return lower == NULL || mg_patlit_may_match(pl->lit[i], lower);
+}
+
 int
 mg_patlist_match_str(const struct mg_patlist *pl, const char *s)
 {
-	for (size_t i = 0; i < pl->n; i++)
-		if (regexec(&pl->re[i], s, 0, NULL, 0) == 0)
-			return 1;
-	return 0;
+	char	*lower = pl->icase ? mg_ascii_lower(s, strlen(s)) : NULL;
+	int	 yes = 0;
+
+	for (size_t i = 0; i < pl->n && !yes; i++)
+		yes = may_match(pl, i, s, lower) &&
+		    regexec(&pl->re[i], s, 0, NULL, 0) == 0;
+	free(lower);
+	return yes;
 }
 
 /* Is the match [start, end) excused by its sentence matching except? */
@@ -321,7 +346,9 @@ mg_patlist_find(const struct mg_patlist *pl, const struct mg_patlist *except,
 			regmatch_t	m;
 			int		eflags = from > 0 ? REG_NOTBOL : 0;
 
-			if (regexec(&pl->re[i], nt->s + from, 1, &m, eflags) != 0)
+			if (!may_match(pl, i, nt->s + from, nt->lower != NULL ?
+			    nt->lower + from : NULL) ||
+			    regexec(&pl->re[i], nt->s + from, 1, &m, eflags) != 0)
 				continue;
 			if (best.rm_so == -1 || m.rm_so < best.rm_so)
 				best = m;

@@ -132,6 +132,9 @@ mg_normtext_new(const char *orig, enum mg_norm_form form)
 	}
 	b.s[b.len] = '\0';
 	b.map[b.len] = len;
+	if (form == MG_NORM_FLAT &&
+	    (nt->lower = mg_ascii_lower(b.s, b.len)) == NULL)
+		goto fail;
 	nt->s = b.s;
 	nt->map = b.map;
 	nt->len = b.len;
@@ -152,6 +155,7 @@ mg_normtext_free(struct mg_normtext *nt)
 		return;
 	free(nt->s);
 	free(nt->map);
+	free(nt->lower);
 	free(nt);
 }
 

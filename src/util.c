@@ -88,6 +88,17 @@ mg_strndup(const char *s, size_t n)
 	return p;
 }
 
+char *
+mg_ascii_lower(const char *s, size_t n)
+{
+	char	*p = mg_strndup(s, n);
+
+	for (size_t i = 0; p != NULL && i < n; i++)
+		if (p[i] >= 'A' && p[i] <= 'Z')
+			p[i] = (char)(p[i] + ('a' - 'A'));
+	return p;
+}
+
 int
 mg_read_file(const char *path, size_t maxlen, char **out, size_t *outlen,
     char *err, size_t errlen)

@@ -24,6 +24,8 @@ struct mg_normtext {
 	char		*s;	/* the normalised text, NUL-terminated */
 	size_t		 len;
 	size_t		*map;	/* map[i]: offset in orig of s[i]; map[len] = end */
+	char		*lower;	/* FLAT: s in ASCII lower case, for the literal
+				 * prefilters of filters.c; KEY: NULL */
 	const char	*orig;	/* borrowed: must outlive this view */
 	size_t		 orig_len;
 };

@@ -40,6 +40,9 @@ void	 mg_seterr(char *err, size_t errlen, const char *fmt, ...)
 
 /* strdup that aborts on ENOMEM is deliberately absent: callers check. */
 char	*mg_strndup(const char *s, size_t n);
+/* A copy of the n bytes of s with A-Z made a-z, whatever the locale;
+ * other bytes are kept.  Caller frees. */
+char	*mg_ascii_lower(const char *s, size_t n);
 
 /* Reads a whole file (at most maxlen bytes) into a NUL-terminated buffer
  * the caller frees. */
