@@ -494,6 +494,23 @@ describe(const struct mg_config *cfg)
 	    "authentication");
 }
 
+/* Leftovers of a crash (never acknowledged to a client) older than an
+ * hour, so that a `matchguard sendmail` writing right now is left alone. */
+static void
+sweep_spool(struct mg_guard *g)
+{
+	char	err[MG_ERRLEN];
+	int	n = mg_spool_sweep(g->spool_dir, time(NULL), 3600, err,
+	    sizeof(err));
+
+	if (n == -1)
+		mg_log("warning: %s", err);
+	else if (n > 0)
+		mg_log("removed %d unfinished file(s) left in %s by a crash "
+		    "(none had been acknowledged to a mail client)", n,
+		    g->spool_dir);
+}
+
 static int
 serve_loop(const char *conf, int *lfd, size_t nl)
 {
@@ -571,6 +588,7 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 		return MG_EXIT_ERROR;
 	}
 	describe(&srv.guard->app.cfg);
+	sweep_spool(srv.guard);
 	if (mg_poller_start(conf, &poller, err, sizeof(err)) == -1)
 		mg_log("no IMAP poller: %s", err);
 	rc = serve_loop(conf, lfd, nl);

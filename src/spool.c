@@ -417,3 +417,47 @@ mg_spool_remove(const char *dir, const char *id, char *err, size_t errlen)
 	fsync_dir(dir);
 	return 0;
 }
+
+/* A leftover: ".ID.eml.tmp"-style temporary, or ID.eml with no ID.env. */
+static int
+leftover(const char *dir, const char *name)
+{
+	char	path[4096];
+	size_t	l = strlen(name);
+
+	if (name[0] == '.')
+		return l > 4 && strcmp(name + l - 4, ".tmp") == 0;
+	if (l < 5 || l - 4 >= MG_SPOOL_IDLEN || strcmp(name + l - 4, ".eml"))
+		return 0;
+	snprintf(path, sizeof(path), "%s/%.*s.env", dir, (int)(l - 4), name);
+	return access(path, F_OK) == -1;
+}
+
+int
+mg_spool_sweep(const char *dir, time_t now, time_t min_age, char *err,
+    size_t errlen)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	char		 path[4096];
+	int		 n = 0;
+
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		mg_seterr(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    !leftover(dir, de->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    now - st.st_mtime >= min_age && unlink(path) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}

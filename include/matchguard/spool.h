@@ -63,4 +63,11 @@ int	mg_spool_update(const char *dir, const struct mg_spool_entry *e,
 int	mg_spool_remove(const char *dir, const char *id, char *err,
 	    size_t errlen);
 
+/* Removes what a crash can leave behind and nobody acknowledged: hidden
+ * temporary files, and an ID.eml without its ID.env, when older than
+ * min_age seconds (so that a writer at work now is left alone).  Returns
+ * how many files went, or -1. */
+int	mg_spool_sweep(const char *dir, time_t now, time_t min_age,
+	    char *err, size_t errlen);
+
 #endif
