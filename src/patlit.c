@@ -24,6 +24,14 @@
 
 #define SET_MAX		64	/* strings in a set; more: nothing known */
 #define STR_MAX		64	/* bytes of an exact string; longer: cut */
+/*
+ * Every string of a set costs a strstr() over the text, and past a few
+ * letters a longer string is hardly more selective: a run of exact parts
+ * whose strings are all SELECTIVE bytes long stops growing past WIDE
+ * strings, and sets are compared on length only up to SELECTIVE bytes.
+ */
+#define SELECTIVE	8
+#define WIDE		8
 
 struct set {
 	int	 exact;
@@ -81,9 +89,8 @@ set_need(struct set *a)
 		}
 }
 
-/* How selective a NEED set is: its shortest string, longer is better. */
 static size_t
-score(const struct set *a)
+shortest(const struct set *a)
 {
 	size_t	best = a->n > 0 ? STR_MAX * 2 : 0;
 
@@ -91,6 +98,15 @@ score(const struct set *a)
 		if (strlen(a->s[i]) < best)
 			best = strlen(a->s[i]);
 	return best;
+}
+
+/* How selective a NEED set is: its shortest string, longer is better. */
+static size_t
+score(const struct set *a)
+{
+	size_t	len = shortest(a);
+
+	return len < SELECTIVE ? len : SELECTIVE;
 }
 
 /* Keeps in *best the more selective of two NEED sets; frees the other. */
@@ -114,7 +130,8 @@ cross(struct reader *r, struct set *a, struct set *b)
 {
 	struct set	c = { 1, 0, { NULL } };
 
-	if (a->n * b->n > SET_MAX)
+	if (a->n * b->n > SET_MAX || (a->n * b->n > WIDE &&
+	    shortest(a) >= SELECTIVE))
 		return 0;
 	for (size_t i = 0; i < a->n; i++)
 		for (size_t j = 0; j < b->n; j++) {
