@@ -67,6 +67,10 @@ struct mg_check_ctx {
 	const struct mg_filters	 *filters;
 	struct mg_ledger	 *ledger;
 	time_t			  now;
+	/* The end of the history the rules read: ledger rows dated before
+	 * it.  now + 1, so that a message sent earlier in the same second
+	 * (the ledger keeps seconds) counts as sent. */
+	time_t			  history_end;
 	const struct mg_message	 *msg;
 
 	/* Recipient programs, each once, in recipient order. */

@@ -16,7 +16,7 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 	char			day[16], next[16], ev[96], when[32];
 	long			ago;
 
-	if (mg_ledger_last_sent(ctx->ledger, p->id, ctx->now, &last, err,
+	if (mg_ledger_last_sent(ctx->ledger, p->id, ctx->history_end, &last, err,
 	    errlen) == -1)
 		return -1;
 	if (!last.found || ctx->now - last.date >= (time_t)min * 86400)

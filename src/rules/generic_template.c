@@ -159,7 +159,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 	if (sig.words < (size_t)ps->template_min_words)
 		return 0;
 	if (mg_ledger_similar_sent(ctx->ledger, &sig,
-	    mg_day_to_time(ctx->cfg->season_start), ctx->now,
+	    mg_day_to_time(ctx->cfg->season_start), ctx->history_end,
 	    ps->template_similarity, &v, &n, err, errlen) == -1)
 		return -1;
 	if (n > 0 && (e = calloc(n, sizeof(*e))) == NULL)

@@ -21,7 +21,7 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 	int	found;
 
 	if (mg_ledger_class_to_other(ctx->ledger, "intent", p->id,
-	    mg_day_to_time(ctx->cfg->season_start), ctx->now, &found, other,
+	    mg_day_to_time(ctx->cfg->season_start), ctx->history_end, &found, other,
 	    sizeof(other), &when, err, errlen) == -1)
 		return -1;
 	if (!found)

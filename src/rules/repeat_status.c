@@ -22,7 +22,7 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 	char			day[16], ev[128];
 	int			replied;
 
-	if (mg_ledger_last_sent(ctx->ledger, p->id, ctx->now, &last, err,
+	if (mg_ledger_last_sent(ctx->ledger, p->id, ctx->history_end, &last, err,
 	    errlen) == -1)
 		return -1;
 	if (!last.found || strcmp(last.msg_class, "follow-up") != 0)
@@ -30,7 +30,7 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 	if (p->has_interview && mg_day_to_time(p->interview_day) >= last.date &&
 	    mg_day_to_time(p->interview_day) <= ctx->now)
 		return 0;
-	if (mg_ledger_reply_since(ctx->ledger, p->id, last.date, ctx->now,
+	if (mg_ledger_reply_since(ctx->ledger, p->id, last.date, ctx->history_end,
 	    &replied, err, errlen) == -1)
 		return -1;
 	if (replied)

@@ -20,9 +20,9 @@ cutoff(const struct mg_check_ctx *ctx, const struct mg_program *p)
 	time_t	iv;
 
 	if (!p->has_interview)
-		return ctx->now;
+		return ctx->history_end;
 	iv = mg_day_to_time(p->interview_day);
-	return iv < ctx->now ? iv : ctx->now;
+	return iv < ctx->history_end ? iv : ctx->history_end;
 }
 
 static int
@@ -63,7 +63,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 
 		if (cutoff(ctx, p) < ctx->now)
 			continue;	/* after its interview: not cold */
-		if (mg_ledger_first_sent(ctx->ledger, p->id, since, ctx->now,
+		if (mg_ledger_first_sent(ctx->ledger, p->id, since, ctx->history_end,
 		    &found, &when, err, errlen) == -1)
 			return -1;
 		added += !found;

@@ -34,7 +34,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 		if (!p->has_interview || (late = today - p->interview_day) <=
 		    max)
 			continue;
-		if (mg_ledger_last_sent(ctx->ledger, p->id, ctx->now, &last,
+		if (mg_ledger_last_sent(ctx->ledger, p->id, ctx->history_end, &last,
 		    err, errlen) == -1)
 			return -1;
 		if (last.found && last.date >= mg_day_to_time(p->interview_day) &&

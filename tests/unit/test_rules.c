@@ -483,6 +483,11 @@ frequency(void **state)
 	expect_none(fx, "frequency");
 	expect_none(fx, "follow-up-too-soon");
 	assert_string_equal(fx->msg_class, "reply");
+	/* A message sent earlier in the same second counts (the ledger
+	 * keeps seconds). */
+	sent(fx, "p-same@example.com", "pinecrest", NOW, "update");
+	run(fx, TO(PINE), "One more thought.", NOW);
+	expect(fx, "frequency", MG_SEV_HOLD);
 	/* Replying to one's own message is not an answer to the program. */
 	run(fx, "To: " HARBOR "\r\nSubject: Re: Update\r\n"
 	    "In-Reply-To: <h1@example.com>\r\n", "Adding one detail.", NOW);
