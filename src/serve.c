@@ -16,6 +16,7 @@
 #include "config_auto.h"
 
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/types.h>
 
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +54,7 @@ static struct {
 	pthread_cond_t	 idle;
 	struct mg_guard	*guard;		/* current; sessions hold a ref */
 	int		 active;	/* sessions running */
-	volatile sig_atomic_t stopping;
+	atomic_int	 stopping;	/* read by every session thread */
 	int		 sigpipe[2];
 } srv = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0,
 	{ -1, -1 } };
@@ -78,8 +80,9 @@ write_all(struct io *io, const char *p, size_t len)
 			w = gnutls_record_send(io->tls, p, len);
 		else
 			w = send(io->fd, p, len, MSG_NOSIGNAL);
-		if ((w == -1 && errno == EINTR) || w == GNUTLS_E_AGAIN ||
-		    w == GNUTLS_E_INTERRUPTED)
+		/* The socket is blocking with SO_SNDTIMEO/SO_RCVTIMEO: EAGAIN
+		 * (GNUTLS_E_AGAIN) means the peer stalled past the timeout. */
+		if ((w == -1 && errno == EINTR) || w == GNUTLS_E_INTERRUPTED)
 			continue;
 		if (w <= 0)
 			return -1;
@@ -99,7 +102,7 @@ read_some(struct io *io, char *buf, size_t len)
 			n = gnutls_record_recv(io->tls, buf, len);
 		else
 			n = read(io->fd, buf, len);
-	} while ((n == -1 && errno == EINTR) || n == GNUTLS_E_AGAIN ||
+	} while ((n == -1 && errno == EINTR) ||
 	    n == GNUTLS_E_INTERRUPTED);
 	return n;
 }
@@ -320,6 +323,18 @@ refuse(int fd, const char *host)
 	close(fd);
 }
 
+/* Blocking reads and writes give up after the timeout, so that a client
+ * that stops in the middle of a TLS record, or never reads its replies,
+ * cannot hold a session (poll() alone cannot see a half record). */
+static void
+set_timeouts(int fd, int seconds)
+{
+	struct timeval	tv = { seconds, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
 /* Takes one connection (a session, or a 421); -1 when none is waiting. */
 static int
 accept_one(int lfd)
@@ -329,8 +344,19 @@ accept_one(int lfd)
 	pthread_attr_t	 attr;
 	int		 fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 
-	if (fd == -1)
+	if (fd == -1) {
+		if (errno == EMFILE || errno == ENFILE) {
+			/* The connection stays queued and poll() would wake
+			 * again at once: wait for sessions to close files. */
+			mg_log("accept: %s; pausing", strerror(errno));
+			usleep(100 * 1000);
+		}
 		return -1;
+	}
+	set_timeouts(fd, srv.guard->app.cfg.smtp.command_timeout >
+	    srv.guard->app.cfg.smtp.data_timeout ?
+	    srv.guard->app.cfg.smtp.command_timeout :
+	    srv.guard->app.cfg.smtp.data_timeout);
 	pthread_mutex_lock(&srv.lock);
 	if (srv.active >= srv.guard->app.cfg.smtp.max_sessions) {
 		pthread_mutex_unlock(&srv.lock);
@@ -528,13 +554,18 @@ serve_loop(const char *conf, int *lfd, size_t nl)
 		}
 		if (pfd[nl].revents & POLLIN) {
 			unsigned char	sig;
+			int		hup = 0;
 
+			/* A burst of SIGHUPs is one reload, after the pipe
+			 * is empty, so accepting is not starved. */
 			while (read(srv.sigpipe[0], &sig, 1) == 1) {
 				if (sig == SIGHUP)
-					reload(conf);
+					hup = 1;
 				else
 					srv.stopping = 1;
 			}
+			if (hup && !srv.stopping)
+				reload(conf);
 		}
 		for (size_t i = 0; i < nl && !srv.stopping; i++)
 			if (pfd[i].revents & POLLIN)
@@ -597,10 +628,15 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 	mg_poller_stop(&poller);
 	drain();
 	pthread_mutex_lock(&srv.lock);
-	if (srv.active == 0) {
-		mg_guard_unref(srv.guard);
-		srv.guard = NULL;
+	if (srv.active > 0) {
+		/* Sessions still run (their clients got no 250): leave now,
+		 * without freeing what they use or shutting GMime down
+		 * under them. */
+		fflush(stderr);
+		_exit(rc == 0 ? MG_EXIT_OK : MG_EXIT_ERROR);
 	}
+	mg_guard_unref(srv.guard);
+	srv.guard = NULL;
 	pthread_mutex_unlock(&srv.lock);
 	return rc == 0 ? MG_EXIT_OK : MG_EXIT_ERROR;
 }
