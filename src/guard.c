@@ -200,6 +200,7 @@ struct checked {
 	const struct mg_program	**programs;
 	size_t			  n_programs;
 	char			  plist[512];
+	int			  reserved;	/* recorded before relaying */
 };
 
 static void
@@ -211,10 +212,16 @@ checked_clear(struct checked *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* Parse and run the policy; -1 with r set on failure. */
+static int record_sent_locked(struct mg_guard *, const struct checked *,
+    time_t, const char *, char *, size_t);
+
+/* Parse and run the policy; -1 with r set on failure.  With reserve, a
+ * message that is not held is recorded as sent in the same locked step
+ * as its check, before it is relayed: a second message checked while the
+ * first is on its way must see it (frequency, letter-of-intent...). */
 static int
 check(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
-    const char *data, size_t len, time_t now, struct checked *c,
+    const char *data, size_t len, time_t now, int reserve, struct checked *c,
     struct mg_guard_result *r)
 {
 	char	err[MG_ERRLEN];
@@ -235,6 +242,20 @@ check(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 	rc = mg_policy_check(&g->app.cfg, g->app.filters, g->app.ledger,
 	    c->msg, now, &c->findings, &c->verdict, &c->msg_class,
 	    &c->programs, &c->n_programs, err, sizeof(err));
+	if (rc == 0 && reserve && c->verdict != MG_HOLD && c->n_programs > 0) {
+		char	werr[MG_ERRLEN];
+
+		int	rec = record_sent_locked(g, c, now,
+		    mg_verdict_name(c->verdict), werr, sizeof(werr));
+
+		/* Only a row made now may be taken back (a resent copy of
+		 * a message already recorded keeps its row). */
+		if (rec == 1)
+			c->reserved = 1;
+		else if (rec == -1)
+			mg_log("warning: cannot record the message before "
+			    "relaying it: %s", werr);
+	}
 	pthread_mutex_unlock(&g->lock);
 	if (rc == -1) {
 		set_result(r, MG_OUT_TEMPFAIL, 451, "4.3.0", "matchguard "
@@ -250,8 +271,10 @@ nomem:
 	return -1;
 }
 
+/* The caller holds g->lock.  Returns 1 when a new row was made, 0 when
+ * the message was already recorded, -1 on error. */
 static int
-record_sent(struct mg_guard *g, const struct checked *c, time_t now,
+record_sent_locked(struct mg_guard *g, const struct checked *c, time_t now,
     const char *verdict, char *err, size_t errlen)
 {
 	const char		*ids[MG_POLICY_MAX_RCPTS];
@@ -282,11 +305,21 @@ record_sent(struct mg_guard *g, const struct checked *c, time_t now,
 	s.programs = ids;
 	s.n_programs = c->n_programs < MG_POLICY_MAX_RCPTS ? c->n_programs :
 	    MG_POLICY_MAX_RCPTS;
-	pthread_mutex_lock(&g->lock);
 	rc = mg_ledger_record_sent(g->app.ledger, &s, &inserted, err, errlen);
-	pthread_mutex_unlock(&g->lock);
 	mg_buf_free(&fj);
-	return rc;
+	return rc == -1 ? -1 : inserted;
+}
+
+static int
+record_sent(struct mg_guard *g, const struct checked *c, time_t now,
+    const char *verdict, char *err, size_t errlen)
+{
+	int	rc;
+
+	pthread_mutex_lock(&g->lock);
+	rc = record_sent_locked(g, c, now, verdict, err, errlen);
+	pthread_mutex_unlock(&g->lock);
+	return rc == -1 ? -1 : 0;
 }
 
 int
@@ -298,7 +331,7 @@ mg_guard_record_sent(struct mg_guard *g, const char *data, size_t len,
 	struct mg_guard_result	r;
 	int			rc;
 
-	if (check(g, from, rcpts, data, len, now, &c, &r) == -1) {
+	if (check(g, from, rcpts, data, len, now, 0, &c, &r) == -1) {
 		mg_seterr(err, errlen, "%s", r.text);
 		return -1;
 	}
@@ -426,7 +459,7 @@ mg_guard_process(struct mg_guard *g, const char *from,
 	char		err[MG_ERRLEN];
 
 	memset(r, 0, sizeof(*r));
-	if (check(g, from, rcpts, data, len, now, &c, r) == -1) {
+	if (check(g, from, rcpts, data, len, now, 1, &c, r) == -1) {
 		mg_log("message from <%s>: %s %d %s", from ? from : "",
 		    outcome_name(r->outcome), r->code, r->text);
 		return;
@@ -435,10 +468,15 @@ mg_guard_process(struct mg_guard *g, const char *from,
 		hold(g, from, rcpts, data, len, now, &c, r);
 	else {
 		mg_guard_deliver(g, from, rcpts, data, len, r);
-		if (r->outcome == MG_OUT_RELAYED && record_sent(g, &c, now,
-		    mg_verdict_name(c.verdict), err, sizeof(err)) == -1)
-			mg_log("warning: the message was sent but could not be "
-			    "recorded: %s", err);
+		if (r->outcome != MG_OUT_RELAYED && c.reserved) {
+			/* Not sent after all: the client keeps it and will
+			 * try again, and the rules must not count it. */
+			pthread_mutex_lock(&g->lock);
+			if (mg_ledger_forget_sent(g->app.ledger, c.msg->hash,
+			    err, sizeof(err)) == -1)
+				mg_log("warning: %s", err);
+			pthread_mutex_unlock(&g->lock);
+		}
 	}
 	mg_log("%s programs=%s verdict=%s class=%s %s %d %s",
 	    c.msg->message_id != NULL ? c.msg->message_id : "(no Message-ID)",

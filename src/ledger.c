@@ -142,6 +142,7 @@ enum ledger_st {
 	ST_INS_SIG,
 	ST_INS_BAND,
 	ST_SET_IMAP,
+	ST_DEL_SENT,
 	ST_COUNT
 };
 
@@ -215,6 +216,10 @@ static const char *const ledger_sql[ST_COUNT] = {
 	    " ON CONFLICT (spool_id) DO NOTHING",
 	[ST_SET_HELD] =
 	    "UPDATE held SET state = ?2, changed = ?3 WHERE spool_id = ?1",
+	/* The program, signature and band rows go with it (ON DELETE
+	 * CASCADE). */
+	[ST_DEL_SENT] =
+	    "DELETE FROM sent WHERE content_hash = ?1",
 	[ST_INS_SIG] =
 	    "INSERT INTO sent_sig (sent_id, scheme, sig) VALUES (?1, ?2, ?3)"
 	    " ON CONFLICT (sent_id) DO NOTHING",
@@ -1388,6 +1393,21 @@ mg_ledger_program_totals(struct mg_ledger *l, const char *program,
 		out->has_last_reply = 1;
 		out->last_reply = (time_t)sqlite3_column_int64(st, 0);
 	}
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+int
+mg_ledger_forget_sent(struct mg_ledger *l, const char *content_hash,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_DEL_SENT];
+	const char	*what = "forgetting a message that was not sent";
+	int		 r;
+
+	if (bind_text(st, 1, content_hash) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
 	ledger_done(st);
 	return r == -1 ? -1 : 0;
 }

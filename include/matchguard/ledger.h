@@ -137,6 +137,12 @@ struct mg_ledger_stats {
 };
 void	mg_ledger_stats(const struct mg_ledger *l, struct mg_ledger_stats *out);
 
+/* Removes a message recorded as sent (by its content hash) whose sending
+ * then failed: serve records a message before it relays it, so that a
+ * second message checked meanwhile sees the first. */
+int	mg_ledger_forget_sent(struct mg_ledger *l, const char *content_hash,
+	    char *err, size_t errlen);
+
 /* A message `serve` held for review (not a sent message: the rules do
  * not see it).  programs is a comma-separated list of ids. */
 struct mg_held {

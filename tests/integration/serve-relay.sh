@@ -167,6 +167,17 @@ swaks --server 127.0.0.1 --port "$SERVE_PORT" --from priya.raman@example.com \
     --to aunt@example.org --auth PLAIN --auth-user priya --auth-password local-pw \
     --data "@$MG_WORK/c2.eml" >"$MG_WORK/swaks.out" 2>&1
 grep -q "<.* 451 4.4.1" "$MG_WORK/swaks.out" || fail "upstream down: no 451"
+# A letter to a program that could not be relayed is not history: the
+# client will send it again, and that must not look like a second letter.
+sed -e 's/relay-clean-1/relay-down-1/' -e 's/genetics-residency@harborview.edu/mggresidency@northgate.edu/' \
+    -e 's/Dr. Marchetti/Dr. Feldman/' -e 's/hereditary cancer/genetics/' "$MG_WORK/clean.eml" >"$MG_WORK/down.eml"
+swaks --server 127.0.0.1 --port "$SERVE_PORT" --from priya.raman@example.com \
+    --to mggresidency@northgate.edu --auth PLAIN --auth-user priya --auth-password local-pw \
+    --data "@$MG_WORK/down.eml" >"$MG_WORK/swaks.out" 2>&1
+grep -q "<.* 451 4.4.1" "$MG_WORK/swaks.out" || fail "upstream down, program letter: no 451"
+[ "$(sqlite3 "$XDG_STATE_HOME/matchguard/ledger.sqlite" \
+    "SELECT count(*) FROM sent WHERE message_id = 'relay-down-1@example.com'")" = 0 ] || \
+	fail "a letter that was not relayed stays in the ledger as sent"
 grep -q "up-s3cret" "$MG_WORK/serve.log" "$MG_WORK/swaks.out" && \
 	fail "the upstream password appears in a log"
 finish

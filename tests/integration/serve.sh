@@ -140,6 +140,22 @@ expect_status 0 "queue release --recheck after the edit" \
 [ "$(count_new)" = "$((before + 1))" ] || fail "the edited message was not delivered"
 grep -q "Dear Dr. Feldman" "$maildir/new/"* || fail "the edited text was not the one delivered"
 
+# Two letters to one program within the same second: the second sees the
+# first (frequency), whatever the clock's resolution.
+for n in 1 2; do
+	sed -e "s/serve-clean-1/serve-burst-$n/" \
+	    -e 's/genetics-residency@harborview.edu/genetics.residency@riverbendhealth.org/' \
+	    -e "s/Thank you for the interview yesterday./Letter number $n./" \
+	    -e 's/Dr. Marchetti/Dr. Greenberg/' -e 's/Núñez-Ortega/Monroe/' \
+	    -e 's/hereditary cancer clinic/neurogenetics clinic/' \
+	    "$MG_WORK/clean.eml" >"$MG_WORK/burst$n.eml"
+done
+swaks_send "$MG_WORK/burst1.out" "$MG_WORK/burst1.eml" genetics.residency@riverbendhealth.org
+swaks_send "$MG_WORK/burst2.out" "$MG_WORK/burst2.eml" genetics.residency@riverbendhealth.org
+grep -q "<.* 250 2.0.0 delivered" "$MG_WORK/burst1.out" || fail "burst: the first letter was not delivered"
+grep -q "held for review.*last wrote" "$MG_WORK/burst2.out" || \
+	fail "burst: the second letter was not held by frequency: $(grep '<' "$MG_WORK/burst2.out" | tail -2)"
+
 # A pipelined session to someone who is not a program: passes at once.
 swaks_send "$MG_WORK/swaks.out" "$MG_WORK/held.eml" aunt@example.org --pipeline
 grep -q "PIPELINING" "$MG_WORK/swaks.out" || fail "PIPELINING not offered"
