@@ -106,17 +106,35 @@ pwcmd_collect(struct pwcmd *pc, int timeout, char *out, size_t outlen,
 	return -1;
 }
 
+/* Reaps the command; one that closed its output but keeps running is
+ * killed (with its process group) after timeout seconds, so that it
+ * cannot hold a session. */
 static int
-pwcmd_wait(struct pwcmd *pc, char *err, size_t errlen)
+pwcmd_wait(struct pwcmd *pc, int timeout, char *err, size_t errlen)
 {
-	int	st = pc->status;
+	struct timespec	deadline;
+	int		st = pc->status, killed = 0;
+	pid_t		r;
 
-	while (!pc->reaped && waitpid(pc->pid, &st, 0) == -1)
-		if (errno != EINTR) {
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout;
+	while (!pc->reaped) {
+		if (!killed && ms_left(&deadline) <= 0) {
+			kill(-pc->pid, SIGKILL);
+			killed = 1;
+		}
+		r = waitpid(pc->pid, &st, killed ? 0 : WNOHANG);
+		if (r == pc->pid)
+			break;
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
 			mg_seterr(err, errlen, "password_command: waitpid: %s",
 			    strerror(errno));
 			return -1;
 		}
+		poll(NULL, 0, 50);
+	}
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	/* The exit status only: the output may hold part of a secret. */
@@ -178,7 +196,7 @@ mg_secret_run_command(const char *cmd, int timeout, char *out, size_t outlen,
 	close(pc.fd);
 	if (rc == -1 && !pc.reaped)
 		kill(-pc.pid, SIGKILL);
-	if (pwcmd_wait(&pc, rc == -1 ? NULL : err, errlen) == -1)
+	if (pwcmd_wait(&pc, timeout, rc == -1 ? NULL : err, errlen) == -1)
 		rc = -1;
 	if (pc.used > 0 && out[pc.used - 1] == '\r')
 		pc.used--;

@@ -194,7 +194,10 @@ mg_spool_hold(const char *dir, const struct mg_spool_entry *e,
 		if (access(path, F_OK) == 0)
 			continue;
 		if (write_entry(dir, &copy, data, len, err, errlen) == -1) {
-			/* Leave nothing half-made behind. */
+			/* Leave nothing half-made behind: the client gets a
+			 * 4xx and keeps the message. */
+			snprintf(path, sizeof(path), "%s/%s.env", dir, copy.id);
+			unlink(path);
 			snprintf(path, sizeof(path), "%s/%s.eml", dir, copy.id);
 			unlink(path);
 			return -1;
