@@ -83,7 +83,7 @@ mg_guard_new(const char *conf, int need_upstream, char *err, size_t errlen)
 	    g->hostname[0] == '\0')
 		snprintf(g->hostname, sizeof(g->hostname), "localhost");
 	pthread_mutex_init(&g->lock, NULL);
-	g->refs = 1;
+	atomic_init(&g->refs, 1);
 	return g;
 fail:
 	mg_app_close(&g->app);
@@ -95,22 +95,13 @@ fail:
 void
 mg_guard_ref(struct mg_guard *g)
 {
-	pthread_mutex_lock(&g->lock);
-	g->refs++;
-	pthread_mutex_unlock(&g->lock);
+	atomic_fetch_add(&g->refs, 1);
 }
 
 void
 mg_guard_unref(struct mg_guard *g)
 {
-	int	last;
-
-	if (g == NULL)
-		return;
-	pthread_mutex_lock(&g->lock);
-	last = --g->refs == 0;
-	pthread_mutex_unlock(&g->lock);
-	if (!last)
+	if (g == NULL || atomic_fetch_sub(&g->refs, 1) != 1)
 		return;
 	pthread_mutex_destroy(&g->lock);
 	if (g->tls_creds != NULL)

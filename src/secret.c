@@ -154,6 +154,7 @@ pwcmd_spawn(struct pwcmd *pc, const char *cmd, char *err, size_t errlen)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t	 attr;
+	sigset_t		 none, dflt;
 	char	*argv[] = { "sh", "-c", (char *)(uintptr_t)cmd, NULL };
 	int	 p[2], r;
 
@@ -165,7 +166,15 @@ pwcmd_spawn(struct pwcmd *pc, const char *cmd, char *err, size_t errlen)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
 	posix_spawnattr_init(&attr);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	/* The child starts clean: serve's threads block signals and ignore
+	 * SIGPIPE, and a command must not inherit either. */
+	sigemptyset(&none);
+	sigemptyset(&dflt);
+	sigaddset(&dflt, SIGPIPE);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &dflt);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
+	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 	posix_spawnattr_setpgroup(&attr, 0);
 	r = posix_spawn(&pc->pid, "/bin/sh", &fa, &attr, argv, environ);
 	posix_spawnattr_destroy(&attr);

@@ -342,6 +342,8 @@ accept_one(int lfd)
 	struct conn	*c;
 	pthread_t	 t;
 	pthread_attr_t	 attr;
+	sigset_t	 all, old;
+	int		 rc;
 	int		 fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 
 	if (fd == -1) {
@@ -377,7 +379,14 @@ accept_one(int lfd)
 	pthread_mutex_unlock(&srv.lock);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &attr, session_thread, c) != 0) {
+	/* Signals are for the main thread (the self-pipe): a session
+	 * thread starts with them blocked, so its I/O never sees EINTR
+	 * from a SIGHUP meant for the listener. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&t, &attr, session_thread, c);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		mg_log("cannot start a session thread");
 		close(fd);
 		mg_guard_unref(c->g);

@@ -12,6 +12,7 @@
 #define MATCHGUARD_GUARD_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -42,7 +43,8 @@ struct mg_guard {
 	char		*spool_dir;
 	char		 hostname[256];
 	pthread_mutex_t	 lock;
-	int		 refs;
+	atomic_int	 refs;		/* not under lock: accepting must
+					 * not wait for a policy check */
 };
 
 /* Loads conf (NULL: the default path) for serving: the upstream must be
