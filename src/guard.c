@@ -3,6 +3,7 @@
  */
 #include "config_auto.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -367,6 +368,77 @@ record_rejected(struct mg_guard *g, time_t now, const struct checked *c)
 	mg_buf_free(&fj);
 }
 
+struct notice {
+	struct mg_guard	*g;		/* a reference */
+	char		 id[MG_SPOOL_IDLEN];
+	struct mg_buf	 text;
+};
+
+static void *
+notice_thread(void *arg)
+{
+	struct notice		*n = arg;
+	const struct mg_imap_settings *im = &n->g->app.cfg.imap;
+	char			 err[MG_ERRLEN];
+
+	if (mg_imap_append(im, im->notice_folder, n->text.s, n->text.len, err,
+	    sizeof(err)) == -1)
+		mg_log("imap: no notice of held message %s in \"%s\" (it is "
+		    "held all the same): %s", n->id, im->notice_folder, err);
+	else
+		mg_log("imap: notice of held message %s put in \"%s\"", n->id,
+		    im->notice_folder);
+	mg_buf_free(&n->text);
+	mg_guard_unref(n->g);
+	free(n);
+	return NULL;
+}
+
+/* In serve, the notice of a held message goes to the mailbox from a
+ * thread of its own, so that the client's 250 never waits for the IMAP
+ * server; a one-shot command (sendmail) sends it before it exits. */
+static void
+notice_later(struct mg_guard *g, const char *id, const struct checked *c,
+    time_t now)
+{
+	const struct mg_config	*cfg = &g->app.cfg;
+	struct notice		*n;
+	pthread_attr_t		 attr;
+	pthread_t		 t;
+	sigset_t		 all, old;
+	int			 rc;
+
+	if (cfg->imap.host == NULL || !cfg->imap.notices ||
+	    (n = calloc(1, sizeof(*n))) == NULL)
+		return;
+	snprintf(n->id, sizeof(n->id), "%s", id);
+	mg_notice_build(cfg, id, c->msg->subject, c->plist, &c->findings, now,
+	    &n->text);
+	if (n->text.failed) {
+		mg_log("imap: no notice of held message %s: out of memory", id);
+		mg_buf_free(&n->text);
+		free(n);
+		return;
+	}
+	n->g = g;
+	mg_guard_ref(g);
+	if (!g->async_notices) {
+		notice_thread(n);	/* a one-shot command waits for it */
+		return;
+	}
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&t, &attr, notice_thread, n);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		mg_log("imap: no thread for the notice of %s; sending it now", id);
+		notice_thread(n);
+	}
+}
+
 static void
 hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
     const char *data, size_t len, time_t now, struct checked *c,
@@ -426,8 +498,7 @@ hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 	pthread_mutex_unlock(&g->lock);
 	mg_buf_free(&fj);
 	/* Outside the lock: a slow IMAP server delays only this message. */
-	mg_imap_notice_held(&g->app.cfg, r->id, c->msg->subject, c->plist,
-	    &c->findings, now);
+	notice_later(g, r->id, c, now);
 	set_result(r, MG_OUT_HELD, 250, "2.0.0", "held for review %s: %s",
 	    r->id, first != NULL ? first->message : "see matchguard queue");
 }

@@ -478,6 +478,7 @@ reload(const char *conf)
 		mg_log("reload failed, keeping the old configuration: %s", err);
 		return;
 	}
+	g->async_notices = 1;
 	pthread_mutex_lock(&srv.lock);
 	old = srv.guard;
 	srv.guard = g;
@@ -613,6 +614,7 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 		fprintf(stderr, "matchguard: %s\n", err);
 		return MG_EXIT_ERROR;
 	}
+	srv.guard->async_notices = 1;
 	for (size_t i = 0; i < srv.guard->app.cfg.smtp.listen.n &&
 	    nl < MAX_LISTENERS; i++) {
 		if (bind_one(srv.guard->app.cfg.smtp.listen.v[i], &lfd[nl], err,

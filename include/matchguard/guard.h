@@ -43,6 +43,7 @@ struct mg_guard {
 	char		*spool_dir;
 	char		 hostname[256];
 	pthread_mutex_t	 lock;
+	int		 async_notices;	/* serve: held notices in a thread */
 	atomic_int	 refs;		/* not under lock: accepting must
 					 * not wait for a policy check */
 };

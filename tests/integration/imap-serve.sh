@@ -103,7 +103,13 @@ grep -q "250 2.0.0 held for review" "$MG_WORK/swaks.out" &&
     pass "serve held the careless message" ||
     fail "not held: $(tail -5 "$MG_WORK/swaks.out")"
 id=$(sed -n 's/.*held for review \([^:]*\):.*/\1/p' "$MG_WORK/swaks.out" | head -1)
-notice=$(grep -l "^Subject: Held: Thank you for the interview" "$DV_MAILDIR"/new/* "$DV_MAILDIR"/cur/* 2>/dev/null | head -1)
+# The notice is sent after the 250, from a thread of its own: wait for it.
+notice=
+for _ in $(seq 100); do
+	notice=$(grep -l "^Subject: Held: Thank you for the interview" "$DV_MAILDIR"/new/* "$DV_MAILDIR"/cur/* 2>/dev/null | head -1)
+	[ -n "$notice" ] && break
+	sleep 0.1
+done
 if [ -n "$notice" ]; then
 	pass "the notice is in the INBOX Maildir: $(basename "$notice")"
 	grep -q "matchguard queue release $id" "$notice" &&
