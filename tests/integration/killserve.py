@@ -7,8 +7,10 @@ submit messages, then check that nothing acknowledged was lost.
 
 Starts serve itself (its stderr appended to LOG), and while
 WORKERS client threads submit N messages over SMTP (each on a new
-connection, tried again when the connection is cut), a killer thread sends SIGKILL to serve after a
-random 30-400 ms, restarts it, and so on until the clients are done.
+connection, tried again when the connection is cut), a killer thread
+sends SIGKILL to serve at ten random points of the run (counted in
+finished submissions, so that fast and slow machines see as many kills)
+and restarts it each time.
 One message in three is to a program with a template slot left in it
 (held), the others go to a program or to a non-program (relayed to the
 upstream server, tests/integration/upstream.py, in --upstream).
@@ -158,11 +160,19 @@ def run(args):
                 i = todo.pop(0)
             submit(args.port, i, i % 3 == 0, results)
 
+    # Kills at random points of the run, counted in finished submissions
+    # rather than in time, so that a fast machine sees as many as a slow
+    # one; a random delay within each point puts the kill anywhere in a
+    # session (greeting, DATA, the policy, the fsync, the relay).
+    points = sorted(random.sample(range(5, args.n - 10), 10))
+
     def killer():
-        while not done.is_set():
-            time.sleep(random.uniform(0.02, 0.3))
+        for p in points:
+            while len(results) < p and not done.is_set():
+                time.sleep(0.005)
             if done.is_set():
                 break
+            time.sleep(random.uniform(0, 0.03))
             serve.kill9()
             serve.start()
 
