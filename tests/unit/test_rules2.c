@@ -68,71 +68,7 @@ static const char conf_text[] =
     "   interview_date = \"2026-12-10\"; }\n"
     ");\n";
 
-struct fixture {
-	char			*dir;
-	struct mg_config	 cfg;
-	struct mg_filters	*filters;
-	struct mg_ledger	*ledger;
-	struct mg_findings	 findings;
-	enum mg_verdict		 verdict;
-	const char		*msg_class;
-};
-
-static int
-open_fixture(void **state, const char *policy_extra)
-{
-	struct fixture	*fx = calloc(1, sizeof(*fx));
-	char		 text[8192], err[MG_ERRLEN], *path, *db;
-
-	assert_non_null(fx);
-	fx->dir = mg_test_tmpdir();
-	snprintf(text, sizeof(text), conf_text, policy_extra);
-	path = mg_test_write(fx->dir, "matchguard.conf", text);
-	if (mg_config_load(path, &fx->cfg, err, sizeof(err)) == -1)
-		fail_msg("config: %s", err);
-	if (mg_policy_validate(&fx->cfg, err, sizeof(err)) == -1 ||
-	    mg_filters_load(fx->cfg.filters_dir, mg_policy_filter_lists(),
-	    &fx->filters, err, sizeof(err)) == -1)
-		fail_msg("setup: %s", err);
-	db = mg_test_path(fx->dir, "state/ledger.sqlite");
-	if (mg_ledger_open(db, MG_LEDGER_RW, &fx->ledger, err,
-	    sizeof(err)) == -1)
-		fail_msg("ledger: %s", err);
-	free(db);
-	free(path);
-	*state = fx;
-	return 0;
-}
-
-static int
-setup(void **state)
-{
-	return open_fixture(state, "");
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture	*fx = *state;
-
-	mg_findings_clear(&fx->findings);
-	mg_ledger_close(&fx->ledger);
-	mg_filters_free(fx->filters);
-	mg_config_clear(&fx->cfg);
-	mg_test_rmrf(fx->dir);
-	free(fx->dir);
-	free(fx);
-	return 0;
-}
-
-static time_t
-at(const char *iso)
-{
-	time_t	t;
-
-	assert_int_equal(mg_parse_time(iso, &t), 0);
-	return t;
-}
+#include "rules_fixture.h"
 
 /* Records a letter already sent to program at iso, with its text's
  * template signature (as import-sent and serve record it). */
@@ -196,41 +132,6 @@ run(struct fixture *fx, const char *headers, const char *body, const char *iso)
 	mg_message_free(m);
 }
 
-static const struct mg_finding *
-finding(const struct fixture *fx, const char *rule)
-{
-	for (size_t i = 0; i < fx->findings.n; i++)
-		if (strcmp(fx->findings.v[i].rule, rule) == 0)
-			return &fx->findings.v[i];
-	return NULL;
-}
-
-static void
-expect(const struct fixture *fx, const char *rule, enum mg_severity sev)
-{
-	const struct mg_finding	*f = finding(fx, rule);
-
-	if (f == NULL) {
-		for (size_t i = 0; i < fx->findings.n; i++)
-			print_message("  got %s: %s\n", fx->findings.v[i].rule,
-			    fx->findings.v[i].message);
-		fail_msg("expected a %s finding", rule);
-	}
-	if (f->sev != sev)
-		fail_msg("%s: severity %d, wanted %d: %s", rule, f->sev, sev,
-		    f->message);
-	assert_true(f->message[0] != '\0');
-}
-
-static void
-expect_none(const struct fixture *fx, const char *rule)
-{
-	const struct mg_finding	*f = finding(fx, rule);
-
-	if (f != NULL)
-		fail_msg("unexpected %s finding: %s (evidence \"%s\")", rule,
-		    f->message, f->evidence);
-}
 
 static void
 expect_text(const struct fixture *fx, const char *rule, const char *part)
