@@ -104,7 +104,6 @@ run(struct fixture *fx, const char *headers, const char *body, const char *iso)
 	mg_message_free(m);
 }
 
-
 #define TO(a)	"To: " a "\r\nSubject: Application\r\n"
 #define NOW	"2027-01-04T10:00:00-05:00"
 

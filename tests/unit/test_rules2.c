@@ -132,7 +132,6 @@ run(struct fixture *fx, const char *headers, const char *body, const char *iso)
 	mg_message_free(m);
 }
 
-
 static void
 expect_text(const struct fixture *fx, const char *rule, const char *part)
 {
