@@ -770,7 +770,8 @@ cmd_starttls(struct mg_smtp_session *s, char *arg, struct mg_buf *out,
 		return;
 	}
 	if (!s->lim.tls_available) {
-		reply(out, 502, "5.5.1", "Error: command not implemented");
+		reply(out, 502, "5.5.1", "Error: STARTTLS is not offered here "
+		    "(no smtp.tls_cert is set)");
 		return;
 	}
 	if (!no_arg(arg, out) || !need_helo(s, out))
@@ -902,7 +903,8 @@ static int
 check_auth(struct mg_smtp_session *s, struct mg_buf *out)
 {
 	if (!auth_offered(s)) {
-		reply(out, 502, "5.5.1", "Error: command not implemented");
+		reply(out, 502, "5.5.1", "Error: AUTH is not offered here "
+		    "(no smtp.local_password is set)");
 		return -1;
 	}
 	if (!need_helo(s, out))
