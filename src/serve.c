@@ -524,7 +524,8 @@ describe(const struct mg_config *cfg)
 		    "TLS" : up->tls == MG_TLS_STARTTLS ? "STARTTLS" :
 		    "no encryption");
 	mg_log("point your mail client's outgoing (SMTP) server at %s, "
-	    "connection security none%s", cfg->smtp.listen.v[0],
+	    "connection security %s%s", cfg->smtp.listen.v[0],
+	    cfg->smtp.tls_cert != NULL ? "STARTTLS (or none)" : "none",
 	    cfg->smtp.local_password != NULL ? ", with the user name and "
 	    "password of smtp.local_user/local_password" : ", no "
 	    "authentication");
