@@ -74,7 +74,7 @@ wait_log "imap: reply from medgen.residency@cordillera.edu (cordillera, matched 
 
 # The server goes away and comes back.
 restart_dovecot
-wait_log "imap: connected to localhost again" 150 &&
+wait_log "imap: connected to localhost again" 600 &&
     pass "reconnected after the server restarted: $(grep 'trying again' "$MG_WORK/serve.log" | head -1)" ||
     fail "no reconnection: $(cat "$MG_WORK/serve.log")"
 grep -q "imap: .*trying again in 1 s" "$MG_WORK/serve.log" &&
