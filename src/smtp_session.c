@@ -22,7 +22,10 @@
  *   - MAIL's AUTH= parameter (RFC 4954 section 5), ignored.
  * What we refuse: a NUL in a command line (500); CR or other control
  * characters, or more than 254 octets, in an address (501); non-ASCII
- * addresses without SMTPUTF8 (553 5.6.7).
+ * addresses without SMTPUTF8 (553 5.6.7).  A line of HTTP ends the
+ * session (554, see smtp_session.h), and so do max_bad_commands errors
+ * (421): a browser made to post to our port by a web page, or another
+ * protocol's client, never gets as far as a transaction.
  */
 #include "config_auto.h"
 
@@ -76,6 +79,8 @@ struct mg_smtp_session {
 	struct mg_smtp_limits	 lim;
 	enum smtp_state		 state;
 	int			 authed;
+	size_t			 bad;		/* unknown commands and such */
+	enum mg_smtp_close	 closed_by;
 
 	/* The command line being read; bounded, never grows. */
 	char			 line[MG_SMTP_MAX_LINE];
@@ -272,6 +277,26 @@ reset_transaction(struct mg_smtp_session *s)
 	mg_strlist_clear(&s->rcpts);
 	s->smtputf8 = 0;
 	reset_data(s);
+}
+
+/* The session is over: the reply queued is the last. */
+static void
+smtp_close(struct mg_smtp_session *s, enum mg_smtp_close why,
+    enum mg_smtp_event *ev)
+{
+	reset_transaction(s);
+	smtp_enter_state(s, SMTP_CLOSED);
+	s->closed_by = why;
+	if (ev != NULL)
+		*ev = MG_SMTP_EV_CLOSE;
+}
+
+/* One more error that no real client makes; line_done() acts on it. */
+static void
+bad_command(struct mg_smtp_session *s)
+{
+	if (s->bad < SIZE_MAX)
+		s->bad++;
 }
 
 /* Back to the state without a transaction. */
@@ -730,10 +755,8 @@ cmd_quit(struct mg_smtp_session *s, char *arg, struct mg_buf *out,
     enum mg_smtp_event *ev)
 {
 	(void)arg;
-	reset_transaction(s);
-	smtp_enter_state(s, SMTP_CLOSED);
+	smtp_close(s, MG_SMTP_CLOSE_QUIT, ev);
 	reply(out, 221, "2.0.0", "Bye");
-	*ev = MG_SMTP_EV_CLOSE;
 }
 
 static void
@@ -795,15 +818,20 @@ auth_done(struct mg_smtp_session *s, int ok, struct mg_buf *out)
 	if (ok) {
 		s->authed = 1;
 		reply(out, 235, "2.7.0", "Authentication successful");
-	} else
+	} else {
+		bad_command(s);
 		reply(out, 535, "5.7.8", "Authentication credentials invalid");
+	}
 }
 
-/* A response that is no answer: cancelled, garbage, too long. */
+/* A response that is no answer: cancelled, or garbage or too long (bad,
+ * which counts towards max_bad_commands). */
 static void
-auth_fail(struct mg_smtp_session *s, const char *enh, const char *why,
-    struct mg_buf *out)
+auth_fail(struct mg_smtp_session *s, int bad, const char *enh,
+    const char *why, struct mg_buf *out)
 {
+	if (bad)
+		bad_command(s);
 	wipe(s->login_user, sizeof(s->login_user));
 	s->login_userlen = 0;
 	smtp_enter_state(s, SMTP_READY);
@@ -834,7 +862,7 @@ auth_plain(struct mg_smtp_session *s, const unsigned char *d, size_t n,
 	if ((nul1 = memchr(d, 0, n)) == NULL ||
 	    (nul2 = memchr(nul1 + 1, 0, n - (size_t)(nul1 + 1 - d))) == NULL ||
 	    memchr(nul2 + 1, 0, n - (size_t)(nul2 + 1 - d)) != NULL) {
-		auth_fail(s, "5.5.2", "Malformed PLAIN response", out);
+		auth_fail(s, 1, "5.5.2", "Malformed PLAIN response", out);
 		return;
 	}
 	zlen = (size_t)(nul1 - d);
@@ -856,7 +884,7 @@ auth_decode(struct mg_smtp_session *s, const char *line, size_t len,
     unsigned char *buf, size_t *n, struct mg_buf *out)
 {
 	if (len == 1 && line[0] == '*') {
-		auth_fail(s, "5.7.0", "Authentication cancelled", out);
+		auth_fail(s, 0, "5.7.0", "Authentication cancelled", out);
 		return -1;
 	}
 	if (len == 1 && line[0] == '=') {	/* empty initial response */
@@ -865,7 +893,7 @@ auth_decode(struct mg_smtp_session *s, const char *line, size_t len,
 	}
 	if (len / 4 * 3 > SMTP_AUTH_MAX ||
 	    b64_decode(line, len, buf, n) == -1) {
-		auth_fail(s, "5.5.2", "Invalid base64 data", out);
+		auth_fail(s, 1, "5.5.2", "Invalid base64 data", out);
 		return -1;
 	}
 	return 0;
@@ -975,6 +1003,62 @@ in_auth(const struct mg_smtp_session *s)
 	    s->state == SMTP_AUTH_LOGIN_PASS;
 }
 
+/* RFC 9110 5.6.2: the characters of a header field name. */
+static int
+is_tchar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') ||
+	    (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Does the line end in " HTTP/1.1" (or /2, /1.0, /0.9...)? */
+static int
+ends_in_http_version(const char *line, size_t len)
+{
+	size_t	 i = len, d;
+
+	for (d = 0; i > 0 && is_digit(line[i - 1]); i--)
+		d++;
+	if (d == 0)
+		return 0;
+	if (i > 0 && line[i - 1] == '.') {
+		for (i--, d = 0; i > 0 && is_digit(line[i - 1]); i--)
+			d++;
+		if (d == 0)
+			return 0;
+	}
+	return i >= 6 && memcmp(line + i - 6, " HTTP/", 6) == 0;
+}
+
+/* A request line of HTTP anywhere, or a header line before MAIL: no SMTP
+ * verb is one of these methods, and none is followed directly by ':'. */
+static int
+is_http(const struct mg_smtp_session *s, const char *line, size_t len)
+{
+	static const char *const methods[] = { "GET", "POST", "HEAD", "PUT",
+	    "DELETE", "OPTIONS", "CONNECT", "PATCH", "TRACE" };
+	size_t	 w = 0;
+
+	while (w < len && is_tchar((unsigned char)line[w]))
+		w++;
+	if (w > 0 && w < len && line[w] == ':' &&
+	    (s->state == SMTP_GREETING || s->state == SMTP_READY))
+		return 1;
+	if (w < len && line[w] == ' ')
+		for (size_t i = 0; i < sizeof(methods) / sizeof(*methods); i++)
+			if (strlen(methods[i]) == w &&
+			    strncasecmp(line, methods[i], w) == 0)
+				return 1;
+	return ends_in_http_version(line, len);
+}
+
 static void
 command(struct mg_smtp_session *s, char *line, size_t len, struct mg_buf *out,
     enum mg_smtp_event *ev)
@@ -982,11 +1066,18 @@ command(struct mg_smtp_session *s, char *line, size_t len, struct mg_buf *out,
 	char	*arg;
 
 	if (memchr(line, '\0', len) != NULL) {
+		bad_command(s);
 		reply(out, 500, "5.5.2", "Syntax error: NUL in command line");
 		return;
 	}
 	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
 		line[--len] = '\0';
+	if (is_http(s, line, len)) {
+		reply(out, 554, "5.7.0", "This is a mail server, not a web "
+		    "server: closing the connection");
+		smtp_close(s, MG_SMTP_CLOSE_HTTP, ev);
+		return;
+	}
 	arg = line + strcspn(line, " ");
 	if (*arg != '\0')
 		*arg++ = '\0';
@@ -997,7 +1088,23 @@ command(struct mg_smtp_session *s, char *line, size_t len, struct mg_buf *out,
 			smtp_cmds[i].fn(s, arg, out, ev);
 			return;
 		}
+	bad_command(s);
 	reply(out, 502, "5.5.1", "Error: command not recognized");
+}
+
+/* Postfix's smtpd_hard_error_limit: the error that reaches the limit is
+ * answered, then the session ends. */
+static void
+check_bad_commands(struct mg_smtp_session *s, size_t before,
+    struct mg_buf *out, enum mg_smtp_event *ev)
+{
+	if (s->bad == before || s->bad < s->lim.max_bad_commands ||
+	    s->state == SMTP_CLOSED)
+		return;
+	mg_buf_puts(out, "421 4.7.0 ");
+	put_clean(out, host(s));
+	mg_buf_puts(out, " too many errors, closing the connection\r\n");
+	smtp_close(s, MG_SMTP_CLOSE_ERRORS, ev);
 }
 
 /* A complete line (LF stripped) in a command or AUTH state. */
@@ -1005,20 +1112,23 @@ static void
 line_done(struct mg_smtp_session *s, struct mg_buf *out,
     enum mg_smtp_event *ev)
 {
-	size_t	 len = s->linelen;
+	size_t	 len = s->linelen, bad = s->bad;
 
 	if (len > 0 && s->line[len - 1] == '\r')
 		len--;
 	s->line[len] = '\0';
 	if (s->line_long) {
 		if (in_auth(s))
-			auth_fail(s, "5.5.2", "Line too long", out);
-		else
+			auth_fail(s, 1, "5.5.2", "Line too long", out);
+		else {
+			bad_command(s);
 			reply(out, 500, "5.5.2", "Line too long");
+		}
 	} else if (in_auth(s))
 		auth_response(s, s->line, len, out);
 	else
 		command(s, s->line, len, out, ev);
+	check_bad_commands(s, bad, out, ev);
 	/* The line may have held a password. */
 	wipe(s->line, s->linelen + 1);
 	s->linelen = 0;
@@ -1219,6 +1329,8 @@ mg_smtp_session_new(const struct mg_smtp_limits *lim)
 		s->lim.max_message_size = SIZE_MAX / 2;
 	if (s->lim.max_rcpts == 0)
 		s->lim.max_rcpts = MG_SMTP_MAX_RCPTS;
+	if (s->lim.max_bad_commands == 0)
+		s->lim.max_bad_commands = MG_SMTP_MAX_BAD_COMMANDS;
 	s->state = SMTP_GREETING;
 	return s;
 }
@@ -1340,8 +1452,31 @@ mg_smtp_session_abort(struct mg_smtp_session *s, const char *why,
 	mg_buf_puts(out, " ");
 	put_clean(out, why);
 	mg_buf_add(out, "\r\n", 2);
-	reset_transaction(s);
-	smtp_enter_state(s, SMTP_CLOSED);
+	smtp_close(s, MG_SMTP_CLOSE_ABORT, NULL);
+}
+
+enum mg_smtp_close
+mg_smtp_session_closed_by(const struct mg_smtp_session *s)
+{
+	return s->closed_by;
+}
+
+const char *
+mg_smtp_close_reason(enum mg_smtp_close why)
+{
+	switch (why) {
+	case MG_SMTP_CLOSE_NONE:
+		return "";
+	case MG_SMTP_CLOSE_QUIT:
+		return "the client said QUIT";
+	case MG_SMTP_CLOSE_HTTP:
+		return "it sent HTTP, not SMTP (a web page's request?)";
+	case MG_SMTP_CLOSE_ERRORS:
+		return "too many unknown commands or errors";
+	case MG_SMTP_CLOSE_ABORT:
+		return "timeout or shutdown";
+	}
+	return "unknown";
 }
 
 const char *

@@ -17,9 +17,21 @@
  *                        Whatever followed STARTTLS in the plaintext is
  *                        consumed and dropped (CVE-2011-0411), and so is
  *                        anything fed before tls_started().
- *   MG_SMTP_EV_CLOSE     the reply queued is the last one (QUIT, or a
- *                        421): flush it and close the connection.  The
- *                        rest of the input is consumed and dropped.
+ *   MG_SMTP_EV_CLOSE     the reply queued is the last one (QUIT, a 421,
+ *                        or a 554 to a line that is HTTP): flush it and
+ *                        close the connection.  The rest of the input is
+ *                        consumed and dropped; mg_smtp_session_closed_by()
+ *                        says why, for the log.
+ *
+ * Cross-protocol requests: a web page can make a browser send an HTTP
+ * request to the guard's port, with SMTP commands in its body.  A command
+ * line that is HTTP ends the session at once with 554 5.7.0, before
+ * anything else happens: a request line ("GET ", "POST ", ... or any line
+ * ending in " HTTP/1.1"), and, before MAIL, a header line ("Host: x",
+ * any token followed directly by ':'; no SMTP verb is).  And after
+ * max_bad_commands unknown commands, unreadable command lines or failed
+ * logins, the session is over (421 4.7.0), like Postfix's
+ * smtpd_hard_error_limit.
  *
  * Replies are appended to an mg_buf (json.h) as CRLF-terminated lines.
  */
@@ -34,6 +46,7 @@
 #define MG_SMTP_MAX_LINE	1000	/* octets with CRLF, RFC 5321 4.5.3.1.6 */
 #define MG_SMTP_MAX_RCPTS	100	/* RFC 5321 4.5.3.1.8 minimum */
 #define MG_SMTP_DEFAULT_MESSAGE_SIZE	10240000	/* like Postfix */
+#define MG_SMTP_MAX_BAD_COMMANDS	3	/* a real client makes none */
 
 struct mg_smtp_limits {
 	const char	*hostname;		/* for the greeting and EHLO;
@@ -48,6 +61,11 @@ struct mg_smtp_limits {
 	 * set, and then required before MAIL. */
 	const char	*auth_user;
 	const char	*auth_password;
+	/* Unknown commands, unreadable command lines (too long, NUL) and
+	 * failed logins allowed in one session: the one that reaches it is
+	 * answered, then "421 4.7.0" and MG_SMTP_EV_CLOSE.  0:
+	 * MG_SMTP_MAX_BAD_COMMANDS. */
+	size_t		 max_bad_commands;
 };
 
 enum mg_smtp_event {
@@ -55,6 +73,15 @@ enum mg_smtp_event {
 	MG_SMTP_EV_MESSAGE,
 	MG_SMTP_EV_STARTTLS,
 	MG_SMTP_EV_CLOSE
+};
+
+/* Why a session ended, for the log (mg_smtp_session_closed_by()). */
+enum mg_smtp_close {
+	MG_SMTP_CLOSE_NONE,	/* it has not */
+	MG_SMTP_CLOSE_QUIT,
+	MG_SMTP_CLOSE_HTTP,	/* a line of HTTP: 554 */
+	MG_SMTP_CLOSE_ERRORS,	/* max_bad_commands reached: 421 */
+	MG_SMTP_CLOSE_ABORT	/* mg_smtp_session_abort() */
 };
 
 struct mg_smtp_session;
@@ -102,6 +129,11 @@ void	mg_smtp_session_tls_started(struct mg_smtp_session *s);
  * already was). */
 void	mg_smtp_session_abort(struct mg_smtp_session *s, const char *why,
 	    struct mg_buf *out);
+
+/* Why the session ended, and a few words saying so for the log ("sent
+ * HTTP, not SMTP (a web page?)"; "" for NONE). */
+enum mg_smtp_close mg_smtp_session_closed_by(const struct mg_smtp_session *s);
+const char *mg_smtp_close_reason(enum mg_smtp_close why);
 
 /* The state name, for logs and tests ("greeting", "ready", "mail",
  * "rcpt", "data", "message", "auth-plain", "auth-login-user",

@@ -56,6 +56,8 @@ struct tcase {
 	const char	*want_state;	/* NULL: any */
 	const char	*after_tls;	/* fed after tls_started() */
 	int		 reply_code;	/* to each message; 0: 250 */
+	size_t		 max_bad;	/* max_bad_commands; 0: default */
+	enum mg_smtp_close want_closed;	/* closed_by at the end */
 };
 
 struct result {
@@ -64,6 +66,7 @@ struct result {
 	struct mg_buf	 msg;
 	struct mg_buf	 env;
 	const char	*state;
+	enum mg_smtp_close closed;
 };
 
 static struct mg_smtp_session *
@@ -75,6 +78,7 @@ new_session(const struct tcase *c)
 		.max_rcpts = c->max_rcpts,
 		.tls_available = (c->opts & O_TLS) != 0,
 		.tls_active = (c->opts & O_TLS_ACTIVE) != 0,
+		.max_bad_commands = c->max_bad,
 	};
 	struct mg_smtp_session	*s;
 
@@ -172,6 +176,7 @@ run(const struct tcase *c, const size_t *cuts, size_t ncuts,
 	if (r->out.len == 0)
 		mg_buf_puts(&r->out, "");
 	r->state = mg_smtp_session_state(s);
+	r->closed = mg_smtp_session_closed_by(s);
 	mg_smtp_session_free(s);
 }
 
@@ -257,6 +262,9 @@ check_want(const struct tcase *c, const struct result *r)
 	if (c->want_state != NULL && strcmp(r->state, c->want_state) != 0)
 		fail_msg("%s: state %s, want %s", c->name, r->state,
 		    c->want_state);
+	if (c->want_closed != MG_SMTP_CLOSE_NONE && r->closed != c->want_closed)
+		fail_msg("%s: closed by %d (%s), want %d", c->name, r->closed,
+		    mg_smtp_close_reason(r->closed), c->want_closed);
 }
 
 static void
@@ -269,7 +277,8 @@ same_result(const struct tcase *c, const char *how, const struct result *a,
 		    b->out.s, a->out.s);
 	if (strcmp(a->ev.s, b->ev.s) != 0 || a->msg.len != b->msg.len ||
 	    memcmp(a->msg.s, b->msg.s, a->msg.len) != 0 ||
-	    strcmp(a->env.s, b->env.s) != 0 || strcmp(a->state, b->state) != 0)
+	    strcmp(a->env.s, b->env.s) != 0 || strcmp(a->state, b->state) != 0 ||
+	    a->closed != b->closed)
 		fail_msg("%s: %s differs from whole (events %s/%s, state "
 		    "%s/%s)", c->name, how, b->ev.s, a->ev.s, b->state,
 		    a->state);
@@ -506,6 +515,190 @@ test_sessions(void **state)
 {
 	(void)state;
 	CHECK_CASES(session_cases);
+}
+
+/*
+ * Cross-protocol requests: HTTP is not SMTP
+ */
+
+#define POST_BODY	"EHLO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\n" \
+	"DATA\r\nSubject: hi\r\n\r\nrelayed?\r\n.\r\nQUIT\r\n"
+
+static const struct tcase http_cases[] = {
+	{ .name = "a browser's POST with SMTP in its body",
+	  .in = "POST /submit HTTP/1.1\r\nHost: 127.0.0.1:2525\r\n"
+	    "Content-Type: text/plain\r\nContent-Length: 97\r\n\r\n" POST_BODY,
+	  .want = "554/5.7.0", .want_ev = "C", .want_msg = "",
+	  .want_state = "closed", .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "GET", .in = "GET / HTTP/1.1\r\nEHLO c\r\n",
+	  .want = "554/5.7.0", .want_ev = "C", .want_state = "closed",
+	  .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "HEAD", .in = "HEAD / HTTP/1.0\r\n", .want = "554/5.7.0",
+	  .want_ev = "C", .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "PUT", .in = "PUT /x HTTP/1.1\r\n", .want = "554/5.7.0",
+	  .want_ev = "C", .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "DELETE", .in = "DELETE /x HTTP/1.1\r\n", .want = "554/5.7.0",
+	  .want_ev = "C", .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "OPTIONS", .in = "OPTIONS * HTTP/1.1\r\n", .want = "554/5.7.0",
+	  .want_ev = "C", .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "CONNECT", .in = "CONNECT mx.test:25 HTTP/1.1\r\n",
+	  .want = "554/5.7.0", .want_ev = "C",
+	  .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "PATCH", .in = "PATCH /x HTTP/1.1\r\n", .want = "554/5.7.0",
+	  .want_ev = "C", .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "TRACE", .in = "TRACE / HTTP/1.1\r\n", .want = "554/5.7.0",
+	  .want_ev = "C", .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "HTTP/0.9 request line, no version",
+	  .in = "GET /index.html\r\n", .want = "554/5.7.0", .want_ev = "C",
+	  .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "lower-case method, bare LF",
+	  .in = "post / http/1.1\nHost: x\n", .want = "554/5.7.0",
+	  .want_ev = "C", .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "any method: a line ending in HTTP/1.1",
+	  .in = "PROPFIND /dav HTTP/1.1\r\n", .want = "554/5.7.0",
+	  .want_ev = "C", .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "HTTP/2 preface",
+	  .in = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", .want = "554/5.7.0",
+	  .want_ev = "C", .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "version with trailing blanks",
+	  .in = "FOO / HTTP/1.1 \t\r\n", .want = "554/5.7.0", .want_ev = "C",
+	  .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "a header before EHLO",
+	  .in = "Host: 127.0.0.1:2525\r\nEHLO c\r\n", .want = "554/5.7.0",
+	  .want_ev = "C", .want_state = "closed",
+	  .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "a header after EHLO, before MAIL",
+	  .in = "EHLO c\r\nUser-Agent: Mozilla/5.0\r\nMAIL FROM:<a@b>\r\n",
+	  .want = "250 554/5.7.0", .want_ev = "C", .want_state = "closed",
+	  .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "Origin, Content-Type without a blank, an odd token",
+	  .in = "Origin: http://evil.test\r\n", .want = "554/5.7.0",
+	  .want_ev = "C", .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "Content-Type without a blank",
+	  .in = "EHLO c\r\nContent-Type:text/plain\r\n", .want = "250 554/5.7.0",
+	  .want_ev = "C", .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "a token of odd characters with a colon",
+	  .in = "x-a.b_c~1!:\r\n", .want = "554/5.7.0", .want_ev = "C",
+	  .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "after a finished transaction, before the next MAIL",
+	  .in = TX "x\r\n.\r\nGET / HTTP/1.1\r\nMAIL FROM:<a@b>\r\n",
+	  .want = "250 250 250 354 250 554/5.7.0", .want_ev = "MC",
+	  .want_msg = "x\r\n", .want_closed = MG_SMTP_CLOSE_HTTP },
+	{ .name = "a request line after MAIL",
+	  .in = "EHLO c\r\nMAIL FROM:<a@b>\r\nPOST / HTTP/1.1\r\n",
+	  .want = "250 250 554/5.7.0", .want_ev = "C",
+	  .want_closed = MG_SMTP_CLOSE_HTTP },
+	/* Not HTTP. */
+	{ .name = "a header line after MAIL is an unknown command",
+	  .in = "EHLO c\r\nMAIL FROM:<a@b>\r\nX-Foo: bar\r\nNOOP\r\n",
+	  .want = "250 250 502/5.5.1 250", .want_state = "mail" },
+	{ .name = "headers inside DATA are the message",
+	  .in = TX "Host: x\r\nGET / HTTP/1.1\r\n.\r\nNOOP\r\n",
+	  .want = "250 250 250 354 250 250", .want_ev = "M",
+	  .want_msg = "Host: x\r\nGET / HTTP/1.1\r\n", .want_state = "ready" },
+	{ .name = "SMTP commands that look a little like it",
+	  .in = "HELO http.example\r\nNOOP GET / HTTP\r\nVRFY Host:\r\n"
+	    "NOOP HTTP/\r\nNOOP HTTP/1.\r\nMAIL FROM:<a@b>\r\n"
+	    "RCPT TO:<get@post.example>\r\n",
+	  .want = "250 250 252 250 250 250 250", .want_state = "rcpt" },
+	{ .name = "a method without a blank, or glued to more letters",
+	  .in = "GET\r\nGETX /\r\nEHLO c\r\n", .want = "502 502 250",
+	  .want_state = "ready" },
+	{ .name = "a colon that does not end a token",
+	  .in = ":x\r\nNO OP: x\r\nEHLO c\r\n", .want = "502 502 250",
+	  .want_state = "ready" },
+	{ .name = "an AUTH response is not a command", .opts = O_AUTH,
+	  .in = "EHLO c\r\nAUTH LOGIN\r\nHost: x\r\nNOOP\r\n",
+	  .want = "250 334 501/5.5.2 250", .want_state = "ready" },
+};
+
+static void
+test_http(void **state)
+{
+	(void)state;
+	CHECK_CASES(http_cases);
+}
+
+/*
+ * Too many errors: 421 and close (Postfix's smtpd_hard_error_limit)
+ */
+
+#define BAD_LOGIN	"AUTH PLAIN " PLAIN_BAD "\r\n"
+
+static void	noop_line(char *buf, size_t n, const char *eol);
+
+static const struct tcase bad_cases[] = {
+	{ .name = "three unknown commands (the default)",
+	  .in = "FOO\r\nBAR x\r\n\r\nNOOP\r\n",
+	  .want = "502/5.5.1 502/5.5.1 502/5.5.1 421/4.7.0", .want_ev = "C",
+	  .want_state = "closed", .want_closed = MG_SMTP_CLOSE_ERRORS },
+	{ .name = "a limit of one", .max_bad = 1,
+	  .in = "FOO\r\nNOOP\r\n", .want = "502 421/4.7.0", .want_ev = "C",
+	  .want_closed = MG_SMTP_CLOSE_ERRORS },
+	{ .name = "a higher limit", .max_bad = 5,
+	  .in = "A\r\nB\r\nC\r\nD\r\nNOOP\r\nE\r\nNOOP\r\n",
+	  .want = "502 502 502 502 250 502 421/4.7.0", .want_ev = "C",
+	  .want_closed = MG_SMTP_CLOSE_ERRORS },
+	{ .name = "a NUL line counts",
+	  .in = "NO\0OP\r\nFOO\r\nBAR\r\nNOOP\r\n",
+	  .inlen = sizeof("NO\0OP\r\nFOO\r\nBAR\r\nNOOP\r\n") - 1,
+	  .want = "500/5.5.2 502 502 421/4.7.0", .want_ev = "C",
+	  .want_closed = MG_SMTP_CLOSE_ERRORS },
+	{ .name = "errors of sequence and syntax do not count",
+	  .in = "EHLO c\r\nRCPT TO:<a@b>\r\nDATA\r\nMAIL FROM:<bad>\r\n"
+	    "MAIL FROM:<a@b> X=1\r\nRSET x\r\nEHLO\r\nFOO\r\nBAR\r\nNOOP\r\n",
+	  .want = "250 503 503 501 555 501 501 502 502 250",
+	  .want_state = "ready" },
+	{ .name = "refused recipients do not count", .max_rcpts = 1,
+	  .in = ENVELOPE "RCPT TO:<x@y>\r\nRCPT TO:<x@y>\r\nRCPT TO:<x@y>\r\n"
+	    "RCPT TO:<x@y>\r\nNOOP\r\n",
+	  .want = "250 250 250 452 452 452 452 250", .want_state = "rcpt" },
+	{ .name = "failed logins count", .opts = O_AUTH,
+	  .in = "EHLO c\r\n" BAD_LOGIN BAD_LOGIN BAD_LOGIN
+	    "AUTH PLAIN " PLAIN_GOOD "\r\n",
+	  .want = "250 535/5.7.8 535/5.7.8 535/5.7.8 421/4.7.0", .want_ev = "C",
+	  .want_closed = MG_SMTP_CLOSE_ERRORS },
+	{ .name = "garbage logins count", .opts = O_AUTH,
+	  .in = "EHLO c\r\nAUTH PLAIN !!!!\r\nAUTH LOGIN\r\n!!\r\n" BAD_LOGIN
+	    "NOOP\r\n",
+	  .want = "250 501/5.5.2 334 501/5.5.2 535 421/4.7.0", .want_ev = "C",
+	  .want_closed = MG_SMTP_CLOSE_ERRORS },
+	{ .name = "a cancelled login does not count", .opts = O_AUTH,
+	  .in = "EHLO c\r\nAUTH LOGIN\r\n*\r\nAUTH LOGIN\r\n*\r\nAUTH LOGIN\r\n"
+	    "*\r\nAUTH PLAIN " PLAIN_GOOD "\r\n",
+	  .want = "250 334 501/5.7.0 334 501/5.7.0 334 501/5.7.0 235",
+	  .want_state = "ready" },
+	{ .name = "the count goes on across messages",
+	  .in = "FOO\r\n" TX "x\r\n.\r\nBAR\r\nBAZ\r\nNOOP\r\n",
+	  .want = "502 250 250 250 354 250 502 502 421/4.7.0",
+	  .want_ev = "MC", .want_msg = "x\r\n",
+	  .want_closed = MG_SMTP_CLOSE_ERRORS },
+	{ .name = "unknown lines inside DATA are the message",
+	  .in = TX "FOO\r\nBAR\r\nBAZ\r\nQUUX\r\n.\r\nNOOP\r\n",
+	  .want = "250 250 250 354 250 250", .want_ev = "M",
+	  .want_state = "ready" },
+	{ .name = "QUIT says why", .in = "QUIT\r\n", .want = "221",
+	  .want_ev = "C", .want_closed = MG_SMTP_CLOSE_QUIT },
+};
+
+static void
+test_bad_commands(void **state)
+{
+	static char	 in[4096];
+	struct tcase	 c = { 0 };
+
+	(void)state;
+	CHECK_CASES(bad_cases);
+	/* Over-long lines count, in commands and in AUTH. */
+	noop_line(in, 1500, "\r\nFOO\r\n");
+	strcat(in, "NOOP\r\n");
+	c.name = "an over-long line counts";
+	c.in = in;
+	c.max_bad = 2;
+	c.want = "500/5.5.2 502 421/4.7.0";
+	c.want_ev = "C";
+	c.want_closed = MG_SMTP_CLOSE_ERRORS;
+	check_case(&c);
 }
 
 /*
@@ -835,7 +1028,7 @@ static const struct tcase auth_cases[] = {
 	  .in = "EHLO c\r\nAUTH PLAIN !!!!\r\nAUTH PLAIN\r\nAGFsaWNlAHMzY3JldA=\r\n"
 	    "AUTH PLAIN AGFs=WNl\r\nAUTH PLAIN " B64_ALICE "\r\n",
 	  .want = "250 501/5.5.2 334 501/5.5.2 501/5.5.2 501/5.5.2",
-	  .want_state = "ready" },
+	  .want_state = "ready", .max_bad = 5 },
 	{ .name = "PLAIN cancelled", .opts = O_AUTH,
 	  .in = "EHLO c\r\nAUTH PLAIN\r\n*\r\nNOOP\r\n",
 	  .want = "250 334 501 250", .want_state = "ready" },
@@ -1095,11 +1288,15 @@ test_abort(void **state)
 	enum mg_smtp_event	 ev;
 
 	(void)state;
+	assert_int_equal(mg_smtp_session_closed_by(s), MG_SMTP_CLOSE_NONE);
 	feed_str(s, TX "partial", &out, &ev);
 	mg_buf_free(&out);
 	mg_smtp_session_abort(s, "Timeout\r\n", &out);
 	assert_string_equal(out.s, "421 4.4.2 mx.test Timeout??\r\n");
 	assert_string_equal(mg_smtp_session_state(s), "closed");
+	assert_int_equal(mg_smtp_session_closed_by(s), MG_SMTP_CLOSE_ABORT);
+	assert_string_equal(mg_smtp_close_reason(MG_SMTP_CLOSE_ABORT),
+	    "timeout or shutdown");
 	mg_buf_free(&out);
 	assert_int_equal(feed_str(s, "\r\n.\r\nNOOP\r\n", &out, &ev), 11);
 	assert_int_equal(ev, MG_SMTP_EV_NONE);
@@ -1222,10 +1419,14 @@ fuzz_one(char *buf, size_t cap)
 {
 	struct tcase		 c = { .opts = (int)(rng() & 7),
 				    .max_size = rng() % 400, .max_rcpts = 3 };
-	struct mg_smtp_session	*s = new_session(&c);
+	struct mg_smtp_session	*s;
 	struct mg_buf		 out = { 0 };
 	enum mg_smtp_event	 ev;
 	size_t			 len, off = 0, n, step;
+
+	/* Half with the default limit of errors; the others get deep. */
+	c.max_bad = rng() % 2 ? 0 : 1000;
+	s = new_session(&c);
 
 	fuzz_input(buf, &len, cap);
 	while (off < len) {
@@ -1286,6 +1487,8 @@ main(void)
 		cmocka_unit_test(test_ehlo_keywords),
 		cmocka_unit_test(test_every_command_in_every_state),
 		cmocka_unit_test(test_sessions),
+		cmocka_unit_test(test_http),
+		cmocka_unit_test(test_bad_commands),
 		cmocka_unit_test(test_data),
 		cmocka_unit_test(test_mail_rcpt),
 		cmocka_unit_test(test_address_length),
