@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "matchguard/config.h"
+#include "matchguard/peercred.h"
 #include "config_priv.h"
 
 /* Is host a name or address of this machine's loopback interface? */
@@ -67,6 +68,43 @@ expand(char **path, const char *dir)
 	return 0;
 }
 
+static const char *const peer_checks[] = { "uid", "password", NULL };
+
+/* Every address of smtp.listen is this computer's loopback. */
+static int
+listen_loopback(const struct mg_smtp_settings *sm)
+{
+	char	 host[256], port[8];
+
+	for (size_t i = 0; i < sm->listen.n; i++)
+		if (mg_split_hostport(sm->listen.v[i], host, sizeof(host), port,
+		    sizeof(port)) == -1 || !mg_is_loopback_host(host))
+			return 0;
+	return 1;
+}
+
+/* smtp.peer_check: "uid" where the uid of a client can be known (Linux,
+ * loopback only), else "password"; an explicit "uid" elsewhere is an
+ * error rather than a silent password. */
+static int
+peer_check(struct loader *ld, config_setting_t *g, int pc,
+    struct mg_smtp_settings *sm)
+{
+	int	 uid_ok = mg_peercred_supported() && listen_loopback(sm);
+
+	if (pc == -1)
+		sm->peer_check = uid_ok ? MG_PEER_CHECK_UID :
+		    MG_PEER_CHECK_PASSWORD;
+	else if (pc == MG_PEER_CHECK_UID && !uid_ok)
+		return mg_cfg_bad(ld, config_setting_get_member(g,
+		    "peer_check"), "\"uid\" works only on Linux and with "
+		    "loopback addresses in smtp.listen (127.0.0.1, [::1]): "
+		    "use \"password\"");
+	else
+		sm->peer_check = (enum mg_peer_check)pc;
+	return 0;
+}
+
 int
 mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
     struct mg_config *cfg)
@@ -74,25 +112,33 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 	static const char *const names[] = { "listen", "on_hold",
 	    "max_sessions", "max_message_size", "command_timeout",
 	    "data_timeout", "local_user", "local_password", "tls_cert",
-	    "tls_key", NULL };
+	    "tls_key", "max_bad_commands", "greet_pause", "peer_check", NULL };
 	static const char *const on_hold[] = { "queue", "reject", NULL };
 	struct mg_smtp_settings	*sm = &cfg->smtp;
 	config_setting_t	*g;
-	int			 oh = MG_ON_HOLD_QUEUE;
+	int			 oh = MG_ON_HOLD_QUEUE, pc = -1;
 	char			 host[256], port[8];
 
 	sm->max_sessions = MG_DEF_MAX_SESSIONS;
 	sm->max_message_size = MG_DEF_MAX_MESSAGE_SIZE;
 	sm->command_timeout = MG_DEF_COMMAND_TIMEOUT;
 	sm->data_timeout = MG_DEF_DATA_TIMEOUT;
+	sm->max_bad_commands = MG_DEF_MAX_BAD_COMMANDS;
+	sm->greet_pause = MG_DEF_GREET_PAUSE;
 	if ((g = config_setting_get_member(root, "smtp")) != NULL) {
 		if ((g = mg_cfg_need_group(ld, root, "smtp", 0)) == NULL)
 			return -1;
 		if (mg_cfg_check_known(ld, g, names) == -1 ||
 		    mg_cfg_get_strlist(ld, g, "listen", 1, &sm->listen) == -1 ||
 		    mg_cfg_get_choice(ld, g, "on_hold", on_hold, &oh) == -1 ||
-		    mg_cfg_get_int(ld, g, "max_sessions", 1, 1024,
-		    &sm->max_sessions) == -1 ||
+		    mg_cfg_get_int(ld, g, "max_sessions", 1,
+		    MG_MAX_SESSIONS_LIMIT, &sm->max_sessions) == -1 ||
+		    mg_cfg_get_int(ld, g, "max_bad_commands", 1, 100,
+		    &sm->max_bad_commands) == -1 ||
+		    mg_cfg_get_int(ld, g, "greet_pause", 0, 10000,
+		    &sm->greet_pause) == -1 ||
+		    mg_cfg_get_choice(ld, g, "peer_check", peer_checks,
+		    &pc) == -1 ||
 		    mg_cfg_get_int(ld, g, "max_message_size", 1024, 1 << 30,
 		    &sm->max_message_size) == -1 ||
 		    mg_cfg_get_int(ld, g, "command_timeout", 1, 3600,
@@ -129,7 +175,7 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 	    "127.0.0.1:2525") == -1 || mg_strlist_add(&sm->listen,
 	    "[::1]:2525") == -1))
 		return mg_cfg_bad(ld, root, "out of memory");
-	return 0;
+	return peer_check(ld, g, pc, sm);
 }
 
 static int

@@ -3,6 +3,7 @@
  */
 #include "config_auto.h"
 
+#include <sys/select.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -44,6 +45,12 @@ try_address(const struct addrinfo *ai, int timeout, int *error)
 	    SOCK_NONBLOCK, ai->ai_protocol);
 	if (fd == -1) {
 		*error = errno;
+		return -1;
+	}
+	/* libetpan's select() aborts the process on such a descriptor. */
+	if (fd >= FD_SETSIZE) {
+		close(fd);
+		*error = EMFILE;
 		return -1;
 	}
 	if ((connect(fd, ai->ai_addr, ai->ai_addrlen) == -1 &&

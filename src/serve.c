@@ -8,6 +8,14 @@
  * session state machine (smtp_session.c), enforces the timeouts, and
  * hands each complete message to the guard (guard.c).
  *
+ * Before a session starts, serve decides whether the client may send at
+ * all (see "Who may send" below), waits smtp.greet_pause milliseconds
+ * for a client that talks before the greeting (a web browser, another
+ * protocol: 554 and close, its bytes never read as commands), and keeps
+ * every descriptor below FD_SETSIZE, which libetpan's select() needs:
+ * the soft RLIMIT_NOFILE is lowered to it at start, and max_sessions is
+ * capped so that sessions and their upstream connections fit.
+ *
  * SIGHUP loads the configuration and filters again; a bad new
  * configuration is logged and the old one kept.  SIGTERM stops accepting,
  * lets sessions that are in the middle of a message finish for up to
@@ -15,6 +23,8 @@
  */
 #include "config_auto.h"
 
+#include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -26,6 +36,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,6 +52,7 @@
 #include "matchguard/guard.h"
 #include "matchguard/imap_poller.h"
 #include "matchguard/log.h"
+#include "matchguard/peercred.h"
 #include "matchguard/smtp_session.h"
 
 #define MAX_LISTENERS	16
@@ -56,8 +68,11 @@ static struct {
 	int		 active;	/* sessions running */
 	atomic_int	 stopping;	/* read by every session thread */
 	int		 sigpipe[2];
+	int		 session_cap;	/* what the descriptors allow */
+	char		*local_pw;	/* the generated password, or NULL;
+					 * kept until exit (sessions borrow) */
 } srv = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0,
-	{ -1, -1 } };
+	{ -1, -1 }, MG_MAX_SESSIONS_LIMIT, NULL };
 
 struct conn {
 	int		 fd;
@@ -200,6 +215,128 @@ wait_input(struct io *io, struct mg_smtp_session *s, long long deadline,
 	}
 }
 
+/*
+ * Who may send.  With smtp.peer_check = "uid", the client's socket must
+ * belong to the user running serve: root is not let through either (root
+ * can read the configuration anyway, and uid 0 is what the kernel says
+ * for sockets that nobody holds).  With "password", AUTH is required:
+ * smtp.local_password, or the generated one (any user name).
+ */
+
+/* "127.0.0.1:54321" or "[::1]:54321", for the log. */
+static void
+peer_name(int fd, char *buf, size_t len)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = sizeof(ss);
+	char			 h[NI_MAXHOST], p[NI_MAXSERV];
+
+	if (getpeername(fd, (struct sockaddr *)&ss, &sl) == -1 ||
+	    getnameinfo((struct sockaddr *)&ss, sl, h, sizeof(h), p, sizeof(p),
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		snprintf(buf, len, "an unknown address");
+		return;
+	}
+	snprintf(buf, len, ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", h,
+	    p);
+}
+
+/* One reply, then the caller closes: a refusal before any session. */
+static void
+refuse_with(int fd, const char *host, const char *code, const char *text)
+{
+	struct io	 io = { fd, NULL };
+	char		 line[512];
+	int		 n = snprintf(line, sizeof(line), "%s %s %s\r\n", code,
+	    host, text);
+
+	if (n > 0 && (size_t)n < sizeof(line))
+		(void)write_all(&io, line, (size_t)n);
+}
+
+/* 0: the client may go on; -1: refused (told and logged). */
+static int
+check_peer(struct conn *c, const char *peer)
+{
+	char	 err[MG_ERRLEN];
+	uid_t	 uid;
+	int	 rc;
+
+	if (c->g->app.cfg.smtp.peer_check != MG_PEER_CHECK_UID)
+		return 0;
+	rc = mg_peercred_tcp_uid(c->fd, MG_PEERCRED_ANY, &uid, err,
+	    sizeof(err));
+	if (rc == 1 && uid == geteuid())
+		return 0;
+	if (rc == 1) {
+		mg_log("refused a connection from %s (uid %u): only the user "
+		    "who started matchguard (uid %u) may send through it", peer,
+		    (unsigned)uid, (unsigned)geteuid());
+		refuse_with(c->fd, c->g->hostname, "554 5.7.1", "only the user "
+		    "who started matchguard may send through it");
+		return -1;
+	}
+	mg_log("refused a connection from %s: cannot tell which user it is "
+	    "(%s)", peer, rc == 0 ? "no such socket in the kernel's table" :
+	    err);
+	refuse_with(c->fd, c->g->hostname, "421 4.3.0", "matchguard cannot "
+	    "tell which user is connecting; try again later");
+	return -1;
+}
+
+/* Postfix postscreen's pre-greet test: an SMTP client waits for the
+ * greeting, a web browser or another protocol's client talks at once.
+ * 0: quiet, go on; -1: it talked (refused, logged) or it left. */
+static int
+check_pregreet(struct conn *c, const char *peer)
+{
+	struct pollfd	 pfd = { c->fd, POLLIN, 0 };
+	long long	 deadline = now_ms() + c->g->app.cfg.smtp.greet_pause;
+	long long	 left;
+	char		 byte;
+	int		 n;
+
+	do {
+		left = deadline - now_ms();
+		n = poll(&pfd, 1, left > 0 ? (int)left : 0);
+	} while (n == -1 && errno == EINTR);
+	if (n <= 0)
+		return 0;	/* quiet; an error shows at the first read */
+	n = (int)recv(c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n <= 0)
+		return -1;	/* it left */
+	mg_log("refused a connection from %s: it sent data before the "
+	    "greeting (not a mail client?)", peer);
+	refuse_with(c->fd, c->g->hostname, "554 5.5.0", "no data may be sent "
+	    "before the greeting: closing the connection");
+	return -1;
+}
+
+/* AUTH for the session: smtp.local_user/local_password when set (in both
+ * modes), else in password mode the generated password. */
+static void
+session_auth(const struct mg_config *cfg, struct mg_smtp_limits *lim)
+{
+	if (cfg->smtp.local_password != NULL) {
+		lim->auth_user = cfg->smtp.local_user;
+		lim->auth_password = cfg->smtp.local_password;
+	} else if (cfg->smtp.peer_check == MG_PEER_CHECK_PASSWORD) {
+		lim->auth_user = NULL;		/* any user name */
+		lim->auth_password = srv.local_pw;
+	}
+}
+
+/* Why the session ended, when it is worth a line in the log. */
+static void
+log_close(const struct mg_smtp_session *s, const char *peer)
+{
+	enum mg_smtp_close	 why = mg_smtp_session_closed_by(s);
+
+	if (why == MG_SMTP_CLOSE_HTTP || why == MG_SMTP_CLOSE_ERRORS)
+		mg_log("closed the connection from %s: %s", peer,
+		    mg_smtp_close_reason(why));
+}
+
 static void
 run_session(struct conn *c)
 {
@@ -212,13 +349,17 @@ run_session(struct conn *c)
 	const char		*why = NULL, *last_state = NULL;
 	long long		 deadline = 0;
 	size_t			 since = 0;
+	char			 peer[NI_MAXHOST + NI_MAXSERV + 4];
 
+	peer_name(c->fd, peer, sizeof(peer));
+	if (check_peer(c, peer) == -1 || check_pregreet(c, peer) == -1)
+		return;
 	lim.hostname = c->g->hostname;
 	lim.max_message_size = (size_t)cfg->smtp.max_message_size;
 	lim.max_rcpts = MG_SMTP_MAX_RCPTS;
+	lim.max_bad_commands = (size_t)cfg->smtp.max_bad_commands;
 	lim.tls_available = c->g->tls_creds != NULL;
-	lim.auth_user = cfg->smtp.local_user;
-	lim.auth_password = cfg->smtp.local_password;
+	session_auth(cfg, &lim);
 	if ((buf = malloc(READ_CHUNK)) == NULL ||
 	    (s = mg_smtp_session_new(&lim)) == NULL) {
 		free(buf);
@@ -284,6 +425,7 @@ run_session(struct conn *c)
 			break;
 		}
 	}
+	log_close(s, peer);
 	if (io.tls != NULL) {
 		gnutls_bye(io.tls, GNUTLS_SHUT_WR);
 		gnutls_deinit(io.tls);
@@ -335,6 +477,70 @@ set_timeouts(int fd, int seconds)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
+/* smtp.max_sessions, within what the descriptors allow. */
+static int
+max_sessions(const struct mg_config *cfg)
+{
+	return cfg->smtp.max_sessions < srv.session_cap ?
+	    cfg->smtp.max_sessions : srv.session_cap;
+}
+
+/* libetpan waits with select(), which aborts the process on a descriptor
+ * at or above FD_SETSIZE: with the soft limit there, no such descriptor
+ * can exist (net.c refuses one anyway).  Then the sessions, each with up
+ * to MG_FDS_PER_SESSION descriptors, must fit with MG_FD_RESERVE. */
+static void
+limit_descriptors(void)
+{
+	struct rlimit	 rl;
+	rlim_t		 want = FD_SETSIZE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		mg_log("warning: getrlimit: %s", strerror(errno));
+		return;
+	}
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want)
+		want = rl.rlim_max;
+	if (rl.rlim_cur != want) {
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1) {
+			mg_log("warning: cannot set the open file limit to "
+			    "%lu: %s", (unsigned long)want, strerror(errno));
+			if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+				return;
+			want = rl.rlim_cur < FD_SETSIZE ? rl.rlim_cur :
+			    FD_SETSIZE;
+		}
+	}
+	srv.session_cap = ((int)want - MG_FD_RESERVE) / MG_FDS_PER_SESSION;
+	if (srv.session_cap < 1)
+		srv.session_cap = 1;
+	if (srv.session_cap < srv.guard->app.cfg.smtp.max_sessions)
+		mg_log("the open file limit (%lu) allows %d sessions at a "
+		    "time, fewer than smtp.max_sessions (%d)",
+		    (unsigned long)want, srv.session_cap,
+		    srv.guard->app.cfg.smtp.max_sessions);
+}
+
+/* The generated password, when a configuration needs it: loaded (made
+ * at the first start) once, and kept. */
+static int
+load_local_password(const struct mg_config *cfg, char *err, size_t errlen)
+{
+	int	 created;
+
+	if (cfg->smtp.peer_check != MG_PEER_CHECK_PASSWORD ||
+	    cfg->smtp.local_password != NULL || srv.local_pw != NULL)
+		return 0;
+	if (mg_peercred_local_password(cfg->state_dir, &srv.local_pw,
+	    &created, err, errlen) == -1)
+		return -1;
+	if (created)
+		mg_log("made a new local password for mail clients in %s/%s",
+		    cfg->state_dir, MG_LOCAL_PASSWORD_FILE);
+	return 0;
+}
+
 /* Takes one connection (a session, or a 421); -1 when none is waiting. */
 static int
 accept_one(int lfd)
@@ -360,10 +566,10 @@ accept_one(int lfd)
 	    srv.guard->app.cfg.smtp.command_timeout :
 	    srv.guard->app.cfg.smtp.data_timeout);
 	pthread_mutex_lock(&srv.lock);
-	if (srv.active >= srv.guard->app.cfg.smtp.max_sessions) {
+	if (srv.active >= max_sessions(&srv.guard->app.cfg)) {
 		pthread_mutex_unlock(&srv.lock);
 		mg_log("too many sessions (%d): refused a connection",
-		    srv.guard->app.cfg.smtp.max_sessions);
+		    max_sessions(&srv.guard->app.cfg));
 		refuse(fd, srv.guard->hostname);
 		return 0;
 	}
@@ -478,6 +684,11 @@ reload(const char *conf)
 		mg_log("reload failed, keeping the old configuration: %s", err);
 		return;
 	}
+	if (load_local_password(&g->app.cfg, err, sizeof(err)) == -1) {
+		mg_log("reload failed, keeping the old configuration: %s", err);
+		mg_guard_unref(g);
+		return;
+	}
 	g->async_notices = 1;
 	pthread_mutex_lock(&srv.lock);
 	old = srv.guard;
@@ -508,6 +719,43 @@ drain(void)
 	pthread_mutex_unlock(&srv.lock);
 }
 
+/* The mail client's settings, and who may send.  The generated password
+ * is shown on a terminal only: a log is no place for it. */
+static void
+describe_clients(const struct mg_config *cfg)
+{
+	const struct mg_smtp_settings	*sm = &cfg->smtp;
+	const char	*sec = sm->tls_cert != NULL ? "STARTTLS (or none)" :
+	    "none";
+	struct passwd	*pw = getpwuid(geteuid());
+
+	if (sm->local_password != NULL)
+		mg_log("point your mail client's outgoing (SMTP) server at %s, "
+		    "connection security %s, with the user name and password "
+		    "of smtp.local_user/local_password", sm->listen.v[0], sec);
+	else if (sm->peer_check == MG_PEER_CHECK_UID)
+		mg_log("point your mail client's outgoing (SMTP) server at %s, "
+		    "connection security %s, no authentication",
+		    sm->listen.v[0], sec);
+	else
+		mg_log("point your mail client's outgoing (SMTP) server at %s, "
+		    "connection security %s, authentication \"normal "
+		    "password\" with any user name and the password in %s/%s",
+		    sm->listen.v[0], sec, cfg->state_dir,
+		    MG_LOCAL_PASSWORD_FILE);
+	if (sm->peer_check == MG_PEER_CHECK_UID)
+		mg_log("only programs of the user %s (uid %u) may send through "
+		    "it; other users of this computer are refused",
+		    pw != NULL ? pw->pw_name : "?", (unsigned)geteuid());
+	else
+		mg_log("a mail client must log in to send (smtp.peer_check = "
+		    "\"password\")");
+	if (srv.local_pw != NULL && sm->local_password == NULL &&
+	    isatty(STDERR_FILENO))
+		fprintf(stderr, "matchguard: the password is %s\n",
+		    srv.local_pw);
+}
+
 static void
 describe(const struct mg_config *cfg)
 {
@@ -523,12 +771,7 @@ describe(const struct mg_config *cfg)
 		    up->host, up->port, up->tls == MG_TLS_IMPLICIT ?
 		    "TLS" : up->tls == MG_TLS_STARTTLS ? "STARTTLS" :
 		    "no encryption");
-	mg_log("point your mail client's outgoing (SMTP) server at %s, "
-	    "connection security %s%s", cfg->smtp.listen.v[0],
-	    cfg->smtp.tls_cert != NULL ? "STARTTLS (or none)" : "none",
-	    cfg->smtp.local_password != NULL ? ", with the user name and "
-	    "password of smtp.local_user/local_password" : ", no "
-	    "authentication");
+	describe_clients(cfg);
 }
 
 /* Leftovers of a crash (never acknowledged to a client) older than an
@@ -616,6 +859,12 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 		return MG_EXIT_ERROR;
 	}
 	srv.guard->async_notices = 1;
+	if (load_local_password(&srv.guard->app.cfg, err, sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		mg_guard_unref(srv.guard);
+		return MG_EXIT_ERROR;
+	}
+	limit_descriptors();
 	for (size_t i = 0; i < srv.guard->app.cfg.smtp.listen.n &&
 	    nl < MAX_LISTENERS; i++) {
 		if (bind_one(srv.guard->app.cfg.smtp.listen.v[i], &lfd[nl], err,
@@ -649,6 +898,8 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 	}
 	mg_guard_unref(srv.guard);
 	srv.guard = NULL;
+	mg_peercred_password_free(srv.local_pw);
+	srv.local_pw = NULL;
 	pthread_mutex_unlock(&srv.lock);
 	return rc == 0 ? MG_EXIT_OK : MG_EXIT_ERROR;
 }

@@ -62,10 +62,25 @@ struct mg_policy_settings {
 
 /* smtp group: the listener of `matchguard serve`. */
 #define MG_DEF_MAX_SESSIONS		16
+/* The most smtp.max_sessions may be: each session may hold up to
+ * MG_FDS_PER_SESSION descriptors (client, upstream, a spool file and its
+ * directory), and with MG_FD_RESERVE for the rest of serve they fit
+ * under FD_SETSIZE (1024), which libetpan's select() needs. */
+#define MG_MAX_SESSIONS_LIMIT		200
+#define MG_FDS_PER_SESSION		4
+#define MG_FD_RESERVE			64
+#define MG_DEF_MAX_BAD_COMMANDS		3
+#define MG_DEF_GREET_PAUSE		100	/* milliseconds */
 #define MG_DEF_MAX_MESSAGE_SIZE		(25 * 1024 * 1024)
 #define MG_DEF_COMMAND_TIMEOUT		300	/* seconds, RFC 5321 4.5.3.2 */
 #define MG_DEF_DATA_TIMEOUT		600
 #define MG_DEF_SHUTDOWN_GRACE		30	/* seconds for sessions at SIGTERM */
+
+/* Who may send: the uid of the client's socket, or a password. */
+enum mg_peer_check {
+	MG_PEER_CHECK_UID,	/* Linux, loopback listen addresses only */
+	MG_PEER_CHECK_PASSWORD	/* smtp.local_password, or the generated one */
+};
 
 enum mg_on_hold {
 	MG_ON_HOLD_QUEUE,	/* 250 "held for review" */
@@ -79,6 +94,9 @@ struct mg_smtp_settings {
 	int			 max_message_size;
 	int			 command_timeout;
 	int			 data_timeout;
+	int			 max_bad_commands;
+	int			 greet_pause;	/* milliseconds */
+	enum mg_peer_check	 peer_check;	/* resolved: never "unset" */
 	char			*local_user;	/* AUTH for local clients */
 	char			*local_password;
 	char			*tls_cert;	/* STARTTLS for local clients */

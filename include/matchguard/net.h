@@ -10,7 +10,9 @@
 /* Connects to name (a host name or address, without [ ]) on port,
  * trying every address in turn, each within timeout seconds.  Returns a
  * blocking, close-on-exec socket, or -1 with "cannot connect to
- * HOST:PORT: why" in err (HOST as the user wrote it: shown). */
+ * HOST:PORT: why" in err (HOST as the user wrote it: shown).  A socket
+ * at or above FD_SETSIZE, which libetpan's select() cannot take, is
+ * closed and refused ("Too many open files"). */
 int	mg_net_connect(const char *name, const char *shown, int port,
 	    int timeout, char *err, size_t errlen);
 
