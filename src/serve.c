@@ -254,6 +254,16 @@ refuse_with(int fd, const char *host, const char *code, const char *text)
 		(void)write_all(&io, line, (size_t)n);
 }
 
+/* The client closed its end already (its socket, gone from the table,
+ * is not found: no need to log that). */
+static int
+client_left(int fd)
+{
+	char	 byte;
+
+	return recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
 /* 0: the client may go on; -1: refused (told and logged). */
 static int
 check_peer(struct conn *c, const char *peer)
@@ -276,6 +286,8 @@ check_peer(struct conn *c, const char *peer)
 		    "who started matchguard may send through it");
 		return -1;
 	}
+	if (rc == 0 && client_left(c->fd))
+		return -1;	/* a connect and close: nothing to say */
 	mg_log("refused a connection from %s: cannot tell which user it is "
 	    "(%s)", peer, rc == 0 ? "no such socket in the kernel's table" :
 	    err);
