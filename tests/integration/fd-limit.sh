@@ -95,6 +95,7 @@ def letter(i, tries=1, pause=0.2):
     return code, tries
 
 threading.Thread(target=sample, daemon=True).start()
+time.sleep(0.5)     # start_serve's probe connection has let go of its slot
 t0 = time.monotonic()
 conns = []
 for _ in range(1100):
