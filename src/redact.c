@@ -217,6 +217,39 @@ mg_redact_add_blob(struct mg_redact *r, const void *blob, size_t len)
 	return add_form(r, out, o, 1);
 }
 
+struct mg_redact *
+mg_redact_new_credentials(const char *user, const char *secret)
+{
+	size_t			 ul, sl, len;
+	struct mg_redact	*r;
+	char			*blob;
+	int			 bad;
+
+	user = user != NULL ? user : "";
+	secret = secret != NULL ? secret : "";
+	ul = strlen(user);
+	sl = strlen(secret);
+	len = ul + sl + sizeof("user=\001auth=Bearer \001\001");
+	if ((r = mg_redact_new()) == NULL || (blob = malloc(len)) == NULL) {
+		mg_redact_free(&r);
+		return NULL;
+	}
+	bad = mg_redact_add(r, user) == -1 || mg_redact_add(r, secret) == -1;
+	/* SASL PLAIN (RFC 4616) without an authorisation identity. */
+	blob[0] = '\0';
+	memcpy(blob + 1, user, ul);
+	blob[ul + 1] = '\0';
+	memcpy(blob + ul + 2, secret, sl);
+	bad = bad || mg_redact_add_blob(r, blob, ul + sl + 2) == -1;
+	snprintf(blob, len, "user=%s\001auth=Bearer %s\001\001", user, secret);
+	bad = bad || mg_redact_add_blob(r, blob, strlen(blob)) == -1;
+	explicit_bzero(blob, len);
+	free(blob);
+	if (bad)
+		mg_redact_free(&r);
+	return r;
+}
+
 /*
  * Matching.
  */
