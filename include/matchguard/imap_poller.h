@@ -31,8 +31,8 @@
 
 /* Messages fetched per UID FETCH command. */
 #define MG_IMAP_FETCH_BATCH	250
-/* A message of sent_folder bigger than this is not fetched whole. */
-#define MG_IMAP_MAX_SENT_SIZE	(25u * 1024u * 1024u)
+/* mg_poller_stop() waits this long (seconds) for the thread. */
+#define MG_IMAP_STOP_WAIT	5
 
 struct mg_poll_stats {
 	unsigned long	fetched;	/* header sets read */
