@@ -145,8 +145,8 @@ class Conn:
                   (len(self.uids), UIDVALIDITY, len(self.uids) + 1))
         if mode == "flood":
             log("mode flood: untagged lines until the client leaves")
-            line = b"* OK flood " + b"x" * 50 + b"\r\n"
-            chunk = line * 2000
+            line = b"* OK x\r\n"
+            chunk = line * 16000
             sent = 0
             try:
                 while True:
