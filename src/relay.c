@@ -160,10 +160,32 @@ note_extension(struct conn *c, const char *kw)
 			c->ext |= ext[i].flag;
 }
 
+/* The length of an RFC 3463 code and its space at the start of text
+ * ("5.7.8 "), or 0. */
+static size_t
+enhanced_code(const char *text)
+{
+	size_t	a, b, d;
+
+	if ((text[0] != '2' && text[0] != '4' && text[0] != '5') ||
+	    text[1] != '.' || (a = strspn(text + 2, "0123456789")) < 1 ||
+	    a > 3 || text[2 + a] != '.' ||
+	    (b = strspn(text + 3 + a, "0123456789")) < 1 || b > 3)
+		return 0;
+	d = 3 + a + b;
+	return text[d] == ' ' ? d + 1 : 0;
+}
+
+/* Joins the lines of a reply with a space; the RFC 3463 code that a
+ * multi-line reply repeats on each line is kept once, so that the text
+ * reads on, and an echo cut over lines is found whole. */
 static void
 append_reply(struct conn *c, const char *text)
 {
-	size_t	used = strlen(c->raw);
+	size_t	used = strlen(c->raw), k = enhanced_code(text);
+
+	if (used > 0 && k > 0 && strncmp(c->raw, text, k) == 0)
+		text += k;
 
 	if (used > 0 && used + 1 < sizeof(c->raw))
 		c->raw[used++] = ' ';
@@ -697,14 +719,9 @@ relay_smtp(const struct mg_upstream *up, const char *helo_name,
 	if (c.line != NULL)
 		mmap_string_free(c.line);
 	free(c.sni);
-	/* Belt and braces: every reply was redacted as it was read; the
-	 * result is redacted once more, and must not hold the secret. */
-	if (red != NULL) {
-		char	text[sizeof(res->text)];
-
-		mg_redact(red, res->text, 0, text, sizeof(text));
-		memcpy(res->text, text, sizeof(text));
-	}
+	/* Belt and braces: every reply was redacted as it was read (our own
+	 * words around it, the sender's address included, are kept); no
+	 * result is ever allowed to hold the secret. */
 	if (secret != NULL && *secret != '\0' && strstr(res->text, secret))
 		snprintf(res->text, sizeof(res->text), "%s: reply withheld "
 		    "(it contained the password)", up->host);
