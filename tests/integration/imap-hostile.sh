@@ -49,13 +49,13 @@ start_srv() {
 SERVE_PORT=$(free_port)
 conf="$MG_WORK/matchguard.conf"
 cp "$MG_SRCDIR/conf/programs.example.conf" "$MG_WORK/"
-# write_conf EXTRA-IMAP-SETTINGS
+# write_conf EXTRA-IMAP-SETTINGS (the password from $CRED if set)
 write_conf() {
 	sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
 	    -e "s#listen = \[.*\];#listen = [ \"127.0.0.1:$SERVE_PORT\" ];#" \
 	    "$MG_SRCDIR/conf/example.conf" >"$conf"
-	printf 'imap = { host = "127.0.0.1"; port = %s; tls = "none"; user = "priya"; password = "secret"; %s };\n' \
-	    "$IMAP_PORT" "$1" >>"$conf"
+	printf 'imap = { host = "127.0.0.1"; port = %s; tls = "none"; user = "priya"; %s %s };\n' \
+	    "$IMAP_PORT" "${CRED:-password = \"secret\";}" "$1" >>"$conf"
 }
 ledger="$XDG_STATE_HOME/matchguard/ledger.sqlite"
 mark() {
@@ -193,6 +193,25 @@ stop_timed trickle
 stop_timed close-literal \
     "imap: 127.0.0.1 closed the connection before finishing its answer to UID FETCH (while sync); trying again in 1 s"
 stop_timed huge-literal "imap: 127.0.0.1 announced a literal of 4000000000 bytes"
+
+# Stuck where no stop reaches (a slow password_command): serve waits 5 s
+# for the poller, then leaves it.
+rm -f "$ledger"
+start_srv normal
+CRED='password_command = "sleep 8; echo secret";' write_conf "timeout = 60;"
+: >"$MG_WORK/serve.log"
+start_serve "$conf"
+sleep 0.5
+start=$(date +%s.%N)
+kill -TERM "$SERVE_PID"
+wait "$SERVE_PID" 2>/dev/null
+SERVE_PID=
+took=$(echo "$(date +%s.%N) $start" | awk '{ printf "%.2f", $1 - $2 }')
+echo "measured: serve with the poller in password_command: stopped $took s after SIGTERM"
+awk -v t="$took" 'BEGIN { exit !(t < 8) }' &&
+    grep -q 'imap: the poller did not stop within 5 s; leaving it' "$MG_WORK/serve.log" &&
+    pass "a poller out of reach is left after 5 s ($took s)" ||
+    fail "slow password_command: $took s: $(cat "$MG_WORK/serve.log")"
 
 # serve passes over a folder every poll_seconds: a message the server
 # never hands over is asked for imap.max_tries times, then given up with
