@@ -14,6 +14,14 @@
  * STEP_RETRY closes the connection, logs why, sleeps the back-off
  * (doubling from 1 s to imap.max_backoff, interrupted by a stop) and
  * enters connect again.
+ *
+ * Each connection's stream goes through the guard of imap_guard.c, so
+ * that whatever libetpan's parser asks for, no command outlives its
+ * deadline or reads past its caps; a refusal ends the connection with
+ * the guard's own words (failed()).  A pass over a folder goes window by
+ * window (sync_window()): SEARCH, FETCH in batches, then the mark moves
+ * up to the end of the window, or to just below the first UID the server
+ * did not hand over.
  */
 #include "config_auto.h"
 
@@ -299,9 +307,8 @@ open_stream(struct session *s, char *err, size_t errlen)
 	}
 	if ((low = mg_imap_guard_wrap(mailstream_get_low(stream),
 	    &s->guard)) == NULL || (s->imap = mailimap_new(0, NULL)) == NULL) {
-		if (low != NULL) {
-			mailstream_set_low(stream, low);
-		}
+		if (low != NULL)
+			mailstream_set_low(stream, low);	/* freed with it */
 		set_fd(s->owner, -1);
 		mailstream_close(stream);
 		mg_seterr(err, errlen, "out of memory");
