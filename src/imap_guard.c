@@ -177,8 +177,6 @@ account(struct mg_imap_guard *g, const unsigned char *p, size_t n)
 	size_t	i = 0;
 
 	g->bytes += n;
-	if (g->bytes > g->max_bytes)
-		g->max_bytes = g->bytes;
 	if (g->bytes > (uint64_t)g->im->max_response_size)
 		return (int)refuse(g, MG_IMAP_TOO_BIG, g->bytes, 0);
 	while (i < n) {

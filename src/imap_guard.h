@@ -75,9 +75,6 @@ struct mg_imap_guard {
 	uint64_t		 refused_size;	/* the literal, the bytes */
 	int			 refused_secs;
 	const char		*refused_what;
-
-	/* The most read in one window, for tests and logs. */
-	uint64_t		 max_bytes;
 };
 
 /* A guard for im (not copied; it must outlive the guard), stopped when
