@@ -91,6 +91,35 @@ load_folders(struct loader *ld, config_setting_t *g,
 	return 0;
 }
 
+/* The bounds of one command (imap_poller.c). */
+static int
+load_limits(struct loader *ld, config_setting_t *g,
+    struct mg_imap_settings *im)
+{
+	const int	GiB = 1024 * 1024 * 1024;
+
+	if (mg_cfg_get_int(ld, g, "command_timeout", 1, 86400,
+	    &im->command_timeout) == -1 ||
+	    mg_cfg_get_int(ld, g, "max_literal_size", 1024, GiB,
+	    &im->max_literal_size) == -1 ||
+	    mg_cfg_get_int(ld, g, "max_response_size", 4096, GiB,
+	    &im->max_response_size) == -1 ||
+	    mg_cfg_get_int(ld, g, "max_response_text", 4096, 256 * 1024 * 1024,
+	    &im->max_response_text) == -1 ||
+	    mg_cfg_get_int(ld, g, "search_window", 100, 100000,
+	    &im->search_window) == -1 ||
+	    mg_cfg_get_int(ld, g, "max_tries", 1, 1000, &im->max_tries) == -1)
+		return -1;
+	if (im->max_literal_size > im->max_response_size)
+		return mg_cfg_bad(ld, config_setting_get_member(g,
+		    config_setting_get_member(g, "max_literal_size") != NULL ?
+		    "max_literal_size" : "max_response_size"),
+		    "max_literal_size (%d) is more than max_response_size "
+		    "(%d): one literal must fit in one answer",
+		    im->max_literal_size, im->max_response_size);
+	return 0;
+}
+
 int
 mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
     struct mg_config *cfg)
@@ -98,7 +127,9 @@ mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
 	static const char *const names[] = { "host", "port", "tls", "auth",
 	    "user", "password", "password_command", "tls_trust_file",
 	    "timeout", "folders", "sent_folder", "poll_seconds",
-	    "idle_seconds", "max_backoff", "notices", "notice_folder", NULL };
+	    "idle_seconds", "max_backoff", "notices", "notice_folder",
+	    "command_timeout", "max_literal_size", "max_response_size",
+	    "max_response_text", "search_window", "max_tries", NULL };
 	static const char *const tls[] = { "starttls", "implicit", "none",
 	    NULL };
 	struct mg_imap_settings	*im = &cfg->imap;
@@ -114,6 +145,12 @@ mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
 	im->idle_seconds = MG_DEF_IMAP_IDLE_SECONDS;
 	im->max_backoff = MG_DEF_IMAP_MAX_BACKOFF;
 	im->notices = 1;
+	im->command_timeout = MG_DEF_IMAP_COMMAND_TIMEOUT;
+	im->max_literal_size = MG_DEF_IMAP_MAX_LITERAL;
+	im->max_response_size = MG_DEF_IMAP_MAX_RESPONSE;
+	im->max_response_text = MG_DEF_IMAP_MAX_RESPONSE_TEXT;
+	im->search_window = MG_DEF_IMAP_SEARCH_WINDOW;
+	im->max_tries = MG_DEF_IMAP_MAX_TRIES;
 	if (mg_cfg_check_known(ld, g, names) == -1 ||
 	    mg_cfg_get_string(ld, g, "host", 1, &im->host) == -1 ||
 	    mg_cfg_get_choice(ld, g, "tls", tls, &t) == -1 ||
@@ -128,7 +165,8 @@ mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
 	    &im->idle_seconds) == -1 ||
 	    mg_cfg_get_int(ld, g, "max_backoff", 1, 86400,
 	    &im->max_backoff) == -1 ||
-	    get_bool(ld, g, "notices", &im->notices) == -1)
+	    get_bool(ld, g, "notices", &im->notices) == -1 ||
+	    load_limits(ld, g, im) == -1)
 		return -1;
 	im->tls = (enum mg_tls_mode)t;
 	im->port = im->tls == MG_TLS_IMPLICIT ? 993 : 143;

@@ -14,6 +14,14 @@
  * STEP_RETRY closes the connection, logs why, sleeps the back-off
  * (doubling from 1 s to imap.max_backoff, interrupted by a stop) and
  * enters connect again.
+ *
+ * Each connection's stream goes through the guard of imap_guard.c, so
+ * that whatever libetpan's parser asks for, no command outlives its
+ * deadline or reads past its caps; a refusal ends the connection with
+ * the guard's own words (failed()).  A pass over a folder goes window by
+ * window (sync_window()): SEARCH, FETCH in batches, then the mark moves
+ * up to the end of the window, or to just below the first UID the server
+ * did not hand over.
  */
 #include "config_auto.h"
 
@@ -39,9 +47,11 @@
 #include "matchguard/log.h"
 #include "matchguard/message.h"
 #include "matchguard/net.h"
+#include "matchguard/redact.h"
 #include "matchguard/reply.h"
 #include "matchguard/secret.h"
 #include "matchguard/tls_verify.h"
+#include "imap_guard.h"
 
 /* The header fields a reply is matched on. */
 static const char *const reply_fields[] = { "From", "To", "Cc", "Subject",
@@ -54,6 +64,23 @@ struct session {
 	char			 name[256];	/* host without [ ] */
 	int			 sni;
 	struct mg_poller	*owner;		/* for the stop: may be NULL */
+	struct mg_imap_guard	 guard;		/* bounds every read */
+	struct mg_redact	*red;		/* the credentials' forms */
+	int			 auth_step;	/* LOGIN or AUTHENTICATE */
+};
+
+/* The messages of one folder the server failed to hand over, and in
+ * how many passes in a row (see left_unread()); the first
+ * MG_IMAP_MAX_STUCK of them are counted. */
+#define MG_IMAP_MAX_STUCK	64
+struct stuck {
+	uint32_t	validity;
+	size_t		n;
+	struct {
+		uint32_t	uid;
+		int		tries;
+		int		seen;	/* unread in this pass */
+	} v[MG_IMAP_MAX_STUCK];
 };
 
 enum step { STEP_NEXT, STEP_RETRY, STEP_STOP };
@@ -72,6 +99,7 @@ struct poller {
 	const char		*state_name;
 	struct mg_poller	*owner;		/* NULL in once mode */
 	struct mg_poll_stats	 stats;
+	struct stuck		*stuck;		/* one per folder, sent last */
 	char			 err[MG_ERRLEN];
 };
 
@@ -80,6 +108,9 @@ struct mg_poller {
 	int			 wake[2];	/* stop: a byte on wake[1] */
 	atomic_int		 stopping;
 	pthread_mutex_t		 lock;
+	pthread_cond_t		 done_cv;	/* done, with lock */
+	int			 done;		/* the thread has ended */
+	int			 abandoned;	/* the thread frees mp */
 	int			 fd;		/* the connection, -1: none */
 	struct mg_app		 app;
 	struct poller		 p;
@@ -91,6 +122,8 @@ stopping(const struct mg_poller *mp)
 	return mp != NULL && atomic_load(&mp->stopping);
 }
 
+/* The connection mg_poller_stop() shuts down; one made after the stop
+ * began is shut down here. */
 static void
 set_fd(struct mg_poller *mp, int fd)
 {
@@ -98,18 +131,21 @@ set_fd(struct mg_poller *mp, int fd)
 		return;
 	pthread_mutex_lock(&mp->lock);
 	mp->fd = fd;
+	if (fd != -1 && atomic_load(&mp->stopping))
+		(void)shutdown(fd, SHUT_RDWR);
 	pthread_mutex_unlock(&mp->lock);
 }
 
-/* What the server said last, for messages: one line, printable. */
+/* What the server said last, for messages: one line, printable, with
+ * every echo of a credential hidden (redact.h). */
 static const char *
-server_said(mailimap *imap, char *buf, size_t len)
+server_said(const struct session *s, char *buf, size_t len)
 {
-	const char	*r = imap != NULL ? imap->imap_response : NULL;
+	const char	*r = s->imap != NULL ? s->imap->imap_response : NULL;
 	size_t		 i;
 
-	snprintf(buf, len, "%s", r != NULL && r[0] != '\0' ? r :
-	    "no explanation");
+	mg_redact(s->red, r != NULL && r[0] != '\0' ? r : "no explanation",
+	    s->auth_step ? MG_REDACT_AUTH : 0, buf, len);
 	for (i = 0; buf[i] != '\0'; i++)
 		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
 			buf[i] = ' ';
@@ -122,7 +158,34 @@ is_stream_error(int r)
 {
 	return r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE ||
 	    r == MAILIMAP_ERROR_FATAL || r == MAILIMAP_ERROR_BAD_STATE ||
-	    r == MAILIMAP_ERROR_MEMORY;
+	    r == MAILIMAP_ERROR_MEMORY || r == MAILIMAP_ERROR_PROTOCOL;
+}
+
+/* s->imap, with what named as the command in progress for the guard's
+ * messages: mailimap_examine(cmd(s, "EXAMINE"), ...). */
+static mailimap *
+cmd(struct session *s, const char *what)
+{
+	s->guard.what = what;
+	return s->imap;
+}
+
+/* Why the command what failed with libetpan's r: the guard's refusal
+ * (a bound, the deadline, the end of the stream), a lost connection, or
+ * the server's own words. */
+static void
+failed(struct session *s, int r, const char *what, char *err, size_t errlen)
+{
+	char	buf[MG_ERRLEN];
+
+	if (mg_imap_guard_why(&s->guard, buf, sizeof(buf)) != NULL)
+		mg_seterr(err, errlen, "%s", buf);
+	else if (is_stream_error(r))
+		mg_seterr(err, errlen, "%s failed: connection to %s lost", what,
+		    s->im->host);
+	else
+		mg_seterr(err, errlen, "%s refused %s: %s", s->im->host, what,
+		    server_said(s, buf, sizeof(buf)));
 }
 
 /*
@@ -150,6 +213,7 @@ static void
 session_drop(struct session *s)
 {
 	set_fd(s->owner, -1);
+	mg_redact_free(&s->red);
 	if (s->imap == NULL)
 		return;
 	if (s->imap->imap_stream != NULL) {
@@ -164,8 +228,9 @@ session_drop(struct session *s)
 static void
 session_close(struct session *s)
 {
-	if (s->imap != NULL && s->imap->imap_stream != NULL)
-		(void)mailimap_logout(s->imap);	/* the server may be gone */
+	if (s->imap != NULL && s->imap->imap_stream != NULL &&
+	    s->guard.refused == MG_IMAP_OK)
+		(void)mailimap_logout(cmd(s, "LOGOUT"));	/* may be gone */
 	session_drop(s);
 }
 
@@ -174,7 +239,6 @@ starttls(struct session *s, char *err, size_t errlen)
 {
 	const struct mg_imap_settings *im = s->im;
 	mailstream_low	*low, *tls;
-	char		 said[256];
 	int		 r;
 
 	if (!mailimap_has_extension(s->imap, "STARTTLS")) {
@@ -184,9 +248,8 @@ starttls(struct session *s, char *err, size_t errlen)
 	}
 	/* mailimap_starttls() refuses data sent after the OK
 	 * (response injection, CVE-2020-15953). */
-	if ((r = mailimap_starttls(s->imap)) != MAILIMAP_NO_ERROR) {
-		mg_seterr(err, errlen, "%s refused STARTTLS: %s", im->host,
-		    server_said(s->imap, said, sizeof(said)));
+	if ((r = mailimap_starttls(cmd(s, "STARTTLS"))) != MAILIMAP_NO_ERROR) {
+		failed(s, r, "STARTTLS", err, errlen);
 		return -1;
 	}
 	low = mailstream_get_low(s->imap->imap_stream);
@@ -199,7 +262,16 @@ starttls(struct session *s, char *err, size_t errlen)
 	}
 	mailstream_low_free(low);	/* frees, keeps the socket */
 	mailstream_set_low(s->imap->imap_stream, tls);
-	return verify(s, s->imap->imap_stream, err, errlen);
+	/* tls_verify.c wants libetpan's own TLS driver: the guard comes
+	 * after the check. */
+	if (verify(s, s->imap->imap_stream, err, errlen) == -1)
+		return -1;
+	if ((low = mg_imap_guard_wrap(tls, &s->guard)) == NULL) {
+		mg_seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	mailstream_set_low(s->imap->imap_stream, low);
+	return 0;
 }
 
 static int
@@ -207,6 +279,7 @@ open_stream(struct session *s, char *err, size_t errlen)
 {
 	const struct mg_imap_settings *im = s->im;
 	mailstream	*stream;
+	mailstream_low	*low = NULL;
 	int		 fd, r;
 
 	s->sni = mg_net_host_name(im->host, s->name, sizeof(s->name));
@@ -232,18 +305,28 @@ open_stream(struct session *s, char *err, size_t errlen)
 		mailstream_close(stream);
 		return -1;
 	}
-	if ((s->imap = mailimap_new(0, NULL)) == NULL) {
+	if ((low = mg_imap_guard_wrap(mailstream_get_low(stream),
+	    &s->guard)) == NULL || (s->imap = mailimap_new(0, NULL)) == NULL) {
+		if (low != NULL)
+			mailstream_set_low(stream, low);	/* freed with it */
 		set_fd(s->owner, -1);
 		mailstream_close(stream);
 		mg_seterr(err, errlen, "out of memory");
 		return -1;
 	}
+	mailstream_set_low(stream, low);
 	mailimap_set_timeout(s->imap, im->timeout);
+	mg_imap_guard_arm(&s->guard, "the greeting");
 	r = mailimap_connect(s->imap, stream);
 	if (r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED &&
 	    r != MAILIMAP_NO_ERROR_AUTHENTICATED) {
-		mg_seterr(err, errlen, "%s:%d did not greet as an IMAP server "
-		    "(error %d)", im->host, im->port, r);
+		char	why[MG_ERRLEN];
+
+		if (mg_imap_guard_why(&s->guard, why, sizeof(why)) != NULL)
+			mg_seterr(err, errlen, "%s", why);
+		else
+			mg_seterr(err, errlen, "%s:%d did not greet as an IMAP "
+			    "server (error %d)", im->host, im->port, r);
 		return -1;
 	}
 	return 0;
@@ -253,9 +336,11 @@ static int
 capability(struct session *s, char *err, size_t errlen)
 {
 	struct mailimap_capability_data	*caps = NULL;
+	int				 r;
 
-	if (mailimap_capability(s->imap, &caps) != MAILIMAP_NO_ERROR) {
-		mg_seterr(err, errlen, "%s: CAPABILITY failed", s->im->host);
+	if ((r = mailimap_capability(cmd(s, "CAPABILITY"), &caps)) !=
+	    MAILIMAP_NO_ERROR) {
+		failed(s, r, "CAPABILITY", err, errlen);
 		return -1;
 	}
 	mailimap_capability_data_free(caps);
@@ -273,7 +358,7 @@ auth_plain(struct session *s, const char *secret)
 	size_t		 rawlen = ul + sl + 2, cmdlen;
 	unsigned char	*raw;
 	gchar		*b64;
-	char		*cmd;
+	char		*line;
 	int		 r;
 
 	if ((raw = malloc(rawlen)) == NULL)
@@ -286,17 +371,17 @@ auth_plain(struct session *s, const char *secret)
 	explicit_bzero(raw, rawlen);
 	free(raw);
 	cmdlen = strlen(b64) + sizeof("AUTHENTICATE PLAIN ");
-	if ((cmd = malloc(cmdlen)) == NULL) {
+	if ((line = malloc(cmdlen)) == NULL) {
 		explicit_bzero(b64, strlen(b64));
 		g_free(b64);
 		return MAILIMAP_ERROR_MEMORY;
 	}
-	snprintf(cmd, cmdlen, "AUTHENTICATE PLAIN %s", b64);
+	snprintf(line, cmdlen, "AUTHENTICATE PLAIN %s", b64);
 	mailstream_set_privacy(s->imap->imap_stream, 0);
-	r = mailimap_custom_command(s->imap, cmd);
+	r = mailimap_custom_command(cmd(s, "AUTHENTICATE PLAIN"), line);
 	mailstream_set_privacy(s->imap->imap_stream, 1);
-	explicit_bzero(cmd, cmdlen);
-	free(cmd);
+	explicit_bzero(line, cmdlen);
+	free(line);
 	explicit_bzero(b64, strlen(b64));
 	g_free(b64);
 	if (r == MAILIMAP_NO_ERROR)
@@ -311,7 +396,7 @@ login(struct session *s, char *err, size_t errlen)
 {
 	const struct mg_imap_settings *im = s->im;
 	const char	*how = "LOGIN";
-	char		*secret, said[256];
+	char		*secret, why[MG_ERRLEN];
 	int		 r;
 
 	if (s->imap->imap_state == MAILIMAP_STATE_AUTHENTICATED)
@@ -319,6 +404,13 @@ login(struct session *s, char *err, size_t errlen)
 	if (mg_secret_get(im->password, im->password_command, im->timeout,
 	    &secret, err, errlen) == -1)
 		return -1;
+	/* Every reply from now on may echo the credentials. */
+	if ((s->red = mg_redact_new_credentials(im->user, secret)) == NULL) {
+		mg_secret_free(secret);
+		mg_seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	s->auth_step = 1;
 	switch (im->auth) {
 	case MG_AUTH_PLAIN:
 		how = "AUTHENTICATE PLAIN";
@@ -327,27 +419,35 @@ login(struct session *s, char *err, size_t errlen)
 		break;
 	case MG_AUTH_XOAUTH2:
 		how = "AUTHENTICATE XOAUTH2";
-		r = mailimap_oauth2_authenticate(s->imap, im->user, secret);
+		r = mailimap_oauth2_authenticate(cmd(s, how), im->user,
+		    secret);
 		break;
 	default:
 		if (mailimap_has_extension(s->imap, "LOGINDISABLED"))
 			r = MAILIMAP_ERROR_EXTENSION;
 		else
-			r = mailimap_login(s->imap, im->user, secret);
+			r = mailimap_login(cmd(s, how), im->user, secret);
 		break;
 	}
 	mg_secret_free(secret);
 	if (r == MAILIMAP_ERROR_EXTENSION) {
+		s->auth_step = 0;
 		mg_seterr(err, errlen, "%s does not allow %s here; try another "
 		    "imap.auth", im->host, how);
 		return -1;
 	}
 	if (r != MAILIMAP_NO_ERROR) {
-		mg_seterr(err, errlen, "%s refused the %s of %s: %s", im->host,
-		    how, im->user, is_stream_error(r) ? "connection lost" :
-		    server_said(s->imap, said, sizeof(said)));
+		if (mg_imap_guard_why(&s->guard, why, sizeof(why)) != NULL)
+			mg_seterr(err, errlen, "%s", why);
+		else
+			mg_seterr(err, errlen, "%s refused the %s of %s: %s",
+			    im->host, how, im->user, is_stream_error(r) ?
+			    "connection lost" : server_said(s, why,
+			    sizeof(why)));
+		s->auth_step = 0;
 		return -1;
 	}
+	s->auth_step = 0;
 	return 0;
 }
 
@@ -360,6 +460,8 @@ session_open(struct session *s, const struct mg_imap_settings *im,
 	memset(s, 0, sizeof(*s));
 	s->im = im;
 	s->owner = owner;
+	mg_imap_guard_init(&s->guard, im, owner != NULL ? &owner->stopping :
+	    NULL);
 	if (open_stream(s, err, errlen) == -1 ||
 	    (im->tls == MG_TLS_STARTTLS && (capability(s, err, errlen) == -1 ||
 	    starttls(s, err, errlen) == -1)) ||
@@ -576,6 +678,15 @@ cmp_uid(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The index of uid in the ascending v[0..n), or -1. */
+static long
+uid_index(const uint32_t *v, size_t n, uint32_t uid)
+{
+	const uint32_t	*at = bsearch(&uid, v, n, sizeof(*v), cmp_uid);
+
+	return at != NULL ? (long)(at - v) : -1;
+}
+
 typedef int (*fetch_cb)(struct poller *p, uint32_t uid, uint32_t size,
 	    const char *data, size_t len, void *arg);
 
@@ -661,16 +772,21 @@ msg_att_parts(struct mailimap_msg_att *ma, uint32_t *uid, uint32_t *size,
 	}
 }
 
-/* UID FETCH of uids[0..n), header fields or whole messages; cb for each
- * message returned.  -1: p->err set. */
+/*
+ * UID FETCH of uids[0..n) (ascending), header fields or whole messages;
+ * cb for each message returned with its UID and its section, once, and
+ * got[i] set for it.  A message left out of the answer, or sent without
+ * its UID or its section, keeps got[i] at 0.  -1: p->err set.
+ */
 static int
 fetch(struct poller *p, const uint32_t *uids, size_t n, int whole,
-    fetch_cb cb, void *arg)
+    unsigned char *got, fetch_cb cb, void *arg)
 {
 	struct mailimap_fetch_type	*ft;
 	struct mailimap_set		*set;
 	clist				*result = NULL;
-	char				 said[256];
+	const char			*what = whole ? "UID FETCH (BODY[])" :
+	    "UID FETCH";
 	int				 r, rc = 0;
 
 	if ((set = mailimap_set_new_empty()) == NULL)
@@ -684,13 +800,11 @@ fetch(struct poller *p, const uint32_t *uids, size_t n, int whole,
 		mailimap_set_free(set);
 		goto nomem;
 	}
-	r = mailimap_uid_fetch(p->s.imap, set, ft, &result);
+	r = mailimap_uid_fetch(cmd(&p->s, what), set, ft, &result);
 	mailimap_fetch_type_free(ft);
 	mailimap_set_free(set);
 	if (r != MAILIMAP_NO_ERROR) {
-		mg_seterr(p->err, sizeof(p->err), "UID FETCH failed: %s",
-		    is_stream_error(r) ? "connection lost" :
-		    server_said(p->s.imap, said, sizeof(said)));
+		failed(&p->s, r, what, p->err, sizeof(p->err));
 		return -1;
 	}
 	for (clistiter *it = clist_begin(result); it != NULL && rc == 0;
@@ -698,10 +812,15 @@ fetch(struct poller *p, const uint32_t *uids, size_t n, int whole,
 		uint32_t	 uid, size;
 		const char	*data;
 		size_t		 len;
+		long		 i;
 
 		msg_att_parts(clist_content(it), &uid, &size, &data, &len);
-		if (uid == 0)
-			continue;	/* an unsolicited FETCH (flags) */
+		/* Flags of another message, a message not asked for, one
+		 * twice, or one without its text. */
+		if (uid == 0 || (i = uid_index(uids, n, uid)) == -1 ||
+		    got[i] || data == NULL)
+			continue;
+		got[i] = 1;
 		p->stats.fetched++;
 		rc = cb(p, uid, size, data, len, arg);
 	}
@@ -719,8 +838,6 @@ on_reply_headers(struct poller *p, uint32_t uid, uint32_t size,
 	(void)uid;
 	(void)size;
 	(void)arg;
-	if (data == NULL)
-		return 0;
 	return handle_reply(p, data, len);
 }
 
@@ -732,17 +849,23 @@ on_sent_headers(struct poller *p, uint32_t uid, uint32_t size,
 	struct mg_message	*m;
 	int			 yes = 0, rc;
 
-	if (data == NULL || mg_message_parse(data, len, &m, p->err,
-	    sizeof(p->err)) == -1)
+	if (mg_message_parse(data, len, &m, p->err, sizeof(p->err)) == -1)
 		return 0;
 	rc = sent_candidate(p, m, &yes);
 	mg_message_free(m);
-	if (rc == 0 && yes && size <= MG_IMAP_MAX_SENT_SIZE &&
-	    uidv_add(want, uid) == -1) {
+	if (rc != 0 || !yes)
+		return rc;
+	if (size > (uint32_t)p->im->max_literal_size) {
+		mg_log("imap: \"%s\": the message with UID %u (%u bytes) is "
+		    "bigger than imap.max_literal_size and is not read",
+		    p->im->sent_folder, uid, size);
+		return 0;
+	}
+	if (uidv_add(want, uid) == -1) {
 		mg_seterr(p->err, sizeof(p->err), "out of memory");
 		return -1;
 	}
-	return rc;
+	return 0;
 }
 
 static int
@@ -752,129 +875,293 @@ on_sent_whole(struct poller *p, uint32_t uid, uint32_t size,
 	(void)uid;
 	(void)size;
 	(void)arg;
-	return data == NULL ? 0 : record_sent(p, data, len);
+	return record_sent(p, data, len);
 }
 
-/* The UIDs to read: since the season's start on a first pass, else
- * above last. */
+/* The UIDs of [a, b] (b 0: "*"), since the season's start on a first
+ * pass, ascending, into out.  The answer may hold at most what a window
+ * can: about 11 bytes a UID. */
 static int
-search(struct poller *p, int first, uint32_t last, struct uidv *out)
+search(struct poller *p, int first, uint32_t a, uint32_t b, struct uidv *out)
 {
 	const struct mg_config		*cfg = &p->app->cfg;
-	struct mailimap_search_key	*key;
+	struct mailimap_search_key	*key, *sub;
+	struct mailimap_set		*set;
 	clist				*result = NULL;
 	time_t				 t = mg_day_to_time(cfg->season_start);
 	struct tm			 tm;
-	char				 said[256];
-	int				 r;
+	int				 r, bad = 0;
 
-	if (first) {
+	out->n = 0;
+	if ((key = mailimap_search_key_new_multiple_empty()) == NULL)
+		goto nomem;
+	set = mailimap_set_new_interval(a, b);
+	sub = set != NULL ? mailimap_search_key_new_uid(set) : NULL;
+	if (sub == NULL)
+		mailimap_set_free(set);
+	bad = sub == NULL || mailimap_search_key_multiple_add(key, sub) !=
+	    MAILIMAP_NO_ERROR;
+	if (bad)
+		mailimap_search_key_free(sub);
+	if (!bad && first) {
 		gmtime_r(&t, &tm);
-		key = mailimap_search_key_new_since(mailimap_date_new(
+		sub = mailimap_search_key_new_since(mailimap_date_new(
 		    tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900));
-	} else
-		key = mailimap_search_key_new_uid(
-		    mailimap_set_new_interval(last + 1, 0));
-	if (key == NULL) {
-		mg_seterr(p->err, sizeof(p->err), "out of memory");
-		return -1;
+		bad = sub == NULL || mailimap_search_key_multiple_add(key,
+		    sub) != MAILIMAP_NO_ERROR;
+		if (bad && sub != NULL)
+			mailimap_search_key_free(sub);
 	}
-	r = mailimap_uid_search(p->s.imap, NULL, key, &result);
+	if (bad) {
+		mailimap_search_key_free(key);
+		goto nomem;
+	}
+	if (b != 0)
+		p->s.guard.text_cap = (size_t)p->im->search_window * 11 + 4096;
+	r = mailimap_uid_search(cmd(&p->s, "UID SEARCH"), NULL, key, &result);
+	p->s.guard.text_cap = 0;
 	mailimap_search_key_free(key);
 	if (r != MAILIMAP_NO_ERROR) {
-		mg_seterr(p->err, sizeof(p->err), "UID SEARCH failed: %s",
-		    is_stream_error(r) ? "connection lost" :
-		    server_said(p->s.imap, said, sizeof(said)));
+		failed(&p->s, r, "UID SEARCH", p->err, sizeof(p->err));
 		return -1;
 	}
 	for (clistiter *it = clist_begin(result); it != NULL;
 	    it = clist_next(it)) {
 		uint32_t	uid = *(uint32_t *)clist_content(it);
 
-		/* "last+1:*" names the last message even below last+1. */
-		if ((first || uid > last) && uidv_add(out, uid) == -1) {
+		/* "a:*" names the last message even below a: keep only
+		 * what was asked for. */
+		if (uid < a || (b != 0 && uid > b))
+			continue;
+		if (uidv_add(out, uid) == -1) {
 			mailimap_search_result_free(result);
-			mg_seterr(p->err, sizeof(p->err), "out of memory");
-			return -1;
+			goto nomem;
 		}
 	}
 	mailimap_search_result_free(result);
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof(*out->v), cmp_uid);
 	return 0;
+nomem:
+	mg_seterr(p->err, sizeof(p->err), "out of memory");
+	return -1;
 }
 
-/* Reads the new messages of one folder.  0, or -1 with p->err. */
+/* One pass over one folder. */
+struct pass {
+	const char	*folder;
+	size_t		 index;		/* in p->stuck */
+	int		 sent;
+	uint32_t	 validity;
+	uint32_t	 mark;		/* every UID up to it is read */
+	int		 advancing;	/* no UID left unread yet */
+	unsigned long	 unread;	/* left unread this pass */
+	char		 list[160];	/* the first of them, for the log */
+};
+
+/* How many passes in a row could not read uid, this one included. */
 static int
-sync_folder(struct poller *p, const char *folder, int sent)
+count_try(struct stuck *st, uint32_t validity, uint32_t uid)
+{
+	size_t	i;
+
+	if (st->validity != validity) {
+		st->validity = validity;
+		st->n = 0;
+	}
+	for (i = 0; i < st->n && st->v[i].uid != uid; i++)
+		;
+	if (i == st->n) {
+		if (st->n == MG_IMAP_MAX_STUCK)
+			return 1;	/* not counted: tried again */
+		st->v[st->n].uid = uid;
+		st->v[st->n++].tries = 0;
+	}
+	st->v[i].seen = 1;
+	return ++st->v[i].tries;
+}
+
+/* After a pass: forgets the messages that were read this time. */
+static void
+end_tries(struct stuck *st)
+{
+	size_t	k = 0;
+
+	for (size_t i = 0; i < st->n; i++)
+		if (st->v[i].seen) {
+			st->v[k] = st->v[i];
+			st->v[k++].seen = 0;
+		}
+	st->n = k;
+}
+
+/*
+ * A message the server did not hand over: the mark stays below it, so
+ * that the next pass asks for it again, until imap.max_tries passes in a
+ * row could not read it; then it is given up (logged) and the mark may
+ * pass it.  1: given up.
+ */
+static int
+left_unread(struct poller *p, struct pass *ps, uint32_t uid)
+{
+	size_t	used = strlen(ps->list);
+	int	tries = count_try(&p->stuck[ps->index], ps->validity, uid);
+
+	if (tries >= p->im->max_tries) {
+		mg_log("imap: \"%s\": giving up on the message with UID %u: "
+		    "%d pass(es) in a row could not read it (imap.max_tries)",
+		    ps->folder, uid, tries);
+		return 1;
+	}
+	ps->unread++;
+	if (used + 16 < sizeof(ps->list))
+		snprintf(ps->list + used, sizeof(ps->list) - used, "%s%u",
+		    used > 0 ? ", " : "", uid);
+	else if (used + 4 < sizeof(ps->list) && strstr(ps->list, "...") ==
+	    NULL)
+		snprintf(ps->list + used, sizeof(ps->list) - used, "...");
+	return 0;
+}
+
+/* Reads uids[0..n) of one window (header fields, and for sent_folder the
+ * candidates whole); got[i] says which were read.  -1: p->err. */
+static int
+read_window(struct poller *p, const struct pass *ps, const uint32_t *uids,
+    size_t n, unsigned char *got)
+{
+	struct uidv	want = { 0 };
+	int		rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i += MG_IMAP_FETCH_BATCH) {
+		size_t	k = n - i < MG_IMAP_FETCH_BATCH ? n - i :
+		    MG_IMAP_FETCH_BATCH;
+
+		if (stopping(p->owner))
+			break;
+		want.n = 0;
+		rc = fetch(p, uids + i, k, 0, got + i, ps->sent ?
+		    on_sent_headers : on_reply_headers, &want);
+		for (size_t j = 0; j < want.n && rc == 0; j++) {
+			unsigned char	whole = 0;
+			long		x = uid_index(uids, n, want.v[j]);
+
+			rc = fetch(p, want.v + j, 1, 1, &whole, on_sent_whole,
+			    NULL);
+			if (rc == 0 && !whole && x >= 0)
+				got[x] = 0;	/* its header only */
+		}
+	}
+	free(want.v);
+	return rc;
+}
+
+/* Reads the window [a, b] (b 0: "*"), and moves the mark.  -1: p->err. */
+static int
+sync_window(struct poller *p, struct pass *ps, int first, uint32_t a,
+    uint32_t b)
+{
+	struct uidv	 uids = { 0 };
+	unsigned char	*got = NULL;
+	uint32_t	 mark = ps->mark;
+	int		 rc = -1;
+
+	if (search(p, first, a, b, &uids) == -1)
+		goto out;
+	if (uids.n > 0 && (got = calloc(uids.n, 1)) == NULL) {
+		mg_seterr(p->err, sizeof(p->err), "out of memory");
+		goto out;
+	}
+	if (read_window(p, ps, uids.v, uids.n, got) == -1)
+		goto out;
+	if (stopping(p->owner)) {
+		rc = 0;		/* the mark stays: read again next time */
+		goto out;
+	}
+	for (size_t i = 0; i < uids.n; i++)
+		if (!got[i] && !left_unread(p, ps, uids.v[i]) &&
+		    ps->advancing) {
+			ps->advancing = 0;
+			mark = uids.v[i] - 1;
+		}
+	if (ps->advancing)
+		mark = b != 0 ? b : (uids.n > 0 ? uids.v[uids.n - 1] : mark);
+	if (mark > ps->mark) {
+		if (mg_ledger_set_imap_state(p->app->ledger, ps->folder,
+		    ps->validity, mark, time(NULL), p->err,
+		    sizeof(p->err)) == -1)
+			goto out;
+		ps->mark = mark;
+	}
+	rc = 0;
+out:
+	free(uids.v);
+	free(got);
+	return rc;
+}
+
+/* Reads the new messages of one folder, window by window of
+ * imap.search_window UIDs up to UIDNEXT.  0, or -1 with p->err. */
+static int
+sync_folder(struct poller *p, const char *folder, size_t index, int sent)
 {
 	struct mailimap_selection_info	*sel;
-	struct uidv			 uids = { 0 }, want = { 0 };
-	uint32_t			 validity, uidnext, v, last, top;
+	struct pass			 ps = { .folder = folder,
+	    .index = index, .sent = sent, .advancing = 1 };
+	uint32_t			 uidnext, v, last, top;
+	uint64_t			 a;
 	char				 said[256];
-	int				 found, first, r, rc = -1;
+	int				 found, first, r;
 
-	if ((r = mailimap_examine(p->s.imap, folder)) != MAILIMAP_NO_ERROR) {
-		if (is_stream_error(r)) {
-			mg_seterr(p->err, sizeof(p->err), "EXAMINE %s: "
-			    "connection lost", folder);
+	if ((r = mailimap_examine(cmd(&p->s, "EXAMINE"), folder)) !=
+	    MAILIMAP_NO_ERROR) {
+		if (is_stream_error(r) || p->s.guard.refused != MG_IMAP_OK) {
+			failed(&p->s, r, "EXAMINE", p->err, sizeof(p->err));
 			return -1;
 		}
 		/* A missing folder is the configuration's fault, not the
 		 * connection's: say so and read the others. */
 		mg_log("imap: cannot open folder \"%s\": %s", folder,
-		    server_said(p->s.imap, said, sizeof(said)));
+		    server_said(&p->s, said, sizeof(said)));
 		return 0;
 	}
 	sel = p->s.imap->imap_selection_info;
-	validity = sel != NULL ? sel->sel_uidvalidity : 0;
+	ps.validity = sel != NULL ? sel->sel_uidvalidity : 0;
 	uidnext = sel != NULL ? sel->sel_uidnext : 0;
 	if (mg_ledger_imap_state(p->app->ledger, folder, &found, &v, &last,
 	    p->err, sizeof(p->err)) == -1)
 		return -1;
-	first = !found || v != validity;
-	if (found && v != validity)
+	first = !found || v != ps.validity;
+	if (found && v != ps.validity)
 		mg_log("imap: the UIDVALIDITY of \"%s\" changed (%u, was %u): "
 		    "reading it again from the season's start", folder,
-		    validity, v);
-	if (first)
-		last = 0;
-	if (search(p, first, last, &uids) == -1)
-		goto out;
-	top = last;
-	for (size_t i = 0; i < uids.n; i += MG_IMAP_FETCH_BATCH) {
-		size_t	n = uids.n - i < MG_IMAP_FETCH_BATCH ?
-		    uids.n - i : MG_IMAP_FETCH_BATCH;
-
-		if (stopping(p->owner)) {
-			rc = 0;
-			goto out;
-		}
-		want.n = 0;
-		if (fetch(p, uids.v + i, n, 0, sent ? on_sent_headers :
-		    on_reply_headers, &want) == -1)
-			goto out;
-		for (size_t j = 0; j < want.n; j++)
-			if (fetch(p, want.v + j, 1, 1, on_sent_whole,
-			    NULL) == -1)
-				goto out;
-		top = uids.v[i + n - 1];
-		if (mg_ledger_set_imap_state(p->app->ledger, folder, validity,
-		    top, time(NULL), p->err, sizeof(p->err)) == -1)
-			goto out;
-	}
-	/* Older messages than the season's are never needed: start the
-	 * next pass at UIDNEXT. */
-	if (first && uidnext > 0 && uidnext - 1 > top)
+		    ps.validity, v);
+	ps.mark = first ? 0 : last;
+	if (uidnext == 0) {
+		/* No UIDNEXT (RFC 3501 requires it): one search to "*",
+		 * bounded by imap.max_response_text. */
+		if (sync_window(p, &ps, first, ps.mark + 1, 0) == -1)
+			return -1;
+	} else {
 		top = uidnext - 1;
-	if ((first || top != last) && mg_ledger_set_imap_state(p->app->ledger,
-	    folder, validity, top, time(NULL), p->err, sizeof(p->err)) == -1)
-		goto out;
-	rc = 0;
-out:
-	free(uids.v);
-	free(want.v);
-	return rc;
+		for (a = (uint64_t)ps.mark + 1; a <= top &&
+		    !stopping(p->owner); a += (uint64_t)p->im->search_window) {
+			uint64_t	b = a + (uint64_t)p->im->search_window - 1;
+
+			if (sync_window(p, &ps, first, (uint32_t)a,
+			    (uint32_t)(b < top ? b : top)) == -1)
+				return -1;
+		}
+	}
+	end_tries(&p->stuck[index]);
+	if (ps.unread > 0)
+		mg_log("imap: \"%s\": %lu message(s) not read (the server's "
+		    "answer left them out or could not be read): UID %s; asked "
+		    "for again next time", folder, ps.unread, ps.list);
+	/* An empty first pass still records the UIDVALIDITY. */
+	if (first && ps.mark == 0 && mg_ledger_set_imap_state(p->app->ledger,
+	    folder, ps.validity, 0, time(NULL), p->err, sizeof(p->err)) == -1)
+		return -1;
+	return 0;
 }
 
 /*
@@ -909,10 +1196,10 @@ st_sync(struct poller *p)
 	const struct mg_imap_settings *im = p->im;
 
 	for (size_t i = 0; i < im->folders.n; i++)
-		if (sync_folder(p, im->folders.v[i], 0) == -1)
+		if (sync_folder(p, im->folders.v[i], i, 0) == -1)
 			return STEP_RETRY;
 	if (im->sent_folder != NULL && sync_folder(p, im->sent_folder,
-	    1) == -1)
+	    im->folders.n, 1) == -1)
 		return STEP_RETRY;
 	if (p->once)
 		enter(p, st_logout, "logout");
@@ -969,18 +1256,21 @@ st_idle(struct poller *p)
 	char		 said[256];
 	int		 r, w = 1;
 
-	if ((r = mailimap_examine(p->s.imap, folder)) != MAILIMAP_NO_ERROR) {
-		if (!is_stream_error(r)) {
+	if ((r = mailimap_examine(cmd(&p->s, "EXAMINE"), folder)) !=
+	    MAILIMAP_NO_ERROR) {
+		if (!is_stream_error(r) && p->s.guard.refused == MG_IMAP_OK) {
 			mg_log("imap: cannot open \"%s\" for IDLE: %s; polling",
-			    folder, server_said(p->s.imap, said, sizeof(said)));
+			    folder, server_said(&p->s, said, sizeof(said)));
 			p->has_idle = 0;
 			return STEP_NEXT;
 		}
-		mg_seterr(p->err, sizeof(p->err), "connection lost");
+		failed(&p->s, r, "EXAMINE", p->err, sizeof(p->err));
 		return STEP_RETRY;
 	}
-	if (mailimap_idle(p->s.imap) != MAILIMAP_NO_ERROR) {
-		mg_seterr(p->err, sizeof(p->err), "IDLE failed");
+	if ((r = mailimap_idle(cmd(&p->s, "IDLE"))) != MAILIMAP_NO_ERROR) {
+		if (stopping(p->owner))
+			return STEP_STOP;
+		failed(&p->s, r, "IDLE", p->err, sizeof(p->err));
 		return STEP_RETRY;
 	}
 	/* Bytes libetpan has read already would never make the socket
@@ -992,16 +1282,14 @@ st_idle(struct poller *p)
 		mg_seterr(p->err, sizeof(p->err), "poll: %s", strerror(errno));
 		return STEP_RETRY;
 	}
-	if (mailimap_idle_done(p->s.imap) != MAILIMAP_NO_ERROR) {
-		if (w == 2)
+	if (w == 2)
+		return STEP_STOP;	/* the connection is shut down */
+	if ((r = mailimap_idle_done(cmd(&p->s, "DONE (the end of IDLE)"))) !=
+	    MAILIMAP_NO_ERROR) {
+		if (stopping(p->owner))
 			return STEP_STOP;
-		mg_seterr(p->err, sizeof(p->err), "connection lost while "
-		    "waiting for new mail (IDLE)");
+		failed(&p->s, r, "the end of IDLE", p->err, sizeof(p->err));
 		return STEP_RETRY;
-	}
-	if (w == 2) {
-		enter(p, st_logout, "logout");
-		return STEP_NEXT;
 	}
 	enter(p, st_sync, "sync");
 	return STEP_NEXT;
@@ -1099,19 +1387,44 @@ mg_poll_once(struct mg_app *app, struct mg_poll_stats *st, char *err,
 		    "mailbox to read (see matchguard.conf(5))", app->cfg.path);
 		return -1;
 	}
+	if ((p.stuck = calloc(p.im->folders.n + 1, sizeof(*p.stuck))) == NULL) {
+		mg_seterr(err, errlen, "out of memory");
+		return -1;
+	}
 	rc = run(&p);
 	if (rc == -1)
 		mg_seterr(err, errlen, "%s", p.err);
 	*st = p.stats;
+	free(p.stuck);
 	return rc;
+}
+
+static void
+poller_free(struct mg_poller *mp)
+{
+	close(mp->wake[0]);
+	close(mp->wake[1]);
+	pthread_mutex_destroy(&mp->lock);
+	pthread_cond_destroy(&mp->done_cv);
+	mg_app_close(&mp->app);
+	free(mp->p.stuck);
+	free(mp);
 }
 
 static void *
 poller_thread(void *arg)
 {
 	struct mg_poller	*mp = arg;
+	int			 abandoned;
 
 	(void)run(&mp->p);
+	pthread_mutex_lock(&mp->lock);
+	mp->done = 1;
+	abandoned = mp->abandoned;
+	pthread_cond_signal(&mp->done_cv);
+	pthread_mutex_unlock(&mp->lock);
+	if (abandoned)
+		poller_free(mp);	/* mg_poller_stop() no longer waits */
 	return NULL;
 }
 
@@ -1144,16 +1457,19 @@ mg_poller_start(const char *conf, struct mg_poller **out, char *err,
 		return -1;
 	}
 	pthread_mutex_init(&mp->lock, NULL);
+	pthread_cond_init(&mp->done_cv, NULL);
 	mp->p.app = &mp->app;
 	mp->p.im = &mp->app.cfg.imap;
 	mp->p.owner = mp;
+	if ((mp->p.stuck = calloc(mp->p.im->folders.n + 1,
+	    sizeof(*mp->p.stuck))) == NULL) {
+		mg_seterr(err, errlen, "out of memory");
+		poller_free(mp);
+		return -1;
+	}
 	if (pthread_create(&mp->thread, NULL, poller_thread, mp) != 0) {
 		mg_seterr(err, errlen, "cannot start the IMAP poller thread");
-		close(mp->wake[0]);
-		close(mp->wake[1]);
-		pthread_mutex_destroy(&mp->lock);
-		mg_app_close(&mp->app);
-		free(mp);
+		poller_free(mp);
 		return -1;
 	}
 	*out = mp;
@@ -1164,6 +1480,7 @@ void
 mg_poller_stop(struct mg_poller **pp)
 {
 	struct mg_poller	*mp;
+	struct timespec		 until;
 	char			 c = 's';
 
 	if (pp == NULL || (mp = *pp) == NULL)
@@ -1172,17 +1489,30 @@ mg_poller_stop(struct mg_poller **pp)
 	if (write(mp->wake[1], &c, 1) == -1) {
 		/* full: a byte is there already */
 	}
+	*pp = NULL;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += MG_IMAP_STOP_WAIT;
 	pthread_mutex_lock(&mp->lock);
 	if (mp->fd != -1)
 		(void)shutdown(mp->fd, SHUT_RDWR);	/* ends a blocked read */
+	while (!mp->done)
+		if (pthread_cond_timedwait(&mp->done_cv, &mp->lock,
+		    &until) == ETIMEDOUT)
+			break;
+	if (!mp->done) {
+		/* Stuck where no stop reaches (connecting, password_command):
+		 * the thread frees everything when it ends, if it ends
+		 * before the process. */
+		mp->abandoned = 1;
+		pthread_mutex_unlock(&mp->lock);
+		pthread_detach(mp->thread);
+		mg_log("imap: the poller did not stop within %d s; leaving it",
+		    MG_IMAP_STOP_WAIT);
+		return;
+	}
 	pthread_mutex_unlock(&mp->lock);
 	pthread_join(mp->thread, NULL);
-	close(mp->wake[0]);
-	close(mp->wake[1]);
-	pthread_mutex_destroy(&mp->lock);
-	mg_app_close(&mp->app);
-	free(mp);
-	*pp = NULL;
+	poller_free(mp);
 }
 
 int
@@ -1190,16 +1520,20 @@ mg_imap_append(const struct mg_imap_settings *im, const char *folder,
     const char *data, size_t len, char *err, size_t errlen)
 {
 	struct session	s;
-	char		said[256];
+	char		said[MG_ERRLEN];
 	int		r;
 
 	if (session_open(&s, im, NULL, NULL, err, errlen) == -1)
 		return -1;
-	r = mailimap_append(s.imap, folder, NULL, NULL, data, len);
+	r = mailimap_append(cmd(&s, "APPEND"), folder, NULL, NULL, data, len);
 	if (r != MAILIMAP_NO_ERROR) {
-		mg_seterr(err, errlen, "%s refused to APPEND to \"%s\": %s",
-		    im->host, folder, is_stream_error(r) ? "connection lost" :
-		    server_said(s.imap, said, sizeof(said)));
+		if (mg_imap_guard_why(&s.guard, said, sizeof(said)) != NULL)
+			mg_seterr(err, errlen, "%s", said);
+		else
+			mg_seterr(err, errlen, "%s refused to APPEND to \"%s\": "
+			    "%s", im->host, folder, is_stream_error(r) ?
+			    "connection lost" : server_said(&s, said,
+			    sizeof(said)));
 		session_drop(&s);
 		return -1;
 	}

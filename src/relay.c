@@ -48,12 +48,14 @@
 #include <libetpan/libetpan.h>
 
 #include "matchguard/net.h"
+#include "matchguard/redact.h"
 #include "matchguard/relay.h"
 #include "matchguard/secret.h"
 #include "matchguard/tls_verify.h"
 
 #define MG_RELAY_MAX_ADDR	512	/* RFC 5321's path limit is 256 */
 #define MG_RELAY_MAX_REPLY	400	/* reply text kept for res->text */
+#define MG_RELAY_MAX_RAW	2048	/* reply text read, before redaction */
 #define MG_RELAY_MAX_LINES	200	/* lines in one multi-line reply */
 
 /* Extensions seen in the EHLO reply. */
@@ -69,7 +71,10 @@ struct conn {
 	MMAPString		*line;
 	int			 ext;
 	int			 code;	/* last reply's; 0: none */
-	char			 reply[MG_RELAY_MAX_REPLY];
+	char			 reply[MG_RELAY_MAX_REPLY];	/* redacted */
+	char			 raw[MG_RELAY_MAX_RAW];	/* as read */
+	const struct mg_redact	*red;	/* the credentials and their forms */
+	int			 auth_step;	/* replying to AUTH */
 	char			 name[256];	/* host without [ ] */
 	char			*sni;	/* name for SNI, or NULL */
 };
@@ -155,14 +160,47 @@ note_extension(struct conn *c, const char *kw)
 			c->ext |= ext[i].flag;
 }
 
+/* The length of an RFC 3463 code and its space at the start of text
+ * ("5.7.8 "), or 0. */
+static size_t
+enhanced_code(const char *text)
+{
+	size_t	a, b, d;
+
+	if ((text[0] != '2' && text[0] != '4' && text[0] != '5') ||
+	    text[1] != '.' || (a = strspn(text + 2, "0123456789")) < 1 ||
+	    a > 3 || text[2 + a] != '.' ||
+	    (b = strspn(text + 3 + a, "0123456789")) < 1 || b > 3)
+		return 0;
+	d = 3 + a + b;
+	return text[d] == ' ' ? d + 1 : 0;
+}
+
+/* Joins the lines of a reply with a space; the RFC 3463 code that a
+ * multi-line reply repeats on each line is kept once, so that the text
+ * reads on, and an echo cut over lines is found whole. */
 static void
 append_reply(struct conn *c, const char *text)
 {
-	size_t	used = strlen(c->reply);
+	size_t	used = strlen(c->raw), k = enhanced_code(text);
 
-	if (used > 0 && used + 1 < sizeof(c->reply))
-		c->reply[used++] = ' ';
-	snprintf(c->reply + used, sizeof(c->reply) - used, "%s", text);
+	if (used > 0 && k > 0 && strncmp(c->raw, text, k) == 0)
+		text += k;
+
+	if (used > 0 && used + 1 < sizeof(c->raw))
+		c->raw[used++] = ' ';
+	snprintf(c->raw + used, sizeof(c->raw) - used, "%s", text);
+}
+
+/* c->reply: the text read, with every echo of a credential hidden
+ * (redact.h), whole lines joined first so that an echo cut over two
+ * lines is found too. */
+static void
+finish_reply(struct conn *c)
+{
+	mg_redact(c->red, c->raw, c->auth_step ? MG_REDACT_AUTH : 0, c->reply,
+	    sizeof(c->reply));
+	explicit_bzero(c->raw, sizeof(c->raw));
 }
 
 /* Reads one reply (all its lines) into c->code and c->reply; a line that
@@ -176,13 +214,16 @@ read_reply(struct conn *c, int ehlo)
 
 	c->code = 0;
 	c->reply[0] = '\0';
+	c->raw[0] = '\0';
 	for (int n = 0; n < MG_RELAY_MAX_LINES; n++) {
 		l = mailstream_read_line_remove_eol(c->s, c->line);
 		if (l == NULL)
 			return 0;
 		if (strlen(l) < 3 || strspn(l, "0123456789") < 3 ||
-		    (l[3] != '\0' && l[3] != ' ' && l[3] != '-'))
+		    (l[3] != '\0' && l[3] != ' ' && l[3] != '-')) {
+			explicit_bzero(c->raw, sizeof(c->raw));
 			return 0;
+		}
 		code = (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');
 		if (l[3] != '\0' && (!ehlo || first))
 			append_reply(c, l + 4);
@@ -190,10 +231,12 @@ read_reply(struct conn *c, int ehlo)
 			note_extension(c, l + 4);
 		first = 0;
 		if (l[3] != '-') {
+			finish_reply(c);
 			c->code = code;
 			return code;
 		}
 	}
+	explicit_bzero(c->raw, sizeof(c->raw));
 	return 0;
 }
 
@@ -462,17 +505,25 @@ static int
 authenticate(struct conn *c, const char *secret)
 {
 	const char	*user = c->up->user != NULL ? c->up->user : "";
+	int		 rc;
 
+	c->auth_step = 1;
 	switch (c->up->auth) {
 	case MG_AUTH_PLAIN:
-		return auth_plain(c, user, secret);
+		rc = auth_plain(c, user, secret);
+		break;
 	case MG_AUTH_LOGIN:
-		return auth_login(c, user, secret);
+		rc = auth_login(c, user, secret);
+		break;
 	case MG_AUTH_XOAUTH2:
-		return auth_xoauth2(c, user, secret);
+		rc = auth_xoauth2(c, user, secret);
+		break;
 	default:
-		return 0;
+		rc = 0;
+		break;
 	}
+	c->auth_step = 0;
+	return rc;
 }
 
 /* The transaction. */
@@ -648,6 +699,7 @@ relay_smtp(const struct mg_upstream *up, const char *helo_name,
     size_t len, struct mg_relay_result *res)
 {
 	struct conn	 c = { .up = up, .res = res };
+	struct mg_redact *red = NULL;
 	char		 helo[256], err[MG_ERRLEN], *secret;
 	int		 rc;
 
@@ -656,7 +708,10 @@ relay_smtp(const struct mg_upstream *up, const char *helo_name,
 	if (get_secret(up, &secret, err, sizeof(err)) == -1)
 		return result(res, 1, 451, "%s", err);
 	pick_helo(helo_name, helo, sizeof(helo));
-	if (set_names(&c) == -1 || (c.line = mmap_string_new("")) == NULL)
+	if (secret != NULL)
+		c.red = red = mg_redact_new_credentials(up->user, secret);
+	if ((secret != NULL && red == NULL) || set_names(&c) == -1 ||
+	    (c.line = mmap_string_new("")) == NULL)
 		rc = result(res, 1, 451, "out of memory");
 	else
 		rc = smtp_dialogue(&c, helo, secret, from, rcpts, data, len);
@@ -664,10 +719,13 @@ relay_smtp(const struct mg_upstream *up, const char *helo_name,
 	if (c.line != NULL)
 		mmap_string_free(c.line);
 	free(c.sni);
-	/* Belt and braces: no reply is ever allowed to echo the secret. */
+	/* Belt and braces: every reply was redacted as it was read (our own
+	 * words around it, the sender's address included, are kept); no
+	 * result is ever allowed to hold the secret. */
 	if (secret != NULL && *secret != '\0' && strstr(res->text, secret))
 		snprintf(res->text, sizeof(res->text), "%s: reply withheld "
 		    "(it contained the password)", up->host);
+	mg_redact_free(&red);
 	wipe_free(secret);
 	return rc;
 }

@@ -132,7 +132,22 @@ struct mg_upstream {
 #define MG_DEF_IMAP_POLL_SECONDS	300	/* without IDLE */
 #define MG_DEF_IMAP_IDLE_SECONDS	(25 * 60)	/* RFC 2177: < 29 min */
 #define MG_DEF_IMAP_MAX_BACKOFF		300	/* reconnect delay cap, s */
-#define MG_DEF_IMAP_TIMEOUT		60
+#define MG_DEF_IMAP_TIMEOUT		60	/* silence, s */
+/* The bounds of one command (matchguard.conf(5) says why these values):
+ * all of it, from sending it to the tagged reply; */
+#define MG_DEF_IMAP_COMMAND_TIMEOUT	300
+/* one literal: a letter of the Sent folder fetched whole must fit, and
+ * the guard relays letters of up to smtp.max_message_size (25 MiB); */
+#define MG_DEF_IMAP_MAX_LITERAL		(32 * 1024 * 1024)
+/* every byte of one answer, literals included; */
+#define MG_DEF_IMAP_MAX_RESPONSE	(40 * 1024 * 1024)
+/* the bytes of one answer outside its literals (libetpan keeps each
+ * untagged line parsed until the tagged one); */
+#define MG_DEF_IMAP_MAX_RESPONSE_TEXT	(1024 * 1024)
+/* UIDs asked for by one UID SEARCH; */
+#define MG_DEF_IMAP_SEARCH_WINDOW	10000
+/* passes that may fail to read a message before it is given up. */
+#define MG_DEF_IMAP_MAX_TRIES		3
 
 struct mg_imap_settings {
 	char			*host;		/* NULL: no imap group */
@@ -144,6 +159,12 @@ struct mg_imap_settings {
 	char			*password_command;
 	char			*tls_trust_file;
 	int			 timeout;	/* seconds per network step */
+	int			 command_timeout;	/* seconds per command */
+	int			 max_literal_size;	/* bytes */
+	int			 max_response_size;	/* bytes */
+	int			 max_response_text;	/* bytes */
+	int			 search_window;	/* UIDs */
+	int			 max_tries;	/* passes */
 	struct mg_strlist	 folders;	/* default INBOX */
 	char			*sent_folder;	/* NULL: none */
 	int			 poll_seconds;

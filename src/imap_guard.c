@@ -1,0 +1,412 @@
+/*
+ * imap_guard.c - a mailstream_low driver that bounds every read and write
+ * of one IMAP connection in time and bytes (see imap_guard.h).
+ *
+ * libetpan's drivers wait for each read with their own timeout
+ * (mailstream_low.timeout, in seconds); the guard sets it before each
+ * call to what is left of the command's deadline, at most imap.timeout,
+ * so that no single read outlives the command.
+ */
+#include "config_auto.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "imap_guard.h"
+
+struct wrap {
+	mailstream_low		*inner;
+	struct mg_imap_guard	*g;
+};
+
+enum { S_NONE, S_OPEN, S_DIGITS, S_PLUS, S_CLOSE, S_CR };
+
+/* A literal's length beyond any limit: counting stops here. */
+#define HUGE_NUMBER	((uint64_t)1 << 50)
+
+static int64_t
+now_ms(void)
+{
+	struct timespec	t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static int64_t
+to_ms(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000 + t->tv_nsec / 1000000;
+}
+
+static int
+stopped(const struct mg_imap_guard *g)
+{
+	return g->stop != NULL && atomic_load(g->stop);
+}
+
+static ssize_t
+refuse(struct mg_imap_guard *g, enum mg_imap_refusal why, uint64_t size,
+    int secs)
+{
+	if (g->refused == MG_IMAP_OK) {
+		g->refused = why;
+		g->refused_size = size;
+		g->refused_secs = secs;
+		g->refused_what = g->what;
+	}
+	return -1;
+}
+
+void
+mg_imap_guard_arm(struct mg_imap_guard *g, const char *what)
+{
+	int64_t	ms;
+
+	if (what != NULL)
+		g->what = what;
+	clock_gettime(CLOCK_MONOTONIC, &g->start);
+	ms = to_ms(&g->start) + (int64_t)g->im->command_timeout * 1000;
+	g->deadline.tv_sec = (time_t)(ms / 1000);
+	g->deadline.tv_nsec = (long)(ms % 1000) * 1000000;
+	g->bytes = g->text = 0;
+	g->cap = g->text_cap != 0 ? g->text_cap :
+	    (size_t)g->im->max_response_text;
+}
+
+void
+mg_imap_guard_init(struct mg_imap_guard *g, const struct mg_imap_settings *im,
+    const atomic_int *stop)
+{
+	memset(g, 0, sizeof(*g));
+	g->im = im;
+	g->stop = stop;
+	g->reading = 1;
+	mg_imap_guard_arm(g, "the greeting");
+}
+
+/* The wait for one read or write: what is left of the deadline, at most
+ * imap.timeout, at least 1 s (0 would mean libetpan's default).  0 when
+ * the deadline has passed. */
+static int
+wait_secs(const struct mg_imap_guard *g)
+{
+	int64_t	left = to_ms(&g->deadline) - now_ms();
+	int64_t	secs = (left + 999) / 1000;
+
+	if (left <= 0)
+		return 0;
+	if (secs > g->im->timeout)
+		secs = g->im->timeout;
+	return secs < 1 ? 1 : (int)secs;
+}
+
+/* Why an I/O call that waited secs from t0 failed. */
+static ssize_t
+io_failed(struct mg_imap_guard *g, int64_t t0, int secs)
+{
+	if (stopped(g))
+		return refuse(g, MG_IMAP_STOPPED, 0, 0);
+	if (now_ms() >= to_ms(&g->deadline))
+		return refuse(g, MG_IMAP_DEADLINE, 0,
+		    g->im->command_timeout);
+	if (now_ms() - t0 >= (int64_t)secs * 1000 - 100)
+		return refuse(g, MG_IMAP_SILENCE, 0, secs);
+	return refuse(g, MG_IMAP_IO, 0, 0);
+}
+
+static int
+start_literal(struct mg_imap_guard *g)
+{
+	g->scan = S_NONE;
+	if (g->number > (uint64_t)g->im->max_literal_size)
+		return (int)refuse(g, MG_IMAP_LITERAL, g->number, 0);
+	g->literal_left = g->number;
+	return 0;
+}
+
+/* One byte of a line: watches for "{N}" CRLF, which starts a literal. */
+static int
+scan_byte(struct mg_imap_guard *g, unsigned char c)
+{
+	int	digit = c >= '0' && c <= '9';
+
+	switch (g->scan) {
+	case S_OPEN:
+	case S_DIGITS:
+		if (digit) {
+			if (g->scan == S_OPEN)
+				g->number = 0;
+			if (g->number < HUGE_NUMBER)
+				g->number = g->number * 10 + (uint64_t)(c - '0');
+			g->scan = S_DIGITS;
+			return 0;
+		}
+		if (g->scan == S_DIGITS && (c == '+' || c == '}')) {
+			g->scan = c == '+' ? S_PLUS : S_CLOSE;
+			return 0;
+		}
+		break;
+	case S_PLUS:
+		if (c == '}') {
+			g->scan = S_CLOSE;
+			return 0;
+		}
+		break;
+	case S_CLOSE:
+	case S_CR:
+		if (c == '\n')
+			return start_literal(g);
+		if (c == '\r' && g->scan == S_CLOSE) {
+			g->scan = S_CR;
+			return 0;
+		}
+		break;
+	default:
+		break;
+	}
+	g->scan = c == '{' ? S_OPEN : S_NONE;
+	return 0;
+}
+
+/* Counts n bytes read; -1 when a bound is passed. */
+static int
+account(struct mg_imap_guard *g, const unsigned char *p, size_t n)
+{
+	size_t	i = 0;
+
+	g->bytes += n;
+	if (g->bytes > (uint64_t)g->im->max_response_size)
+		return (int)refuse(g, MG_IMAP_TOO_BIG, g->bytes, 0);
+	while (i < n) {
+		if (g->literal_left > 0) {
+			size_t	take = n - i;
+
+			if (take > g->literal_left)
+				take = (size_t)g->literal_left;
+			g->literal_left -= take;
+			i += take;
+			continue;
+		}
+		g->text++;
+		if (scan_byte(g, p[i++]) == -1)
+			return -1;
+	}
+	if (g->text > g->cap)
+		return (int)refuse(g, MG_IMAP_TOO_MUCH_TEXT, g->text, 0);
+	return 0;
+}
+
+static ssize_t
+guard_read(mailstream_low *s, void *buf, size_t count)
+{
+	struct wrap		*w = s->data;
+	struct mg_imap_guard	*g = w->g;
+	ssize_t			 r;
+	int64_t			 t0;
+	int			 secs;
+
+	if (g->refused != MG_IMAP_OK)
+		return -1;
+	if (stopped(g))
+		return refuse(g, MG_IMAP_STOPPED, 0, 0);
+	g->reading = 1;
+	if ((secs = wait_secs(g)) == 0)
+		return refuse(g, MG_IMAP_DEADLINE, 0, g->im->command_timeout);
+	w->inner->timeout = (unsigned long)secs;
+	t0 = now_ms();
+	r = w->inner->driver->mailstream_read(w->inner, buf, count);
+	if (stopped(g))
+		return refuse(g, MG_IMAP_STOPPED, 0, 0);
+	if (r == 0)
+		return refuse(g, MG_IMAP_EOF, 0, 0);
+	if (r < 0)
+		return io_failed(g, t0, secs);
+	if (account(g, buf, (size_t)r) == -1)
+		return -1;
+	return r;
+}
+
+static ssize_t
+guard_write(mailstream_low *s, const void *buf, size_t count)
+{
+	struct wrap		*w = s->data;
+	struct mg_imap_guard	*g = w->g;
+	ssize_t			 r;
+	int64_t			 t0;
+	int			 secs;
+
+	if (g->refused != MG_IMAP_OK)
+		return -1;
+	if (stopped(g))
+		return refuse(g, MG_IMAP_STOPPED, 0, 0);
+	if (g->reading)
+		mg_imap_guard_arm(g, NULL);	/* a new command */
+	g->reading = 0;
+	if ((secs = wait_secs(g)) == 0)
+		return refuse(g, MG_IMAP_DEADLINE, 0, g->im->command_timeout);
+	w->inner->timeout = (unsigned long)secs;
+	t0 = now_ms();
+	r = w->inner->driver->mailstream_write(w->inner, buf, count);
+	if (r <= 0)
+		return io_failed(g, t0, secs);
+	return r;
+}
+
+static int
+guard_close(mailstream_low *s)
+{
+	struct wrap	*w = s->data;
+
+	return mailstream_low_close(w->inner);
+}
+
+static int
+guard_get_fd(mailstream_low *s)
+{
+	struct wrap	*w = s->data;
+
+	return mailstream_low_get_fd(w->inner);
+}
+
+static void
+guard_free(mailstream_low *s)
+{
+	struct wrap	*w = s->data;
+
+	mailstream_low_free(w->inner);
+	free(w);
+	free(s);
+}
+
+static void
+guard_cancel(mailstream_low *s)
+{
+	struct wrap	*w = s->data;
+
+	mailstream_low_cancel(w->inner);
+}
+
+static struct mailstream_cancel *
+guard_get_cancel(mailstream_low *s)
+{
+	struct wrap	*w = s->data;
+
+	return mailstream_low_get_cancel(w->inner);
+}
+
+static carray *
+guard_chain(mailstream_low *s)
+{
+	struct wrap	*w = s->data;
+
+	return mailstream_low_get_certificate_chain(w->inner);
+}
+
+static int
+guard_setup_idle(mailstream_low *s)
+{
+	struct wrap	*w = s->data;
+
+	return mailstream_low_setup_idle(w->inner);
+}
+
+static int
+guard_unsetup_idle(mailstream_low *s)
+{
+	struct wrap	*w = s->data;
+
+	return mailstream_low_unsetup_idle(w->inner);
+}
+
+static int
+guard_interrupt_idle(mailstream_low *s)
+{
+	struct wrap	*w = s->data;
+
+	return mailstream_low_interrupt_idle(w->inner);
+}
+
+static mailstream_low_driver guard_driver = {
+	.mailstream_read = guard_read,
+	.mailstream_write = guard_write,
+	.mailstream_close = guard_close,
+	.mailstream_get_fd = guard_get_fd,
+	.mailstream_free = guard_free,
+	.mailstream_cancel = guard_cancel,
+	.mailstream_get_cancel = guard_get_cancel,
+	.mailstream_get_certificate_chain = guard_chain,
+	.mailstream_setup_idle = guard_setup_idle,
+	.mailstream_unsetup_idle = guard_unsetup_idle,
+	.mailstream_interrupt_idle = guard_interrupt_idle,
+};
+
+mailstream_low *
+mg_imap_guard_wrap(mailstream_low *low, struct mg_imap_guard *g)
+{
+	struct wrap	*w;
+	mailstream_low	*s;
+
+	if ((w = malloc(sizeof(*w))) == NULL)
+		return NULL;
+	w->inner = low;
+	w->g = g;
+	if ((s = mailstream_low_new(w, &guard_driver)) == NULL) {
+		free(w);
+		return NULL;
+	}
+	s->timeout = low->timeout;
+	return s;
+}
+
+const char *
+mg_imap_guard_why(const struct mg_imap_guard *g, char *buf, size_t len)
+{
+	const char	*host = g->im->host, *what = g->refused_what != NULL ?
+	    g->refused_what : "a command";
+	unsigned long long size = (unsigned long long)g->refused_size;
+
+	switch (g->refused) {
+	case MG_IMAP_OK:
+		return NULL;
+	case MG_IMAP_SILENCE:
+		snprintf(buf, len, "%s sent nothing for %d s in its answer to "
+		    "%s (imap.timeout)", host, g->refused_secs, what);
+		break;
+	case MG_IMAP_DEADLINE:
+		snprintf(buf, len, "%s did not finish its answer to %s within "
+		    "%d s (imap.command_timeout)", host, what, g->refused_secs);
+		break;
+	case MG_IMAP_TOO_BIG:
+		snprintf(buf, len, "%s's answer to %s passed %llu bytes "
+		    "(imap.max_response_size is %d); connection dropped", host,
+		    what, size, g->im->max_response_size);
+		break;
+	case MG_IMAP_TOO_MUCH_TEXT:
+		snprintf(buf, len, "%s's answer to %s passed %llu bytes outside "
+		    "literals (%s); connection dropped", host, what, size,
+		    g->cap == (size_t)g->im->max_response_text ?
+		    "imap.max_response_text" : "more than the UIDs of one "
+		    "imap.search_window need");
+		break;
+	case MG_IMAP_LITERAL:
+		snprintf(buf, len, "%s announced a literal of %llu bytes in its "
+		    "answer to %s, more than imap.max_literal_size (%d); "
+		    "connection dropped", host, size, what,
+		    g->im->max_literal_size);
+		break;
+	case MG_IMAP_EOF:
+		snprintf(buf, len, "%s closed the connection before finishing "
+		    "its answer to %s", host, what);
+		break;
+	case MG_IMAP_IO:
+		snprintf(buf, len, "the connection to %s failed during %s",
+		    host, what);
+		break;
+	case MG_IMAP_STOPPED:
+		snprintf(buf, len, "stopped");
+		break;
+	}
+	return buf;
+}
