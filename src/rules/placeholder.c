@@ -175,6 +175,23 @@ judge_bare(const struct mg_check_ctx *ctx, const struct mg_normtext *view,
 	return !honest;
 }
 
+/* Joins a bare word to the bare slot just before it when only a "/",
+ * "-", "." or ":" is between: "XX/XX/2026" is one slot. */
+static int
+join_last(struct slots *sl, const struct mg_normtext *view, size_t start,
+    size_t end, enum mg_severity sev)
+{
+	struct slot	*last = sl->n > 0 ? &sl->v[sl->n - 1] : NULL;
+
+	if (last == NULL || !last->bare || last->view != view ||
+	    start != last->end + 1 || strchr("/-.:", view->s[last->end]) == NULL)
+		return 0;
+	last->end = end;
+	if (sev > last->sev)
+		last->sev = sev;
+	return 1;
+}
+
 /* TBD, XXX and the like, outside the strict slots. */
 static int
 find_bare(const struct mg_check_ctx *ctx, const struct mg_normtext *view,
@@ -197,7 +214,7 @@ find_bare(const struct mg_check_ctx *ctx, const struct mg_normtext *view,
 			continue;
 		if ((rc = judge_bare(ctx, view, start, end, &sev)) == -1)
 			return -1;
-		if (rc == 1)
+		if (rc == 1 && !join_last(sl, view, start, end, sev))
 			add(sl, view, where, start, end, sev, 1);
 	}
 	return 0;
