@@ -221,6 +221,28 @@ find_bare(const struct mg_check_ctx *ctx, const struct mg_normtext *view,
 }
 
 static int
+add_finding(struct mg_findings *out, const struct slot *s, const char *slot,
+    const char *quote)
+{
+	const char	*where = where_name[s->where];
+
+	if (!s->bare)
+		return mg_findings_add(out, "placeholder", MG_SEV_HOLD, quote,
+		    "The %s still has the template slot \"%s\"; replace it "
+		    "with the real words before sending.", where, slot);
+	if (s->sev == MG_SEV_HOLD)
+		return mg_findings_add(out, "placeholder", MG_SEV_HOLD, quote,
+		    "The %s has \"%s\" where a name, place, date or number "
+		    "belongs; put in the real words before sending.", where,
+		    slot);
+	return mg_findings_add(out, "placeholder", MG_SEV_WARN, quote,
+	    "The %s has \"%s\", which may be a template slot left "
+	    "unfilled: fill it in, or leave it if you mean it (a date not "
+	    "decided yet, for example).", where, slot);
+}
+
+/* One finding, quoting the sentence of the slot. */
+static int
 report(struct mg_findings *out, const struct slot *s)
 {
 	const struct mg_normtext *nt = s->view;
@@ -228,27 +250,12 @@ report(struct mg_findings *out, const struct slot *s)
 	size_t			  a, z;
 	char			 *slot = mg_span_orig(nt, s->start, s->end);
 	char			 *quote;
-	const char		 *where = where_name[s->where];
 	int			  rc = -1;
 
 	mg_sentence_bounds(nt->orig, nt->orig_len, os, oe, &a, &z);
 	quote = mg_sentence_quote(nt->orig, a, z, os, oe, 160);
-	if (slot == NULL || quote == NULL)
-		;
-	else if (!s->bare)
-		rc = mg_findings_add(out, "placeholder", MG_SEV_HOLD, quote,
-		    "The %s still has the template slot \"%s\"; replace it "
-		    "with the real words before sending.", where, slot);
-	else if (s->sev == MG_SEV_HOLD)
-		rc = mg_findings_add(out, "placeholder", MG_SEV_HOLD, quote,
-		    "The %s has \"%s\" where a name, place, date or number "
-		    "belongs; put in the real words before sending.", where,
-		    slot);
-	else
-		rc = mg_findings_add(out, "placeholder", MG_SEV_WARN, quote,
-		    "The %s has \"%s\", which may be a template slot left "
-		    "unfilled: fill it in, or leave it if you mean it (a date "
-		    "not decided yet, for example).", where, slot);
+	if (slot != NULL && quote != NULL)
+		rc = add_finding(out, s, slot, quote);
 	free(slot);
 	free(quote);
 	return rc;

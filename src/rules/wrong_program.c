@@ -30,6 +30,7 @@
 #define GAP_AFTER	3	/* words between B and an after-cue */
 #define GAP_CONTRAST	2	/* words between B and "than", "unlike" */
 #define MAX_ASIDE	4	/* words of an aside between commas */
+#define MAX_MENTIONS	64	/* mentions of one program judged per letter */
 
 static const char *const lists[] = {
 	"wrong-program.interest", "wrong-program.interest_after",
@@ -177,20 +178,21 @@ flat_of(const struct mg_check_ctx *ctx, struct sentence *st, int i,
     const char *orig, size_t from, size_t to, int asides)
 {
 	struct mg_normtext	*nt;
+	char			*flat;
 
 	if ((st->copies[i] = mg_strndup(orig + from, to - from)) == NULL ||
 	    (nt = mg_normtext_new(st->copies[i], MG_NORM_FLAT)) == NULL)
 		return NULL;
 	if (!asides)
 		return nt;
-	free(st->copies[i]);
-	if ((st->copies[i] = strdup(nt->s)) == NULL ||
-	    strip_asides(ctx, st->copies[i]) == -1) {
-		mg_normtext_free(nt);
-		return NULL;
-	}
+	/* The view of the text without its asides replaces the copy. */
+	flat = strdup(nt->s);
 	mg_normtext_free(nt);
-	return mg_normtext_new(st->copies[i], MG_NORM_FLAT);
+	free(st->copies[i]);
+	st->copies[i] = flat;
+	if (flat == NULL || strip_asides(ctx, flat) == -1)
+		return NULL;
+	return mg_normtext_new(flat, MG_NORM_FLAT);
 }
 
 static void
@@ -363,19 +365,21 @@ scan_program(const struct mg_check_ctx *ctx, const struct mg_program *a,
 {
 	const struct mg_normtext *views[2] = { ctx->subject_key, ctx->text_key };
 	const char		 *keys[MAX_NAMES];
-	size_t			  n = program_keys(b, keys);
+	size_t			  n = program_keys(b, keys), judged = 0;
 
 	for (size_t v = 0; v < 2; v++)
 		for (size_t i = 0; i < n; i++) {
 			size_t	from = 0, s, e;
 
 			while (best->role < ROLE_INTEREST &&
+			    judged < MAX_MENTIONS &&
 			    mg_key_find(views[v], keys[i], from, &s, &e)) {
 				enum role	role;
 
 				from = s + 1;
 				if (inside_mention(views[v], s, e, a))
 					continue;
+				judged++;
 				if (role_of(ctx, views[v], s, e, &role) == -1)
 					return -1;
 				if (role > best->role)
@@ -396,37 +400,45 @@ is_recipient(const struct mg_check_ctx *ctx, const struct mg_program *p)
 }
 
 static int
+add_finding(const struct mg_check_ctx *ctx, const struct mg_program *a,
+    const struct hit *h, const char *said, const char *quote,
+    struct mg_findings *out)
+{
+	const struct mg_normtext *view;
+	size_t			  s, e;
+
+	if (h->role == ROLE_INTEREST)
+		return mg_findings_add(out, "wrong-program", MG_SEV_HOLD, quote,
+		    "This sentence speaks of \"%s\" (%s) as a program you want "
+		    "or admire, but the letter goes to %s: change it to %s or "
+		    "remove it.", said, h->b->name, a->name, a->name);
+	if (mg_mentions_program(ctx, a, 1, &view, &s, &e))
+		return mg_findings_add(out, "wrong-program", MG_SEV_WARN, quote,
+		    "This message to %s also names \"%s\" (%s); make sure that "
+		    "is meant and not left over from another letter.", a->name,
+		    said, h->b->name);
+	return mg_findings_add(out, "wrong-program", MG_SEV_HOLD, quote,
+	    "This message goes to %s but names \"%s\" (%s) and never %s; it "
+	    "looks copied from another letter: put the right program's name "
+	    "in.", a->name, said, h->b->name, a->name);
+}
+
+/* One finding for the letter to a, quoting the sentence of h. */
+static int
 report(const struct mg_check_ctx *ctx, const struct mg_program *a,
     const struct hit *h, struct mg_findings *out)
 {
 	const struct mg_normtext *nt = h->view;
 	size_t			  os = nt->map[h->start], oe = nt->map[h->end];
 	size_t			  sa, sz;
-	const struct mg_normtext *view;
-	size_t			  s, e;
 	char			 *quote, *said;
 	int			  rc = -1;
 
 	mg_sentence_bounds(nt->orig, nt->orig_len, os, oe, &sa, &sz);
 	quote = mg_sentence_quote(nt->orig, sa, sz, os, oe, 300);
 	said = mg_span_orig(nt, h->start, h->end);
-	if (quote == NULL || said == NULL)
-		;
-	else if (h->role == ROLE_INTEREST)
-		rc = mg_findings_add(out, "wrong-program", MG_SEV_HOLD, quote,
-		    "This sentence speaks of \"%s\" (%s) as a program you want "
-		    "or admire, but the letter goes to %s: change it to %s or "
-		    "remove it.", said, h->b->name, a->name, a->name);
-	else if (mg_mentions_program(ctx, a, 1, &view, &s, &e))
-		rc = mg_findings_add(out, "wrong-program", MG_SEV_WARN, quote,
-		    "This message to %s also names \"%s\" (%s); make sure that "
-		    "is meant and not left over from another letter.", a->name,
-		    said, h->b->name);
-	else
-		rc = mg_findings_add(out, "wrong-program", MG_SEV_HOLD, quote,
-		    "This message goes to %s but names \"%s\" (%s) and never "
-		    "%s; it looks copied from another letter: put the right "
-		    "program's name in.", a->name, said, h->b->name, a->name);
+	if (quote != NULL && said != NULL)
+		rc = add_finding(ctx, a, h, said, quote, out);
 	free(quote);
 	free(said);
 	return rc;
