@@ -42,7 +42,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 {
 	const struct mg_patlist	*ex = mg_filters_get(ctx->filters,
 	    "placeholder.except");
-	const struct mg_normtext *views[2] = { ctx->subject_flat, ctx->text_flat };
+	const struct mg_normtext *views[2] = { ctx->subject_flat, ctx->written_flat };
 	int			 found = 0;
 
 	for (size_t v = 0; v < 2; v++)
