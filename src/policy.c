@@ -530,13 +530,28 @@ free_views(struct views *v)
 	memset(v, 0, sizeof(*v));
 }
 
-/* Builds the views of a new text and its signature; -1 when out of
- * memory. */
+/* The body views of v: without the footer (prefixes of the full ones). */
 static int
-make_views(const struct mg_filters *f, const char *new_text,
-    const char *signature, struct views *v)
+footer_views(const struct mg_filters *f, struct views *v)
 {
 	size_t	cut;
+
+	if (v->body_flat != v->flat)
+		return 0;	/* made already */
+	if ((cut = footer_start(f, v->text, v->flat)) < strlen(v->text) &&
+	    ((v->body_flat = prefix_view(v->flat, cut, 0)) == NULL ||
+	    (v->body_key = prefix_view(v->key, cut, 1)) == NULL))
+		return -1;
+	return 0;
+}
+
+/* Builds the views of a new text and its signature; with footers 0 the
+ * body views are the full ones until footer_views() makes them.  -1 when
+ * out of memory. */
+static int
+make_views(const struct mg_filters *f, const char *new_text,
+    const char *signature, int footers, struct views *v)
+{
 	int	sig_cut;
 
 	memset(v, 0, sizeof(*v));
@@ -548,9 +563,7 @@ make_views(const struct mg_filters *f, const char *new_text,
 	v->body_flat = v->flat;
 	v->body_key = v->key;
 	v->written_flat = v->flat;
-	if ((cut = footer_start(f, v->text, v->flat)) < strlen(v->text) &&
-	    ((v->body_flat = prefix_view(v->flat, cut, 0)) == NULL ||
-	    (v->body_key = prefix_view(v->key, cut, 1)) == NULL))
+	if (footers && footer_views(f, v) == -1)
 		return -1;
 	if (signature != NULL && *signature != '\0') {
 		char	*sig = cut_copy(signature, &sig_cut);
@@ -868,7 +881,7 @@ check_parts(const struct mg_check_ctx *ctx, const char *const *list,
 		struct views		 v;
 		int			 rc = 0;
 
-		if (make_views(ctx->filters, tp->new_text, tp->signature,
+		if (make_views(ctx->filters, tp->new_text, tp->signature, 1,
 		    &v) == -1) {
 			free_views(&v);
 			goto nomem;
@@ -933,9 +946,9 @@ static const struct {
 	{ "residency.addressees", 2, IN_GREETING,
 	  "greets a program director, coordinator or committee" },
 	{ "residency.greetings", 1, IN_GREETING, "greets a doctor" },
-	{ "residency.speaks_to", 2, IN_TEXT, "speaks to a program" },
 	{ "residency.mailboxes", 2, IN_MAILBOX,
 	  "goes to a mailbox named like a program's" },
+	{ "residency.speaks_to", 2, IN_TEXT, "speaks to a program" },
 	{ "residency.topics", 1, IN_TEXT,
 	  "speaks of the residency, an interview or the Match" },
 };
@@ -975,23 +988,28 @@ sign_in(const struct mg_check_ctx *ctx, const struct mg_patlist *pl,
 }
 
 /* Does the letter read as one to a residency program?  Fills
- * ctx->unknown_signs. */
+ * ctx->unknown_signs.  The signs are counted cheapest first, and the
+ * count stops as soon as the score cannot be reached any more. */
 static int
 reads_as_program_letter(struct mg_check_ctx *ctx,
     const struct mg_strlist *unknown)
 {
 	const struct mg_patlist	*veto = mg_filters_get(ctx->filters,
 	    "residency.not");
-	int			 score = 0, greeted = 0;
+	const size_t		 n = sizeof(signs) / sizeof(signs[0]);
+	int			 need = ctx->cfg->policy.unknown_program_score;
+	int			 score = 0, greeted = 0, left = 0;
 	size_t			 len = 0, s, e;
 
-	if (veto != NULL && (mg_patlist_find(veto, NULL, ctx->body_flat, 0, &s,
-	    &e) || mg_patlist_find(veto, NULL, ctx->subject_flat, 0, &s, &e)))
-		return 0;
-	for (size_t i = 0; i < sizeof(signs) / sizeof(signs[0]); i++) {
+	for (size_t i = 0; i < n; i++)
+		left += signs[i].points;
+	for (size_t i = 0; i < n && score < need; i++) {
 		const struct mg_patlist	*pl = mg_filters_get(ctx->filters,
 		    signs[i].list);
 
+		if (score + left < need)
+			return 0;
+		left -= signs[i].points;
 		/* A greeting is one sign, the stronger one when both. */
 		if (pl == NULL || (signs[i].place == IN_GREETING && greeted) ||
 		    !sign_in(ctx, pl, signs[i].place, unknown))
@@ -999,13 +1017,16 @@ reads_as_program_letter(struct mg_check_ctx *ctx,
 		greeted |= signs[i].place == IN_GREETING;
 		score += signs[i].points;
 		len += (size_t)snprintf(ctx->unknown_signs + len,
-		    len < sizeof(ctx->unknown_signs) ?
-		    sizeof(ctx->unknown_signs) - len : 0, "%s%s",
-		    len > 0 ? "; " : "", signs[i].said);
+		    sizeof(ctx->unknown_signs) - len, "%s%s", len > 0 ? "; " : "",
+		    signs[i].said);
 		if (len >= sizeof(ctx->unknown_signs))
-			len = sizeof(ctx->unknown_signs);
+			len = sizeof(ctx->unknown_signs) - 1;
 	}
-	return score >= ctx->cfg->policy.unknown_program_score;
+	if (score < need)
+		return 0;
+	return veto == NULL || (!mg_patlist_find(veto, NULL, ctx->body_flat, 0,
+	    &s, &e) && !mg_patlist_find(veto, NULL, ctx->subject_flat, 0, &s,
+	    &e));
 }
 
 /* A stand-in for the program of an unknown address: named by it, with
@@ -1031,8 +1052,9 @@ stand_in(struct mg_directory *dir, const char *addr)
 /* The unknown-recipient path: the wording rules, with a stand-in program
  * and no history, when the letter reads as one to a program. */
 static int
-check_unknown(struct mg_check_ctx *ctx, const struct mg_strlist *unknown,
-    struct mg_findings *out, char *err, size_t errlen)
+check_unknown(struct mg_check_ctx *ctx, struct views *v,
+    const struct mg_strlist *unknown, struct mg_findings *out, char *err,
+    size_t errlen)
 {
 	struct mg_directory	 dir = { 0 };
 	const struct mg_program	*one;
@@ -1040,7 +1062,8 @@ check_unknown(struct mg_check_ctx *ctx, const struct mg_strlist *unknown,
 
 	if (unknown->n == 0 || !reads_as_program_letter(ctx, unknown))
 		return 0;
-	if (stand_in(&dir, unknown->v[0]) == -1) {
+	if (footer_views(ctx->filters, v) == -1 || (use_views(ctx, v),
+	    stand_in(&dir, unknown->v[0])) == -1) {
 		mg_directory_clear(&dir);
 		mg_seterr(err, errlen, "out of memory");
 		return -1;
@@ -1093,7 +1116,8 @@ mg_policy_check(const struct mg_config *cfg, const struct mg_filters *filters,
 	if ((ctx.subject_flat = mg_normtext_new(msg->subject ? msg->subject :
 	    "", MG_NORM_FLAT)) == NULL || (ctx.subject_key = mg_normtext_new(
 	    msg->subject ? msg->subject : "", MG_NORM_KEY)) == NULL ||
-	    make_views(filters, msg->new_text, msg->signature, &v) == -1 ||
+	    make_views(filters, msg->new_text, msg->signature,
+	    ctx.n_programs > 0 || ctx.ambiguous.n > 0, &v) == -1 ||
 	    (use_views(&ctx, &v), find_greeting(&ctx)) == -1) {
 		mg_seterr(err, errlen, "out of memory");
 		goto out;
@@ -1112,7 +1136,7 @@ mg_policy_check(const struct mg_config *cfg, const struct mg_filters *filters,
 				goto out;
 		if (check_parts(&ctx, part_rules, out, err, errlen) == -1)
 			goto out;
-	} else if (out != NULL && check_unknown(&ctx, &unknown, out, err,
+	} else if (out != NULL && check_unknown(&ctx, &v, &unknown, out, err,
 	    errlen) == -1)
 		goto out;
 	for (size_t i = 0; out != NULL && i < out->n; i++)
