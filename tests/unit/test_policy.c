@@ -438,6 +438,14 @@ unknown_program_letters(void **state)
 	expect_text(fx, "letter-of-intent", "coordinator@genetics.example.edu");
 	expect(fx, "unknown-program", MG_SEV_INFO);
 	assert_int_equal(fx->verdict, MG_PASS);
+	/* A typo in a program's domain: a warning to check the address. */
+	run(fx, "genetics-residency@harborveiw.edu", "Dear Dr. Marchetti,\r\n"
+	    "\r\nThank you for interviewing me for your residency.\r\n");
+	expect(fx, "unknown-program", MG_SEV_WARN);
+	expect_text(fx, "unknown-program", "looks like harborview.edu");
+	run(fx, "genetics-residency@evilharborview.edu", "Dear Dr. Marchetti,"
+	    "\r\n\r\nThank you for interviewing me for your residency.\r\n");
+	expect(fx, "unknown-program", MG_SEV_WARN);
 	/* An honest letter: the note only. */
 	run(fx, NEWPROG, "Dear Dr. Lee,\r\n\r\nThank you for the interview "
 	    "invitation; I look forward to meeting your residents.\r\n");
