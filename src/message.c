@@ -45,7 +45,7 @@ struct sbuf {
 static void
 sb_putn(struct sbuf *b, const char *s, size_t n)
 {
-	if (b->oom)
+	if (b->oom || n == 0)
 		return;
 	if (b->len + n + 1 > b->cap) {
 		size_t	 ncap = b->cap ? b->cap : 256;
