@@ -545,24 +545,32 @@ footer_views(const struct mg_filters *f, struct views *v)
 	return 0;
 }
 
-/* Builds the views of a new text and its signature; with footers 0 the
- * body views are the full ones until footer_views() makes them.  -1 when
- * out of memory. */
+/* The first view of a new text: its copy and FLAT view. */
 static int
-make_views(const struct mg_filters *f, const char *new_text,
-    const char *signature, int footers, struct views *v)
+flat_view(const char *new_text, struct views *v)
 {
-	int	sig_cut;
-
 	memset(v, 0, sizeof(*v));
 	if ((v->text = cut_copy(new_text != NULL ? new_text : "",
 	    &v->truncated)) == NULL ||
-	    (v->flat = mg_normtext_new(v->text, MG_NORM_FLAT)) == NULL ||
-	    (v->key = mg_normtext_new(v->text, MG_NORM_KEY)) == NULL)
+	    (v->flat = mg_normtext_new(v->text, MG_NORM_FLAT)) == NULL)
 		return -1;
 	v->body_flat = v->flat;
-	v->body_key = v->key;
 	v->written_flat = v->flat;
+	return 0;
+}
+
+/* The other views, after flat_view(): KEY, the body views (with footers
+ * 0 the full ones, until footer_views() makes them) and the written
+ * one.  -1 when out of memory. */
+static int
+other_views(const struct mg_filters *f, const char *signature, int footers,
+    struct views *v)
+{
+	int	sig_cut;
+
+	if ((v->key = mg_normtext_new(v->text, MG_NORM_KEY)) == NULL)
+		return -1;
+	v->body_key = v->key;
 	if (footers && footer_views(f, v) == -1)
 		return -1;
 	if (signature != NULL && *signature != '\0') {
@@ -580,6 +588,16 @@ make_views(const struct mg_filters *f, const char *new_text,
 			return -1;
 	}
 	return 0;
+}
+
+/* Builds the views of a new text and its signature. */
+static int
+make_views(const struct mg_filters *f, const char *new_text,
+    const char *signature, int footers, struct views *v)
+{
+	if (flat_view(new_text, v) == -1)
+		return -1;
+	return other_views(f, signature, footers, v);
 }
 
 static void
@@ -881,14 +899,18 @@ check_parts(const struct mg_check_ctx *ctx, const char *const *list,
 		struct views		 v;
 		int			 rc = 0;
 
-		if (make_views(ctx->filters, tp->new_text, tp->signature, 1,
-		    &v) == -1) {
+		/* Normalised once; the rest only for a part that differs. */
+		if (flat_view(tp->new_text, &v) == -1) {
 			free_views(&v);
 			goto nomem;
 		}
 		if (!part_differs(ctx->text_flat, v.flat)) {
 			free_views(&v);
 			continue;
+		}
+		if (other_views(ctx->filters, tp->signature, 1, &v) == -1) {
+			free_views(&v);
+			goto nomem;
 		}
 		use_views(&pc, &v);
 		pc.part = tp->label;
