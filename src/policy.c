@@ -967,7 +967,8 @@ static const struct {
 } signs[] = {
 	{ "residency.addressees", 2, IN_GREETING,
 	  "greets a program director, coordinator or committee" },
-	{ "residency.greetings", 1, IN_GREETING, "greets a doctor" },
+	{ "residency.greetings", 1, IN_GREETING,
+	  "greets a doctor, or someone by title" },
 	{ "residency.mailboxes", 2, IN_MAILBOX,
 	  "goes to a mailbox named like a program's" },
 	{ "residency.speaks_to", 2, IN_TEXT, "speaks to a program" },

@@ -96,8 +96,8 @@ const struct mg_rule mg_rule_unknown_program = {
 	    "directory",
 	.checks = "Mail to an address that is no program of your directory is "
 	    "not checked, unless it reads as a letter to a residency program: "
-	    "it greets a doctor or a program director, coordinator or "
-	    "committee, speaks to the program (\"your program\", \"I am "
+	    "it greets a doctor (or someone by title) or a program director, "
+	    "coordinator or committee, speaks to the program (\"your program\", \"I am "
 	    "writing to express my interest\", a slot for a program's name), "
 	    "goes to a mailbox named like a program's (residency@, gme@), or "
 	    "speaks of the residency, an interview, the Match, ERAS or the "
