@@ -247,15 +247,14 @@ answers_program(struct mg_check_ctx *ctx, char *err, size_t errlen)
 
 /*
  * The views of one text part: its new text (FLAT and KEY), the same
- * without the sign-off and disclaimer blocks at its end (body_*), and
- * with its "-- " signature (written_flat).  The body views are prefixes
- * of the full ones, copied, not normalised again.
+ * without the sign-off and disclaimer blocks at its end (body_flat), and
+ * with its "-- " signature (written_flat).  body_flat is a prefix of the
+ * FLAT view, copied, not normalised again.
  */
 struct views {
 	char			*text;		/* new text, at most MAX_TEXT */
 	char			*written;	/* text and signature, or NULL */
-	struct mg_normtext	*flat, *key, *body_flat, *body_key;
-	struct mg_normtext	*written_flat;
+	struct mg_normtext	*flat, *key, *body_flat, *written_flat;
 	int			 truncated;	/* the text was longer */
 };
 
@@ -264,6 +263,8 @@ struct views {
 #define SIGNOFF_MAX		40	/* longest sign-off ("Best regards,") */
 #define NOTICE_MAX		16	/* notice matches looked at */
 #define NOTICE_TAIL_LINES	12	/* other lines after a notice */
+#define NOTICE_END		600	/* bytes at the end that hold a notice */
+#define NOTICE_TAIL		3000	/* bytes at the end a notice is read in */
 
 
 /* A copy of t of at most MG_POLICY_MAX_TEXT bytes, not cutting a UTF-8
@@ -401,16 +402,38 @@ footer_from(const char *t, size_t len, size_t a, const size_t *hits,
 	return 1;
 }
 
-/* Where a confidentiality notice at the end of t begins, or len. */
+/* The first byte of the FLAT view from the last tail bytes of its text
+ * (map only grows). */
+static size_t
+view_tail(const struct mg_normtext *flat, size_t len, size_t tail)
+{
+	size_t	from = 0;
+
+	for (size_t hi = flat->len; len > tail && from < hi;) {
+		size_t	mid = from + (hi - from) / 2;
+
+		if (flat->map[mid] < len - tail)
+			from = mid + 1;
+		else
+			hi = mid;
+	}
+	return from;
+}
+
+/* Where a confidentiality notice at the end of t begins, or len.  Most
+ * letters have none: the last NOTICE_END bytes are looked at first, and
+ * only when they hold one, the last NOTICE_TAIL. */
 static size_t
 notice_cut(const struct mg_filters *f, const char *t, size_t len,
     const struct mg_normtext *flat)
 {
 	const struct mg_patlist	*pl = mg_filters_get(f, "disclaimer.notices");
-	size_t			 hits[NOTICE_MAX], n = 0, from = 0, s, e;
+	size_t			 hits[NOTICE_MAX], n = 0, from, s, e;
 
-	if (pl == NULL)
+	if (pl == NULL || !mg_patlist_find(pl, NULL, flat, view_tail(flat, len,
+	    NOTICE_END), &s, &e))
 		return len;
+	from = view_tail(flat, len, NOTICE_TAIL);
 	while (n < NOTICE_MAX && mg_patlist_find(pl, NULL, flat, from, &s, &e)) {
 		hits[n++] = flat->map[s];
 		from = e > s ? e : s + 1;
@@ -473,42 +496,40 @@ footer_start(const struct mg_filters *f, const char *t,
 	return cut;
 }
 
-/* The part of view nt that comes from the first cut bytes of its text. */
+/* The part of the FLAT view nt that comes from the first cut bytes of its
+ * text. */
 static struct mg_normtext *
-prefix_view(const struct mg_normtext *nt, size_t cut, int key)
+prefix_view(const struct mg_normtext *nt, size_t cut)
 {
 	struct mg_normtext	*p = calloc(1, sizeof(*p));
-	size_t			 k = 0, len;
+	size_t			 k = 0;
 
 	if (p == NULL)
 		return NULL;
-	while (k < nt->len && nt->map[k] < cut)
-		k++;
-	if (!key)
-		while (k > 0 && nt->s[k - 1] == ' ')
-			k--;
-	/* A KEY view ends in one space. */
-	len = k + (key && (k == 0 || nt->s[k - 1] != ' '));
-	p->s = malloc(len + 1);
-	p->map = malloc((len + 1) * sizeof(*p->map));
-	if (p->s == NULL || p->map == NULL || (!key && (p->lower =
-	    malloc(len + 1)) == NULL)) {
+	/* The first view byte from at or after cut (map only grows). */
+	for (size_t hi = nt->len; k < hi;) {
+		size_t	mid = k + (hi - k) / 2;
+
+		if (nt->map[mid] < cut)
+			k = mid + 1;
+		else
+			hi = mid;
+	}
+	while (k > 0 && nt->s[k - 1] == ' ')
+		k--;
+	p->s = malloc(k + 1);
+	p->lower = malloc(k + 1);
+	p->map = malloc((k + 1) * sizeof(*p->map));
+	if (p->s == NULL || p->lower == NULL || p->map == NULL) {
 		mg_normtext_free(p);
 		return NULL;
 	}
 	memcpy(p->s, nt->s, k);
+	memcpy(p->lower, nt->lower, k);
 	memcpy(p->map, nt->map, k * sizeof(*p->map));
-	if (len > k) {
-		p->s[k] = ' ';
-		p->map[k] = cut;
-	}
-	p->s[len] = '\0';
-	p->map[len] = cut;
-	if (p->lower != NULL) {
-		memcpy(p->lower, nt->lower, len);
-		p->lower[len] = '\0';
-	}
-	p->len = len;
+	p->s[k] = p->lower[k] = '\0';
+	p->map[k] = cut;
+	p->len = k;
 	p->orig = nt->orig;
 	p->orig_len = cut;
 	return p;
@@ -519,8 +540,6 @@ free_views(struct views *v)
 {
 	if (v->body_flat != v->flat)
 		mg_normtext_free(v->body_flat);
-	if (v->body_key != v->key)
-		mg_normtext_free(v->body_key);
 	if (v->written_flat != v->flat)
 		mg_normtext_free(v->written_flat);
 	mg_normtext_free(v->flat);
@@ -539,8 +558,7 @@ footer_views(const struct mg_filters *f, struct views *v)
 	if (v->body_flat != v->flat)
 		return 0;	/* made already */
 	if ((cut = footer_start(f, v->text, v->flat)) < strlen(v->text) &&
-	    ((v->body_flat = prefix_view(v->flat, cut, 0)) == NULL ||
-	    (v->body_key = prefix_view(v->key, cut, 1)) == NULL))
+	    (v->body_flat = prefix_view(v->flat, cut)) == NULL)
 		return -1;
 	return 0;
 }
@@ -570,7 +588,6 @@ other_views(const struct mg_filters *f, const char *signature, int footers,
 
 	if ((v->key = mg_normtext_new(v->text, MG_NORM_KEY)) == NULL)
 		return -1;
-	v->body_key = v->key;
 	if (footers && footer_views(f, v) == -1)
 		return -1;
 	if (signature != NULL && *signature != '\0') {
@@ -606,7 +623,6 @@ use_views(struct mg_check_ctx *ctx, const struct views *v)
 	ctx->text_flat = v->flat;
 	ctx->text_key = v->key;
 	ctx->body_flat = v->body_flat;
-	ctx->body_key = v->body_key;
 	ctx->written_flat = v->written_flat;
 }
 

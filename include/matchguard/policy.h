@@ -88,8 +88,8 @@ struct mg_check_ctx {
 	 * end ("Best regards, / Priya", "CONFIDENTIALITY NOTICE: ...";
 	 * filters/disclaimer.conf), "-- " or not: what the attachment,
 	 * intent, ranking and bargaining rules read (mg_find_phrase()
-	 * reads it).  The same views as text_* when there is none. */
-	struct mg_normtext	 *body_flat, *body_key;
+	 * reads it).  text_flat when there is none. */
+	struct mg_normtext	 *body_flat;
 	/* Everything the applicant wrote: the new text and the signature
 	 * after "-- " (the placeholder rule reads it: "[Your Full Name]"
 	 * is a slot too).  text_flat when there is no signature. */
