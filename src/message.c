@@ -2,9 +2,10 @@
  * message.c - parse one e-mail with GMime into struct mg_message.
  *
  * GMime does the RFC 5322/2045/2047 work; this file only walks the result
- * with hard limits, picks the body text, records attachments without
- * keeping their data, and splits the body into new text, quoted reply and
- * signature.  Nothing of GMime escapes this file.
+ * with hard limits, reads every text part a reader sees (the body and the
+ * other parts, each with a label), notes what it cannot read, records
+ * attachments without keeping their data, and splits each text into new
+ * text, quoted reply and signature.  Nothing of GMime escapes this file.
  *
  * Raw bytes and the hash: a leading mbox "From " line is not part of the
  * message and is left out of the hash, in a single message as in an mbox.

@@ -1,5 +1,12 @@
 /*
  * policy.c - run the rules over one message.
+ *
+ * The engine builds the check context (recipients, the normalised views
+ * of the body, the greeting, the class), runs every rule, then runs the
+ * content rules again over every other text part a reader sees whose
+ * words are not already in the body, and adds what only they found,
+ * naming the part.  Mail to addresses outside the directory gets the
+ * wording rules only when it reads as a letter to a program.
  */
 #include "config_auto.h"
 
@@ -838,7 +845,7 @@ listed(const char *const *list, const char *id)
 #define PART_NOTE	" It is in "
 
 /* Is a finding of rule with this message (before any part is named)
- * among the first n of out? */
+ * in out already? */
 static int
 already_found(const struct mg_findings *out, const char *rule,
     const char *message)
