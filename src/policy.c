@@ -909,6 +909,26 @@ part_differs(const struct mg_normtext *body, const struct mg_normtext *part)
 	return 0;
 }
 
+/* Are a and b the same words, white space aside?  (The HTML version of a
+ * letter usually is its plain text with other line breaks: it is then
+ * not even normalised.) */
+static int
+same_words(const char *a, const char *b)
+{
+	for (;;) {
+		while (isspace((unsigned char)*a))
+			a++;
+		while (isspace((unsigned char)*b))
+			b++;
+		if (*a != *b)
+			return 0;
+		if (*a == '\0')
+			return 1;
+		a++;
+		b++;
+	}
+}
+
 /* Runs the rules of list over every other text part that differs from
  * the body, adding what they find there alone to out. */
 static int
@@ -922,6 +942,8 @@ check_parts(const struct mg_check_ctx *ctx, const char *const *list,
 		struct views		 v;
 		int			 rc = 0;
 
+		if (same_words(ctx->text_flat->orig, tp->new_text))
+			continue;
 		/* Normalised once; the rest only for a part that differs. */
 		if (flat_view(tp->new_text, &v) == -1) {
 			free_views(&v);
