@@ -37,6 +37,7 @@ enum mg_severity {
 #define MG_DEF_THANK_YOU_MAX_WORDS	250
 #define MG_DEF_THANK_YOU_MAX_PARAGRAPHS	3
 #define MG_DEF_MAX_WORDS		500
+#define MG_DEF_UNKNOWN_PROGRAM_SCORE	3
 
 /* One entry of policy.rules: a rule's severity set by the user. */
 struct mg_rule_setting {
@@ -56,6 +57,7 @@ struct mg_policy_settings {
 	int			 thank_you_max_words;
 	int			 thank_you_max_paragraphs;
 	int			 max_words;
+	int			 unknown_program_score;
 	struct mg_rule_setting	*rules;
 	size_t			 n_rules;
 };
