@@ -99,7 +99,10 @@ def b64(data):
 
 
 def qp(data):
-    return quopri.encodestring(data).replace(b"\n", b"\r\n")
+    # Encoded from LF text, so that a soft line break is "=" CRLF and not
+    # "=" CR CRLF (quopri keeps a CR before LF as data).
+    return quopri.encodestring(data.replace(b"\r\n", b"\n")).replace(
+        b"\n", b"\r\n")
 
 
 def text_part(p, charset=b"utf-8", extra=b""):
