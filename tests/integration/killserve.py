@@ -51,9 +51,12 @@ def ok(msg):
     print("ok: " + msg, flush=True)
 
 
+RELAY_ONLY = False
+
+
 def message(i, held):
-    to = ("genetics-residency@harborview.edu" if held or i % 3 == 1
-          else "aunt%d@example.org" % i)
+    to = ("genetics-residency@harborview.edu" if held or
+          (i % 3 == 1 and not RELAY_ONLY) else "aunt%d@example.org" % i)
     greeting = "Dear Dr. [Last Name]," if held else "Dear Dr. Marchetti,"
     body = [
         "From: Priya Raman <priya.raman@example.com>",
@@ -158,13 +161,13 @@ def run(args):
                 if not todo:
                     return
                 i = todo.pop(0)
-            submit(args.port, i, i % 3 == 0, results)
+            submit(args.port, i, i % 3 == 0 and not RELAY_ONLY, results)
 
     # Kills at random points of the run, counted in finished submissions
     # rather than in time, so that a fast machine sees as many as a slow
     # one; a random delay within each point puts the kill anywhere in a
     # session (greeting, DATA, the policy, the fsync, the relay).
-    points = sorted(random.sample(range(5, args.n - 10), 10))
+    points = sorted(random.sample(range(5, args.n - 10), args.kills))
 
     def killer():
         for p in points:
@@ -212,7 +215,7 @@ def check(args, kills, results):
                                              len(cut)))
     if len(results) != args.n:
         fail("only %d of %d submissions finished" % (len(results), args.n))
-    if kills < 5:
+    if kills < min(5, args.kills):
         fail("only %d kills" % kills)
     if len(acked) < args.n // 4:
         fail("too few messages got 250 to say anything (%d)" % len(acked))
@@ -249,6 +252,14 @@ def check(args, kills, results):
     ok("%d acknowledged as held, %d as relayed: every one found, byte for "
        "byte" % (n_held, n_relayed) if not FAILS else
        "%d held, %d relayed checked" % (n_held, n_relayed))
+    dups = sorted(i for i, copies in upstream.items() if len(copies) > 1)
+    print("duplicates: %d of %d (letters upstream more than once, of the "
+          "letters upstream)%s" % (len(dups), len(upstream),
+                                   ": " + " ".join(map(str, dups[:20]))
+                                   if dups else ""), flush=True)
+    if args.max_duplicates is not None and len(dups) > args.max_duplicates:
+        fail("%d letters went upstream twice, more than %d" %
+             (len(dups), args.max_duplicates))
 
     # The spool: every entry whole; temporary files hidden from the queue.
     names = os.listdir(held_dir) if os.path.isdir(held_dir) else []
@@ -311,7 +322,13 @@ def main():
     p.add_argument("--n", type=int, default=200)
     p.add_argument("--workers", type=int, default=4)
     p.add_argument("--seed", type=int, default=int(time.time()))
+    p.add_argument("--kills", type=int, default=10)
+    p.add_argument("--relay-only", action="store_true",
+                   help="every letter to a non-program (none held)")
+    p.add_argument("--max-duplicates", type=int, default=None)
     args = p.parse_args()
+    global RELAY_ONLY
+    RELAY_ONLY = args.relay_only
     print("seed %d" % args.seed, flush=True)
     kills, results = run(args)
     check(args, kills, results)
