@@ -98,7 +98,8 @@ mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
 	static const char *const names[] = { "host", "port", "tls", "auth",
 	    "user", "password", "password_command", "tls_trust_file",
 	    "timeout", "folders", "sent_folder", "poll_seconds",
-	    "idle_seconds", "max_backoff", "notices", "notice_folder", NULL };
+	    "idle_seconds", "max_backoff", "notices", "notice_folder",
+	    "notice_queue", NULL };
 	static const char *const tls[] = { "starttls", "implicit", "none",
 	    NULL };
 	struct mg_imap_settings	*im = &cfg->imap;
@@ -114,6 +115,7 @@ mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
 	im->idle_seconds = MG_DEF_IMAP_IDLE_SECONDS;
 	im->max_backoff = MG_DEF_IMAP_MAX_BACKOFF;
 	im->notices = 1;
+	im->notice_queue = MG_DEF_IMAP_NOTICE_QUEUE;
 	if (mg_cfg_check_known(ld, g, names) == -1 ||
 	    mg_cfg_get_string(ld, g, "host", 1, &im->host) == -1 ||
 	    mg_cfg_get_choice(ld, g, "tls", tls, &t) == -1 ||
@@ -128,7 +130,9 @@ mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
 	    &im->idle_seconds) == -1 ||
 	    mg_cfg_get_int(ld, g, "max_backoff", 1, 86400,
 	    &im->max_backoff) == -1 ||
-	    get_bool(ld, g, "notices", &im->notices) == -1)
+	    get_bool(ld, g, "notices", &im->notices) == -1 ||
+	    mg_cfg_get_int(ld, g, "notice_queue", 1, 100000,
+	    &im->notice_queue) == -1)
 		return -1;
 	im->tls = (enum mg_tls_mode)t;
 	im->port = im->tls == MG_TLS_IMPLICIT ? 993 : 143;

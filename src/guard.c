@@ -3,7 +3,6 @@
  */
 #include "config_auto.h"
 
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +12,9 @@
 #include <gnutls/gnutls.h>
 
 #include "matchguard/guard.h"
-#include "matchguard/imap_poller.h"
+#include "matchguard/imap_notice.h"
 #include "matchguard/log.h"
+#include "matchguard/notice_queue.h"
 #include "matchguard/policy.h"
 #include "matchguard/relay.h"
 #include "matchguard/report.h"
@@ -368,75 +368,19 @@ record_rejected(struct mg_guard *g, time_t now, const struct checked *c)
 	mg_buf_free(&fj);
 }
 
-struct notice {
-	struct mg_guard	*g;		/* a reference */
-	char		 id[MG_SPOOL_IDLEN];
-	struct mg_buf	 text;
-};
-
-static void *
-notice_thread(void *arg)
-{
-	struct notice		*n = arg;
-	const struct mg_imap_settings *im = &n->g->app.cfg.imap;
-	char			 err[MG_ERRLEN];
-
-	if (mg_imap_append(im, im->notice_folder, n->text.s, n->text.len, err,
-	    sizeof(err)) == -1)
-		mg_log("imap: no notice of held message %s in \"%s\" (it is "
-		    "held all the same): %s", n->id, im->notice_folder, err);
-	else
-		mg_log("imap: notice of held message %s put in \"%s\"", n->id,
-		    im->notice_folder);
-	mg_buf_free(&n->text);
-	mg_guard_unref(n->g);
-	free(n);
-	return NULL;
-}
-
-/* In serve, the notice of a held message goes to the mailbox from a
- * thread of its own, so that the client's 250 never waits for the IMAP
- * server; a one-shot command (sendmail) sends it before it exits. */
+/* The notice of a held message: from serve's worker thread, so that the
+ * client's 250 never waits for the IMAP server; a one-shot command
+ * (sendmail, g->notices NULL) sends it before it exits.  Either way the
+ * spool keeps it to be sent until the mailbox took it. */
 static void
-notice_later(struct mg_guard *g, const char *id, const struct checked *c,
-    time_t now)
+notice(struct mg_guard *g, const char *id, time_t now)
 {
-	const struct mg_config	*cfg = &g->app.cfg;
-	struct notice		*n;
-	pthread_attr_t		 attr;
-	pthread_t		 t;
-	sigset_t		 all, old;
-	int			 rc;
-
-	if (cfg->imap.host == NULL || !cfg->imap.notices ||
-	    (n = calloc(1, sizeof(*n))) == NULL)
+	if (!mg_notice_enabled(&g->app.cfg))
 		return;
-	snprintf(n->id, sizeof(n->id), "%s", id);
-	mg_notice_build(cfg, id, c->msg->subject, c->plist, &c->findings, now,
-	    &n->text);
-	if (n->text.failed) {
-		mg_log("imap: no notice of held message %s: out of memory", id);
-		mg_buf_free(&n->text);
-		free(n);
-		return;
-	}
-	n->g = g;
-	mg_guard_ref(g);
-	if (!g->async_notices) {
-		notice_thread(n);	/* a one-shot command waits for it */
-		return;
-	}
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&t, &attr, notice_thread, n);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
-	if (rc != 0) {
-		mg_log("imap: no thread for the notice of %s; sending it now", id);
-		notice_thread(n);
-	}
+	if (g->notices != NULL)
+		(void)mg_notice_queue_add(g->notices, g, id);	/* logged */
+	else
+		(void)mg_notice_send_held(&g->app.cfg, g->spool_dir, id, now);
 }
 
 static void
@@ -476,6 +420,7 @@ hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 	e.programs = c->plist;
 	e.findings = sf;
 	e.n_findings = c->findings.n;
+	e.notice = mg_notice_enabled(&g->app.cfg);
 	if (mg_spool_hold(g->spool_dir, &e, data, len, r->id, err,
 	    sizeof(err)) == -1) {
 		free(sf);
@@ -497,8 +442,7 @@ hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 		mg_log("warning: %s (the message is held all the same)", err);
 	pthread_mutex_unlock(&g->lock);
 	mg_buf_free(&fj);
-	/* Outside the lock: a slow IMAP server delays only this message. */
-	notice_later(g, r->id, c, now);
+	notice(g, r->id, now);
 	set_result(r, MG_OUT_HELD, 250, "2.0.0", "held for review %s: %s",
 	    r->id, first != NULL ? first->message : "see matchguard queue");
 }

@@ -41,6 +41,7 @@
 #include "matchguard/guard.h"
 #include "matchguard/imap_poller.h"
 #include "matchguard/log.h"
+#include "matchguard/notice_queue.h"
 #include "matchguard/smtp_session.h"
 
 #define MAX_LISTENERS	16
@@ -58,6 +59,9 @@ static struct {
 	int		 sigpipe[2];
 } srv = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0,
 	{ -1, -1 } };
+
+/* Notices of held messages: one worker (notice_queue.h). */
+static struct mg_notice_queue *notices;
 
 struct conn {
 	int		 fd;
@@ -478,7 +482,7 @@ reload(const char *conf)
 		mg_log("reload failed, keeping the old configuration: %s", err);
 		return;
 	}
-	g->async_notices = 1;
+	g->notices = notices;
 	pthread_mutex_lock(&srv.lock);
 	old = srv.guard;
 	srv.guard = g;
@@ -598,7 +602,8 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct mg_poller	*poller = NULL;
-	int	lfd[MAX_LISTENERS], ch, rc;
+	struct timespec		 grace;
+	int	lfd[MAX_LISTENERS], ch, rc, stuck;
 	size_t	nl = 0;
 	char	err[MG_ERRLEN];
 
@@ -615,7 +620,6 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 		fprintf(stderr, "matchguard: %s\n", err);
 		return MG_EXIT_ERROR;
 	}
-	srv.guard->async_notices = 1;
 	for (size_t i = 0; i < srv.guard->app.cfg.smtp.listen.n &&
 	    nl < MAX_LISTENERS; i++) {
 		if (bind_one(srv.guard->app.cfg.smtp.listen.v[i], &lfd[nl], err,
@@ -632,21 +636,29 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 	}
 	describe(&srv.guard->app.cfg);
 	sweep_spool(srv.guard);
+	if (mg_notice_queue_start(srv.guard, &notices, err, sizeof(err)) == -1)
+		mg_log("notices of held messages are sent at once: %s", err);
+	srv.guard->notices = notices;
 	if (mg_poller_start(conf, &poller, err, sizeof(err)) == -1)
 		mg_log("no IMAP poller: %s", err);
 	rc = serve_loop(conf, lfd, nl);
+	clock_gettime(CLOCK_REALTIME, &grace);
+	grace.tv_sec += MG_DEF_SHUTDOWN_GRACE;
 	for (size_t i = 0; i < nl; i++)
 		close(lfd[i]);
 	mg_poller_stop(&poller);
 	drain();
+	/* The notice worker too has until the end of the grace period. */
+	stuck = mg_notice_queue_drain(notices, &grace);
 	pthread_mutex_lock(&srv.lock);
-	if (srv.active > 0) {
+	if (srv.active > 0 || stuck) {
 		/* Sessions still run (their clients got no 250): leave now,
 		 * without freeing what they use or shutting GMime down
 		 * under them. */
 		fflush(stderr);
 		_exit(rc == 0 ? MG_EXIT_OK : MG_EXIT_ERROR);
 	}
+	mg_notice_queue_free(&notices);
 	mg_guard_unref(srv.guard);
 	srv.guard = NULL;
 	pthread_mutex_unlock(&srv.lock);

@@ -115,6 +115,7 @@ struct mg_upstream {
 #define MG_DEF_IMAP_IDLE_SECONDS	(25 * 60)	/* RFC 2177: < 29 min */
 #define MG_DEF_IMAP_MAX_BACKOFF		300	/* reconnect delay cap, s */
 #define MG_DEF_IMAP_TIMEOUT		60
+#define MG_DEF_IMAP_NOTICE_QUEUE	1000	/* notices waiting in serve */
 
 struct mg_imap_settings {
 	char			*host;		/* NULL: no imap group */
@@ -133,6 +134,7 @@ struct mg_imap_settings {
 	int			 max_backoff;	/* seconds */
 	int			 notices;	/* APPEND notices of held mail */
 	char			*notice_folder;	/* default INBOX */
+	int			 notice_queue;	/* serve: notices waiting */
 };
 
 struct mg_config {

@@ -19,6 +19,8 @@
 #include "matchguard/app.h"
 #include "matchguard/spool.h"
 
+struct mg_notice_queue;
+
 enum mg_outcome {
 	MG_OUT_RELAYED,		/* upstream said 250 */
 	MG_OUT_HELD,		/* in the held queue */
@@ -43,7 +45,9 @@ struct mg_guard {
 	char		*spool_dir;
 	char		 hostname[256];
 	pthread_mutex_t	 lock;
-	int		 async_notices;	/* serve: held notices in a thread */
+	/* serve: the queue of notices of held messages (notice_queue.h);
+	 * NULL: a one-shot command sends a notice before it returns. */
+	struct mg_notice_queue *notices;
 	atomic_int	 refs;		/* not under lock: accepting must
 					 * not wait for a policy check */
 };
