@@ -150,17 +150,37 @@ start_tls(struct io *io, struct mg_guard *g, int timeout_s)
 	return 0;
 }
 
+/* The reply goes out as soon as the guard has it (for a relayed message,
+ * right after upstream's 250), before the guard's slower work: a client
+ * cut off before it has its 250 sends the letter again. */
+struct early {
+	struct mg_smtp_session	*s;
+	struct io		*io;
+	struct mg_buf		*out;
+};
+
 static void
-handle_message(struct conn *c, struct mg_smtp_session *s, struct mg_buf *out)
+reply_now(void *arg, const struct mg_guard_result *r)
+{
+	struct early	*e = arg;
+
+	mg_smtp_session_reply(e->s, r->code, r->enhanced, r->text, e->out);
+	(void)flush(e->io, e->out);	/* a lost client shows at the next read */
+}
+
+static void
+handle_message(struct conn *c, struct mg_smtp_session *s, struct io *io,
+    struct mg_buf *out)
 {
 	const char		*from, *data;
 	const struct mg_strlist	*rcpts;
 	size_t			 len;
 	struct mg_guard_result	 r;
+	struct early		 e = { s, io, out };
 
 	mg_smtp_session_message(s, &from, &rcpts, &data, &len);
-	mg_guard_process(c->g, from, rcpts, data, len, time(NULL), &r);
-	mg_smtp_session_reply(s, r.code, r.enhanced, r.text, out);
+	mg_guard_process_early(c->g, from, rcpts, data, len, time(NULL), &r,
+	    reply_now, &e);
 }
 
 static long long
@@ -269,7 +289,7 @@ run_session(struct conn *c)
 				if (flush(&io, &out) == -1)
 					closing = 1;
 				else
-					handle_message(c, s, &out);
+					handle_message(c, s, &io, &out);
 			} else if (ev == MG_SMTP_EV_CLOSE)
 				closing = 1;
 			else if (ev == MG_SMTP_EV_STARTTLS) {

@@ -66,6 +66,7 @@ struct mg_policy_settings {
 #define MG_DEF_COMMAND_TIMEOUT		300	/* seconds, RFC 5321 4.5.3.2 */
 #define MG_DEF_DATA_TIMEOUT		600
 #define MG_DEF_SHUTDOWN_GRACE		30	/* seconds for sessions at SIGTERM */
+#define MG_DEF_RESEND_WINDOW		86400	/* seconds a resend is known */
 
 enum mg_on_hold {
 	MG_ON_HOLD_QUEUE,	/* 250 "held for review" */
@@ -83,6 +84,7 @@ struct mg_smtp_settings {
 	char			*local_password;
 	char			*tls_cert;	/* STARTTLS for local clients */
 	char			*tls_key;
+	int			 resend_window;	/* seconds; 0: off (guard.h) */
 };
 
 /* upstream group: where passed messages go. */
