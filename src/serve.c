@@ -672,7 +672,8 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 	stuck = mg_notice_queue_drain(notices, &grace);
 	pthread_mutex_lock(&srv.lock);
 	if (srv.active > 0 || stuck) {
-		/* Sessions still run (their clients got no 250): leave now,
+		/* Sessions still run (their clients got no 250), or the
+		 * notice worker waits for its IMAP server: leave now,
 		 * without freeing what they use or shutting GMime down
 		 * under them. */
 		fflush(stderr);

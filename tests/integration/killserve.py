@@ -4,6 +4,7 @@ submit messages, then check that nothing acknowledged was lost.
 
   killserve.py --bin MG_BIN --conf CONF --port PORT --state DIR
                --upstream DIR --log LOG [--n 200] [--workers 4] [--seed S]
+               [--kills 10] [--relay-only] [--max-duplicates N]
 
 Starts serve itself (its stderr appended to LOG), and while
 WORKERS client threads submit N messages over SMTP (each on a new
@@ -20,8 +21,11 @@ is in the reply) are in DIR/held, both files complete and the message
 byte for byte; relayed ones are upstream byte for byte.  No .env in the
 spool lacks its .eml; `matchguard queue` lists every held ID and shows
 each; the ledger passes PRAGMA integrity_check (sqlite3, when installed)
-and `matchguard check` opens it.  Prints "ok: ..." and "FAIL: ..." lines;
-exits 1 on any failure.
+and `matchguard check` opens it.  Prints "duplicates: N of M", the letters
+found upstream more than once (a client sent again a letter whose first
+copy upstream took just before a kill), and fails when N is above
+--max-duplicates.  --relay-only sends every letter to a non-program (none
+held).  Prints "ok: ..." and "FAIL: ..." lines; exits 1 on any failure.
 """
 
 import argparse
