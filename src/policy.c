@@ -830,7 +830,7 @@ static const char *const part_rules[] = {
  * directory: the wording rules, and the notes on what was not checked. */
 static const char *const unknown_rules[] = {
 	"unreadable", "unknown-program", "placeholder", "ranking-question",
-	"bargaining", "letter-of-intent", NULL
+	"bargaining", "letter-of-intent", "missing-attachment", NULL
 };
 
 static int
