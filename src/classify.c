@@ -1,11 +1,24 @@
 /*
- * classify.c - tell what kind of message this is from its phrases.
+ * classify.c - tell what kind of message this is.
  *
- * The first class whose phrases match wins, in this order: a letter of
- * intent says the most, an inquiry the least.  A request for news of the
- * application (filters/status.conf) is a follow-up, even in a letter
- * that also says the applicant is still interested.  A message that matches
- * none is a "reply" when it answers the program, else "other".
+ * In this order, the first that holds wins:
+ *   intent     a commitment frame (the letter-of-intent rule's);
+ *   thank-you  thanks for the interview or visit (classes.thank_you),
+ *              not for an invitation (classes.thank_you_except);
+ *   follow-up  a request for news of the application (status.requests:
+ *              even in a letter that also says it is still interested);
+ *   interest   classes.interest, or classes.interest_after_interview
+ *              when the interview is past (or has no date);
+ *   follow-up  classes.follow_up (the writer following up, not a
+ *              "follow-up clinic");
+ *   update     classes.update, or classes.interest_after_interview
+ *              before the interview;
+ *   inquiry    classes.inquiry;
+ *   interest   the interest frame: wants to train there, or a hedged
+ *              commitment ("one of my top choices"), with no cue phrase;
+ *   inquiry    the question frame: asks something that is neither a
+ *              ranking question nor bargaining;
+ * else "reply" when it answers the program, or "other".
  */
 #include "config_auto.h"
 
@@ -13,43 +26,69 @@
 
 #include "matchguard/classify.h"
 
-static const struct {
-	const char	*list;
+enum when { ALWAYS, AFTER, BEFORE };	/* the interview */
+
+struct cls {
+	const char	*list;		/* NULL: the frame */
+	const char	*except;
+	enum mg_frame	 frame;
+	enum when	 when;
 	const char	*name;
-} classes[] = {
-	{ "intent.phrases",	"intent" },
-	{ "classes.thank_you",	"thank-you" },
-	{ "status.requests",	"follow-up" },
-	{ "classes.interest",	"interest" },
-	{ "classes.follow_up",	"follow-up" },
-	{ "classes.update",	"update" },
-	{ "classes.inquiry",	"inquiry" },
+};
+
+static const struct cls classes[] = {
+	{ NULL, NULL, MG_FRAME_COMMITMENT, ALWAYS, "intent" },
+	{ "classes.thank_you", "classes.thank_you_except", 0, ALWAYS,
+	  "thank-you" },
+	{ "status.requests", NULL, 0, ALWAYS, "follow-up" },
+	{ "classes.interest", NULL, 0, ALWAYS, "interest" },
+	{ "classes.interest_after_interview", NULL, 0, AFTER, "interest" },
+	{ "classes.follow_up", NULL, 0, ALWAYS, "follow-up" },
+	{ "classes.update", NULL, 0, ALWAYS, "update" },
+	{ "classes.interest_after_interview", NULL, 0, BEFORE, "update" },
+	{ "classes.inquiry", NULL, 0, ALWAYS, "inquiry" },
+	{ NULL, NULL, MG_FRAME_INTEREST, ALWAYS, "interest" },
+	{ NULL, NULL, MG_FRAME_QUESTION, ALWAYS, "inquiry" },
 };
 
 const char *const mg_classify_lists[] = {
-	"intent.phrases", "classes.thank_you", "status.requests",
-	"classes.interest",
+	"classes.thank_you", "classes.thank_you_except", "status.requests",
+	"classes.interest", "classes.interest_after_interview",
 	"classes.follow_up", "classes.update", "classes.inquiry", NULL
 };
 
 static int
-matches(const struct mg_patlist *pl, const struct mg_normtext *nt)
+matches(const struct mg_patlist *pl, const struct mg_patlist *except,
+    const struct mg_normtext *nt)
 {
 	size_t	start, end;
 
 	return pl != NULL && nt != NULL &&
-	    mg_patlist_find(pl, NULL, nt, 0, &start, &end);
+	    mg_patlist_find(pl, except, nt, 0, &start, &end);
 }
 
 const char *
-mg_classify(const struct mg_filters *f, const struct mg_normtext *subject_flat,
-    const struct mg_normtext *text_flat, int answers_program)
+mg_classify(const struct mg_filters *f, const struct mg_frames_doc *frames,
+    const struct mg_normtext *subject_flat,
+    const struct mg_normtext *text_flat, int answers_program,
+    int before_interview)
 {
 	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
-		const struct mg_patlist	*pl = mg_filters_get(f, classes[i].list);
+		const struct cls	*c = &classes[i];
+		const struct mg_patlist	*pl, *ex;
 
-		if (matches(pl, subject_flat) || matches(pl, text_flat))
-			return classes[i].name;
+		if ((c->when == AFTER && before_interview) ||
+		    (c->when == BEFORE && !before_interview))
+			continue;
+		if (c->list == NULL) {
+			if (mg_frames_has(frames, c->frame))
+				return c->name;
+			continue;
+		}
+		pl = mg_filters_get(f, c->list);
+		ex = c->except != NULL ? mg_filters_get(f, c->except) : NULL;
+		if (matches(pl, ex, subject_flat) || matches(pl, ex, text_flat))
+			return c->name;
 	}
 	return answers_program ? "reply" : "other";
 }

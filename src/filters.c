@@ -15,6 +15,7 @@
 #include <libconfig.h>
 
 #include "matchguard/filters.h"
+#include "matchguard/frames.h"
 #include "matchguard/patlit.h"
 #include "matchguard/util.h"
 
@@ -32,6 +33,7 @@ struct mg_patlist {
 struct mg_filters {
 	struct mg_patlist	*lists;
 	size_t			 n;
+	struct mg_frames	*frames;	/* the concept lists, compiled */
 };
 
 static void
@@ -57,6 +59,7 @@ mg_filters_free(struct mg_filters *f)
 	for (size_t i = 0; i < f->n; i++)
 		patlist_free(&f->lists[i]);
 	free(f->lists);
+	mg_frames_free(f->frames);
 	free(f);
 }
 
@@ -259,7 +262,8 @@ mg_filters_load(const char *dir, const char *const *known,
 	for (size_t i = 0; i < files.n; i++)
 		if (load_file(f, dir, files.v[i], err, errlen) == -1)
 			goto out;
-	if (check_names(f, dir, known, err, errlen) == -1)
+	if (check_names(f, dir, known, err, errlen) == -1 ||
+	    mg_frames_new(f, dir, &f->frames, err, errlen) == -1)
 		goto out;
 	*out = f;
 	f = NULL;
@@ -277,6 +281,12 @@ mg_filters_get(const struct mg_filters *f, const char *name)
 		if (strcmp(f->lists[i].name, name) == 0)
 			return &f->lists[i];
 	return NULL;
+}
+
+const struct mg_frames *
+mg_filters_frames(const struct mg_filters *f)
+{
+	return f->frames;
 }
 
 size_t

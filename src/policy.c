@@ -53,7 +53,7 @@ mg_rule_find(const char *id)
 	return NULL;
 }
 
-#define MAX_LISTS	128
+#define MAX_LISTS	256
 
 const char *const *
 mg_policy_filter_lists(void)
@@ -64,6 +64,8 @@ mg_policy_filter_lists(void)
 	if (n > 0)
 		return lists;
 	for (const char *const *c = mg_classify_lists; *c && n < MAX_LISTS; c++)
+		lists[n++] = *c;
+	for (const char *const *c = mg_frames_lists; *c && n < MAX_LISTS; c++)
 		lists[n++] = *c;
 	for (size_t r = 0; mg_rules[r] != NULL; r++)
 		for (const char *const *l = mg_rules[r]->lists; l != NULL &&
@@ -255,6 +257,30 @@ make_views(struct mg_check_ctx *ctx, char **text_copy)
 	return 0;
 }
 
+static struct mg_frames_doc *
+policy_frames(const struct mg_check_ctx *ctx)
+{
+	struct mg_frames_input	in = {
+		ctx->subject_flat, ctx->subject_key, ctx->text_flat,
+		ctx->text_key, ctx->programs, ctx->n_programs, &ctx->cfg->dir
+	};
+
+	return mg_frames_doc_new(mg_filters_frames(ctx->filters), &in);
+}
+
+/* Does the letter go to a program before its interview? */
+static int
+before_interview(const struct mg_check_ctx *ctx)
+{
+	long	today = mg_time_to_day(ctx->now);
+
+	for (size_t i = 0; i < ctx->n_programs; i++)
+		if (ctx->programs[i]->has_interview &&
+		    today < ctx->programs[i]->interview_day)
+			return 1;
+	return 0;
+}
+
 static void
 free_ctx(struct mg_check_ctx *ctx)
 {
@@ -262,6 +288,7 @@ free_ctx(struct mg_check_ctx *ctx)
 	mg_normtext_free(ctx->subject_key);
 	mg_normtext_free(ctx->text_flat);
 	mg_normtext_free(ctx->text_key);
+	mg_frames_doc_free(ctx->frames);
 	mg_strlist_clear(&ctx->ambiguous);
 }
 
@@ -470,8 +497,12 @@ mg_policy_check(const struct mg_config *cfg, const struct mg_filters *filters,
 		mg_seterr(err, errlen, "out of memory");
 		goto out;
 	}
-	ctx.msg_class = mg_classify(filters, ctx.subject_flat, ctx.text_flat,
-	    ctx.answers_program);
+	if ((ctx.frames = policy_frames(&ctx)) == NULL) {
+		mg_seterr(err, errlen, "out of memory");
+		goto out;
+	}
+	ctx.msg_class = mg_classify(filters, ctx.frames, ctx.subject_flat,
+	    ctx.text_flat, ctx.answers_program, before_interview(&ctx));
 	if (find_greeting(&ctx) == -1) {
 		mg_seterr(err, errlen, "out of memory");
 		goto out;

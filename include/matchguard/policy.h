@@ -16,6 +16,7 @@
 
 #include "matchguard/config.h"
 #include "matchguard/filters.h"
+#include "matchguard/frames.h"
 #include "matchguard/ledger.h"
 #include "matchguard/message.h"
 #include "matchguard/textnorm.h"
@@ -82,6 +83,9 @@ struct mg_check_ctx {
 	/* Normalised views: subject and new text. */
 	struct mg_normtext	 *subject_flat, *subject_key;
 	struct mg_normtext	 *text_flat, *text_key;
+
+	/* The concept frames of subject and new text (frames.h). */
+	struct mg_frames_doc	 *frames;
 
 	const char		 *msg_class;	/* see classify.h */
 	/* The message answers one from a program: In-Reply-To/References

@@ -1,0 +1,190 @@
+/*
+ * test_frames.c - the concept-frame engine on its own: how text is cut
+ * into words and sentences, scope of negations and hedges, each frame on
+ * sentences of its own, and the errors of a bad lexicon.
+ */
+#include "config_auto.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "matchguard/filters.h"
+#include "matchguard/frames.h"
+#include "matchguard/policy.h"
+#include "mg_test.h"
+
+static struct mg_filters *filters;
+
+static int
+load(void **state)
+{
+	char	err[MG_ERRLEN];
+
+	(void)state;
+	if (mg_filters_load(MG_SRCDIR "/filters", mg_policy_filter_lists(),
+	    &filters, err, sizeof(err)) == -1)
+		fail_msg("filters: %s", err);
+	assert_non_null(mg_filters_frames(filters));
+	return 0;
+}
+
+static int
+unload(void **state)
+{
+	(void)state;
+	mg_filters_free(filters);
+	return 0;
+}
+
+/* The frames of text (no subject, no program): a bit set. */
+static unsigned
+frames_of(const char *subject, const char *text)
+{
+	struct mg_normtext	*sf = mg_normtext_new(subject, MG_NORM_FLAT);
+	struct mg_normtext	*sk = mg_normtext_new(subject, MG_NORM_KEY);
+	struct mg_normtext	*tf = mg_normtext_new(text, MG_NORM_FLAT);
+	struct mg_normtext	*tk = mg_normtext_new(text, MG_NORM_KEY);
+	struct mg_frames_input	 in = { sf, sk, tf, tk, NULL, 0, NULL };
+	struct mg_frames_doc	*doc;
+	unsigned		 bits = 0;
+
+	assert_non_null(sf);
+	assert_non_null(tk);
+	doc = mg_frames_doc_new(mg_filters_frames(filters), &in);
+	assert_non_null(doc);
+	for (int k = 0; k < MG_FRAME_N; k++)
+		if (mg_frames_has(doc, (enum mg_frame)k))
+			bits |= 1u << k;
+	mg_frames_doc_free(doc);
+	mg_normtext_free(sf);
+	mg_normtext_free(sk);
+	mg_normtext_free(tf);
+	mg_normtext_free(tk);
+	return bits;
+}
+
+#define F(k)	(1u << (k))
+
+static void
+expect_frames(const char *text, unsigned want)
+{
+	unsigned	got = frames_of("", text);
+
+	if (got != want)
+		fail_msg("\"%s\": frames %#x, wanted %#x", text, got, want);
+}
+
+static void
+commitment(void **state)
+{
+	(void)state;
+	expect_frames("I will rank your program first.", F(MG_FRAME_COMMITMENT));
+	expect_frames("You are my first choice.", F(MG_FRAME_COMMITMENT));
+	expect_frames("I'll be ranking you #1.", F(MG_FRAME_COMMITMENT));
+	/* Hedges make it interest; negation, nothing. */
+	expect_frames("You are one of my top choices.", F(MG_FRAME_INTEREST));
+	expect_frames("I hope to rank you first.", F(MG_FRAME_INTEREST));
+	expect_frames("I will not rank you first.", 0);
+	expect_frames("I cannot yet say that you will be first on my list.", 0);
+	/* Pseudo-negation. */
+	expect_frames("Without a doubt, you are my first choice.",
+	    F(MG_FRAME_COMMITMENT));
+	/* Not a position. */
+	expect_frames("I enjoyed meeting the first-year residents.", 0);
+	expect_frames("Genetics was always my first choice of specialty.", 0);
+}
+
+static void
+questions(void **state)
+{
+	(void)state;
+	expect_frames("Where do I stand on your rank list?",
+	    F(MG_FRAME_RANKING_QUESTION));
+	expect_frames("I was wondering how I compare with the other applicants.",
+	    F(MG_FRAME_RANKING_QUESTION));
+	expect_frames("How many positions does the program offer?",
+	    F(MG_FRAME_QUESTION));
+	expect_frames("I understand that you cannot tell me where I stand.", 0);
+}
+
+static void
+bargains(void **state)
+{
+	(void)state;
+	expect_frames("If you rank me to match, I will rank you first.",
+	    F(MG_FRAME_BARGAINING));
+	expect_frames("In exchange for an assurance that I match, I would "
+	    "withdraw my other applications.", F(MG_FRAME_BARGAINING));
+	expect_frames("If you have any questions, please let me know.", 0);
+}
+
+/* Sentences: a full stop after "Dr." or an initial does not end one, a
+ * blank line does; the frame stays within its sentence. */
+static void
+sentences(void **state)
+{
+	(void)state;
+	expect_frames("I met Dr. Smith. You are my first choice.",
+	    F(MG_FRAME_COMMITMENT));
+	expect_frames("I will rank J. Smith's advice highly\n\nfirst", 0);
+	expect_frames("I have not decided. You are my first choice.",
+	    F(MG_FRAME_COMMITMENT));
+	/* Subject lines count. */
+	assert_int_equal(frames_of("Letter of Intent", "Hello."),
+	    F(MG_FRAME_COMMITMENT));
+}
+
+static void
+bad_lexicon(void **state)
+{
+	char			*dir = mg_test_tmpdir(), *path, err[MG_ERRLEN];
+	struct mg_filters	*f = NULL;
+	const char *const	 lists[] = { "x.y", NULL };
+	char			 cmd[8192];
+
+	(void)state;
+	/* A copy of filters/ with one bad phrase. */
+	snprintf(cmd, sizeof(cmd), "cp %s/filters/*.conf %s/", MG_SRCDIR, dir);
+	assert_int_equal(system(cmd), 0);
+	path = mg_test_path(dir, "concepts.conf");
+	snprintf(cmd, sizeof(cmd), "sed -i 's/\"i\", \"im\", \"ive\"/\"i\", "
+	    "\"(im|ive\"/' %s", path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(mg_filters_load(dir, mg_policy_filter_lists(), &f,
+	    err, sizeof(err)), -1);
+	if (strstr(err, "concepts.conf") == NULL ||
+	    strstr(err, "writer_subject") == NULL)
+		fail_msg("error does not name the file and list: %s", err);
+	/* Without the concept lists there is no engine, and no error. */
+	mg_test_rmrf(dir);
+	free(dir);
+	dir = mg_test_tmpdir();
+	free(mg_test_write(dir, "x.conf", "y = [ \"z\" ];\n"));
+	assert_int_equal(mg_filters_load(dir, lists, &f, err, sizeof(err)), 0);
+	assert_null(mg_filters_frames(f));
+	mg_filters_free(f);
+	mg_test_rmrf(dir);
+	free(dir);
+	free(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(commitment),
+		cmocka_unit_test(questions),
+		cmocka_unit_test(bargains),
+		cmocka_unit_test(sentences),
+		cmocka_unit_test(bad_lexicon),
+	};
+
+	return cmocka_run_group_tests(tests, load, unload);
+}
