@@ -1,23 +1,23 @@
 /*
  * classify.c - tell what kind of message this is.
  *
- * In this order, the first that holds wins:
- *   intent     a commitment frame (the letter-of-intent rule's);
- *   thank-you  thanks for the interview or visit (classes.thank_you),
- *              not for an invitation (classes.thank_you_except);
+ * In this order, the first that holds wins (the frames are those of
+ * frames.h, their cues in filters/classes.conf):
+ *   intent     the commitment frame (the letter-of-intent rule's);
+ *   thank-you  thanks for the interview or visit, not for an invitation;
  *   follow-up  a request for news of the application (status.requests:
  *              even in a letter that also says it is still interested);
- *   interest   classes.interest, or classes.interest_after_interview
- *              when the interview is past (or has no date);
- *   follow-up  classes.follow_up (the writer following up, not a
- *              "follow-up clinic");
- *   update     classes.update, or classes.interest_after_interview
- *              before the interview;
- *   inquiry    classes.inquiry;
- *   interest   the interest frame: wants to train there, or a hedged
- *              commitment ("one of my top choices"), with no cue phrase;
- *   inquiry    the question frame: asks something that is neither a
- *              ranking question nor bargaining;
+ *   interest   a letter of interest, a hedged commitment ("one of my top
+ *              choices"), "I will rank you highly"; or a statement of
+ *              strong interest once the interview is past (or when the
+ *              program has no interview date);
+ *   follow-up  the writer following up (not a "follow-up clinic");
+ *   update     news, or still being interested; a statement of strong
+ *              interest before the interview;
+ *   inquiry    an inquiry phrase ("do you sponsor");
+ *   interest   wants to train there, with no cue phrase;
+ *   inquiry    asks something that is neither a ranking question nor
+ *              bargaining;
  * else "reply" when it answers the program, or "other".
  */
 #include "config_auto.h"
@@ -38,24 +38,19 @@ struct cls {
 
 static const struct cls classes[] = {
 	{ NULL, NULL, MG_FRAME_COMMITMENT, ALWAYS, "intent" },
-	{ "classes.thank_you", "classes.thank_you_except", 0, ALWAYS,
-	  "thank-you" },
+	{ NULL, NULL, MG_FRAME_THANK_YOU, ALWAYS, "thank-you" },
 	{ "status.requests", NULL, 0, ALWAYS, "follow-up" },
-	{ "classes.interest", NULL, 0, ALWAYS, "interest" },
-	{ "classes.interest_after_interview", NULL, 0, AFTER, "interest" },
-	{ "classes.follow_up", NULL, 0, ALWAYS, "follow-up" },
-	{ "classes.update", NULL, 0, ALWAYS, "update" },
-	{ "classes.interest_after_interview", NULL, 0, BEFORE, "update" },
-	{ "classes.inquiry", NULL, 0, ALWAYS, "inquiry" },
+	{ NULL, NULL, MG_FRAME_INTEREST_CUE, ALWAYS, "interest" },
+	{ NULL, NULL, MG_FRAME_STRONG_INTEREST, AFTER, "interest" },
+	{ NULL, NULL, MG_FRAME_FOLLOW_UP, ALWAYS, "follow-up" },
+	{ NULL, NULL, MG_FRAME_UPDATE, ALWAYS, "update" },
+	{ NULL, NULL, MG_FRAME_STRONG_INTEREST, BEFORE, "update" },
+	{ NULL, NULL, MG_FRAME_INQUIRY, ALWAYS, "inquiry" },
 	{ NULL, NULL, MG_FRAME_INTEREST, ALWAYS, "interest" },
 	{ NULL, NULL, MG_FRAME_QUESTION, ALWAYS, "inquiry" },
 };
 
-const char *const mg_classify_lists[] = {
-	"classes.thank_you", "classes.thank_you_except", "status.requests",
-	"classes.interest", "classes.interest_after_interview",
-	"classes.follow_up", "classes.update", "classes.inquiry", NULL
-};
+const char *const mg_classify_lists[] = { "status.requests", NULL };
 
 static int
 matches(const struct mg_patlist *pl, const struct mg_patlist *except,

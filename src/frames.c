@@ -23,7 +23,7 @@
 #include "frames_priv.h"
 
 /* The list of each concept, in enum fr_concept order. */
-static const char *const concept_list[C_N] = {
+const char *const mg_frames_lists[C_N + 1] = {
 	[C_WRITER_SUBJ] = "concepts.writer_subject",
 	[C_WRITER_OBJ] = "concepts.writer_object",
 	[C_WRITER_POSS] = "concepts.writer_possessive",
@@ -79,32 +79,17 @@ static const char *const concept_list[C_N] = {
 	[C_OTHERS] = "bargaining.others",
 	[C_COMMIT] = "bargaining.commit",
 	[C_EXCHANGE] = "bargaining.exchange_verb",
+	[C_THANKS] = "classes.thanks",
+	[C_THANKS_FOR] = "classes.thanks_for",
+	[C_INVITATION] = "classes.invitation",
+	[C_INTEREST] = "classes.interest",
+	[C_STRONG_INTEREST] = "classes.strong_interest",
+	[C_FOLLOW_UP] = "classes.follow_up",
+	[C_UPDATE] = "classes.update",
+	[C_INQUIRY] = "classes.inquiry",
+	[C_N] = NULL
 };
 
-const char *const mg_frames_lists[C_N + 1] = {
-	"concepts.writer_subject", "concepts.writer_object",
-	"concepts.writer_possessive", "concepts.this_program",
-	"concepts.program_pronoun", "concepts.other_program",
-	"concepts.addressee", "concepts.be", "concepts.auxiliary",
-	"concepts.negation", "concepts.negation_pseudo", "concepts.hedge",
-	"concepts.hedge_pseudo", "concepts.condition",
-	"concepts.condition_pseudo", "concepts.condition_cancel",
-	"concepts.request", "concepts.terminators", "concepts.abbreviations",
-	"concepts.spelling", "concepts.name_words", "concepts.not_program",
-	"concepts.desire", "concepts.join",
-	"intent.rank_act", "intent.place_act", "intent.top_position",
-	"intent.top_all", "intent.top_verb", "intent.none",
-	"intent.any_other", "intent.comparative", "intent.choice",
-	"intent.choices", "intent.rank_list", "intent.intensifier",
-	"intent.external", "intent.letter_of_intent", "intent.letter_self",
-	"ranking.standing", "ranking.standing_weak", "ranking.standing_verb",
-	"ranking.safe", "ranking.match", "ranking.program_list",
-	"ranking.other_applicants", "ranking.compare", "ranking.program_fact",
-	"bargaining.assurance", "bargaining.position", "bargaining.offer",
-	"bargaining.withdraw", "bargaining.others", "bargaining.commit",
-	"bargaining.exchange_verb",
-	NULL
-};
 
 static const char *const function_words[W_N] = {
 	[W_AND] = "and", [W_THEN] = "then", [W_TO] = "to", [W_OF] = "of",
@@ -125,6 +110,8 @@ static const char *const function_words[W_N] = {
 	[W_THERE] = "there", [W_HERE] = "here", [W_IF] = "if", [W_SO] = "so",
 	[W_SHALL] = "shall", [W_MIGHT] = "might", [W_MAY] = "may",
 	[W_WHETHER] = "whether", [W_LIKELY] = "likely",
+	[W_FOLLOW] = "follow", [W_FOLLOWING] = "following",
+	[W_FOLLOWUP] = "followup", [W_ONLY] = "only",
 };
 
 #define WORD_MAX	31	/* longer words are not in any lexicon */
@@ -143,13 +130,20 @@ struct raw {
 static int
 is_alnum(char c)
 {
-	return isalnum((unsigned char)c) != 0;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
 }
 
 static int
 is_punct(char c)
 {
-	return c != '\0' && strchr(".,;:?!()[]#&/-", c) != NULL;
+	switch (c) {
+	case '.': case ',': case ';': case ':': case '?': case '!': case '(':
+	case ')': case '[': case ']': case '#': case '&': case '/': case '-':
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 static const char *const suffixes[] = { "s", "ll", "m", "re", "ve", "d" };
@@ -468,8 +462,10 @@ add_phrase(struct mg_frames *fr, int c, const int32_t *w, size_t n)
 
 	if (n == 0)
 		return 0;
-	if (n == 1)
+	if (n == 1) {
 		fr->wmask[w[0]] |= FR_BIT(c);
+		return 0;
+	}
 	if (fr->nph == fr->capph) {
 		size_t			 ncap = fr->capph ? fr->capph * 2 : 1024;
 		struct fr_phrase	*np = realloc(fr->ph, ncap * sizeof(*np));
@@ -520,7 +516,7 @@ compile_list(struct mg_frames *fr, const struct mg_patlist *pl, int c,
     const char *dir, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < mg_patlist_count(pl); i++) {
-		struct entry	e = { concept_list[c], i, mg_patlist_source(pl, i),
+		struct entry	e = { mg_frames_lists[c], i, mg_patlist_source(pl, i),
 		    dir, err, errlen };
 		struct slot	slots[MAX_SLOTS];
 		size_t		nslots, made = 0;
@@ -540,29 +536,91 @@ cmp_phrase(const void *a, const void *b)
 
 	if (x->w[0] != y->w[0])
 		return x->w[0] < y->w[0] ? -1 : 1;
+	if (x->w[1] != y->w[1])
+		return x->w[1] < y->w[1] ? -1 : 1;
 	if (x->n != y->n)
 		return x->n > y->n ? -1 : 1;
 	return x->c < y->c ? -1 : x->c > y->c;
 }
 
+static uint64_t
+pair_key(int32_t w0, int32_t w1)
+{
+	return ((uint64_t)(uint32_t)(w0 + 1) << 32) | (uint32_t)w1;
+}
+
+static size_t
+pair_slot(uint64_t key, size_t cap)
+{
+	uint64_t	h = key * 0x9E3779B97F4A7C15ull;
+
+	return (size_t)(h >> 32) & (cap - 1);
+}
+
+/* The phrases that start with the words w0 w1. */
+static const struct fr_pair *
+pair_find(const struct mg_frames *fr, int32_t w0, int32_t w1)
+{
+	uint64_t	key = pair_key(w0, w1);
+
+	if (fr->pcap == 0)
+		return NULL;
+	for (size_t h = pair_slot(key, fr->pcap);; h = (h + 1) & (fr->pcap - 1)) {
+		if (fr->pairs[h].key == key)
+			return &fr->pairs[h];
+		if (fr->pairs[h].key == 0)
+			return NULL;
+	}
+}
+
+static int
+cmp_spell(const void *a, const void *b, void *arg)
+{
+	const struct mg_frames	*fr = arg;
+
+	return strcmp(fr->words[*(const int32_t *)a],
+	    fr->words[*(const int32_t *)b]);
+}
+
 static int
 build_index(struct mg_frames *fr)
 {
+	size_t	cap = 64;
+
 	if (fr->nph > 0)
 		qsort(fr->ph, fr->nph, sizeof(*fr->ph), cmp_phrase);
-	fr->first = calloc(fr->nwords + 1, sizeof(*fr->first));
-	fr->count = calloc(fr->nwords + 1, sizeof(*fr->count));
-	fr->spell = calloc(fr->nwords + 1, sizeof(*fr->spell));
-	if (fr->first == NULL || fr->count == NULL || fr->spell == NULL)
+	while (cap < fr->nph * 2)
+		cap *= 2;
+	if ((fr->pairs = calloc(cap, sizeof(*fr->pairs))) == NULL ||
+	    (fr->spell = calloc(fr->nwords + 1, sizeof(*fr->spell))) == NULL)
 		return -1;
-	for (size_t i = fr->nph; i-- > 0;) {
-		fr->first[fr->ph[i].w[0]] = (uint32_t)i;
-		fr->count[fr->ph[i].w[0]]++;
+	fr->pcap = cap;
+	for (size_t i = 0; i < fr->nph;) {
+		uint64_t	key = pair_key(fr->ph[i].w[0], fr->ph[i].w[1]);
+		size_t		j = i, h = pair_slot(key, cap);
+
+		while (j < fr->nph && pair_key(fr->ph[j].w[0],
+		    fr->ph[j].w[1]) == key)
+			j++;
+		while (fr->pairs[h].key != 0)
+			h = (h + 1) & (cap - 1);
+		fr->pairs[h].key = key;
+		fr->pairs[h].first = (uint32_t)i;
+		fr->pairs[h].count = (uint32_t)(j - i);
+		i = j;
 	}
 	for (size_t i = 0; i < fr->nwords; i++)
 		if ((fr->wmask[i] & FR_BIT(C_SPELLING)) &&
-		    strlen(fr->words[i]) >= SPELL_MIN - 1)
+		    strlen(fr->words[i]) >= SPELL_MIN - 1 &&
+		    islower((unsigned char)fr->words[i][0]))
 			fr->spell[fr->nspell++] = (int32_t)i;
+	qsort_r(fr->spell, fr->nspell, sizeof(*fr->spell), cmp_spell, fr);
+	for (int l = 0, k = 0; l <= 26; l++) {
+		while ((size_t)k < fr->nspell && fr->words[fr->spell[k]][0] <
+		    'a' + l)
+			k++;
+		fr->spell_at[l] = (uint16_t)k;
+	}
 	return 0;
 }
 
@@ -577,8 +635,7 @@ mg_frames_free(struct mg_frames *fr)
 	free(fr->wmask);
 	free(fr->hash);
 	free(fr->ph);
-	free(fr->first);
-	free(fr->count);
+	free(fr->pairs);
 	free(fr->spell);
 	free(fr);
 }
@@ -591,7 +648,7 @@ mg_frames_new(const struct mg_filters *f, const char *dir,
 
 	*out = NULL;
 	for (int c = 0; c < C_N; c++)
-		if (mg_filters_get(f, concept_list[c]) == NULL)
+		if (mg_filters_get(f, mg_frames_lists[c]) == NULL)
 			return 0;
 	if ((fr = calloc(1, sizeof(*fr))) == NULL)
 		goto nomem;
@@ -600,7 +657,7 @@ mg_frames_new(const struct mg_filters *f, const char *dir,
 		    strlen(function_words[w]))) == -1)
 			goto nomem;
 	for (int c = 0; c < C_N; c++)
-		if (compile_list(fr, mg_filters_get(f, concept_list[c]), c, dir,
+		if (compile_list(fr, mg_filters_get(f, mg_frames_lists[c]), c, dir,
 		    err, errlen) == -1) {
 			mg_frames_free(fr);
 			return -1;
@@ -663,9 +720,12 @@ swapped(const char *a, const char *b, size_t n)
 static int32_t
 spelled(const struct mg_frames *fr, const char *w, size_t n)
 {
-	if (n < SPELL_MIN - 1 || n > WORD_MAX || !isalpha((unsigned char)w[0]))
+	int	l;
+
+	if (n < SPELL_MIN - 1 || n > WORD_MAX || !islower((unsigned char)w[0]))
 		return -1;
-	for (size_t i = 0; i < fr->nspell; i++) {
+	l = w[0] - 'a';
+	for (size_t i = fr->spell_at[l]; i < fr->spell_at[l + 1]; i++) {
 		const char	*s = fr->words[fr->spell[i]];
 		size_t		 ls = strlen(s);
 
@@ -843,6 +903,7 @@ static int
 tag_sentence(struct mg_frames_doc *d, struct fr_sent *s)
 {
 	const struct mg_frames	*fr = d->fr;
+	const struct fr_pair	*pr;
 
 	s->m0 = (uint32_t)d->nm;
 	for (size_t i = s->t0; i < s->t1; i++) {
@@ -854,20 +915,30 @@ tag_sentence(struct mg_frames_doc *d, struct fr_sent *s)
 			return -1;
 		if (t->w < 0)
 			continue;
-		for (uint32_t k = 0; k < fr->count[t->w]; k++) {
-			const struct fr_phrase	*p = &fr->ph[fr->first[t->w] + k];
-			size_t			 j;
+		/* The longest phrase of each concept that starts here:
+		 * those of several words first. */
+		if (i + 1 < s->t1 && d->t[i + 1].w >= 0 &&
+		    (pr = pair_find(fr, t->w, d->t[i + 1].w)) != NULL)
+			for (uint32_t k = 0; k < pr->count; k++) {
+				const struct fr_phrase	*p = &fr->ph[pr->first + k];
+				size_t			 j;
 
-			if ((done & FR_BIT(p->c)) || i + p->n > s->t1)
-				continue;
-			for (j = 1; j < p->n && d->t[i + j].w == p->w[j]; j++)
-				;
-			if (j < p->n)
-				continue;
-			done |= FR_BIT(p->c);
-			if (push_mention(d, s, p->c, i, i + p->n, 0) == -1)
+				if ((done & FR_BIT(p->c)) || i + p->n > s->t1)
+					continue;
+				for (j = 2; j < p->n && d->t[i + j].w == p->w[j];
+				    j++)
+					;
+				if (j < p->n)
+					continue;
+				done |= FR_BIT(p->c);
+				if (push_mention(d, s, p->c, i, i + p->n, 0) == -1)
+					return -1;
+			}
+		for (uint64_t one = fr->wmask[t->w] & ~done; one != 0;
+		    one &= one - 1)
+			if (push_mention(d, s, __builtin_ctzll(one), i, i + 1,
+			    0) == -1)
 				return -1;
-		}
 	}
 	s->m1 = (uint32_t)d->nm;
 	for (size_t i = s->t0; i < s->t1; i++)
@@ -1194,7 +1265,9 @@ mg_frames_find(const struct mg_frames_doc *doc, enum mg_frame k, char **quote)
 }
 
 static const char *const frame_names[MG_FRAME_N] = {
-	"commitment", "ranking-question", "bargaining", "interest", "question"
+	"commitment", "ranking-question", "bargaining", "interest", "question",
+	"thank-you", "interest-cue", "strong-interest", "follow-up", "update",
+	"inquiry"
 };
 
 char *
@@ -1218,7 +1291,7 @@ mg_frames_dump(const struct mg_frames_doc *doc)
 		free(text);
 		for (size_t m = s->m0; m < s->m1; m++)
 			mg_buf_printf(&b, "    %s [%u,%u)\n",
-			    strchr(concept_list[doc->m[m].c], '.') + 1,
+			    strchr(mg_frames_lists[doc->m[m].c], '.') + 1,
 			    doc->m[m].a - s->t0, doc->m[m].b - s->t0);
 	}
 	if (b.failed) {

@@ -184,7 +184,14 @@ ref_in(struct mg_frames_doc *d, struct fr_sent *s, size_t lo, size_t hi)
 		if (m->c == C_PRONOUN)
 			pronoun = 1;
 	}
-	fr_other_names(d, s);
+	/* Another program's name is looked up only when a capital
+	 * could start one. */
+	for (size_t t = lo; t < hi; t++)
+		if ((d->t[t].fl & TF_CAP) && d->t[t].w < 0 &&
+		    !(d->t[t].in & FR_BIT(C_THIS))) {
+			fr_other_names(d, s);
+			break;
+		}
 	for (size_t t = lo; t < hi; t++) {
 		if (d->t[t].fl & TF_NAME_OTHER)
 			other = 1;
@@ -1042,6 +1049,12 @@ bargaining(struct mg_frames_doc *d, size_t si, int core, size_t core_at)
 	size_t		 from;
 	int		 state;
 
+	/* Nothing to link the sides, nothing promised or offered. */
+	if (!(s->mask & (FR_BIT(C_COND) | FR_BIT(C_EXCHANGE) |
+	    FR_BIT(C_ASSURANCE) | FR_BIT(C_OFFER) | FR_BIT(C_REQUEST))) &&
+	    !fr_wordis(d, s->t0, W_LET) && !fr_wordis(d, s->t0, W_GIVE) &&
+	    !fr_wordis(d, s->t0, W_TELL))
+		return -1;
 	p = program_side(d, s, &own, &promise, &state);
 	w = writer_side(d, s, core, core_at, own);
 	cond = condition(d, s);
@@ -1113,6 +1126,82 @@ words_in(const struct mg_frames_doc *d, const struct fr_sent *s)
 	return n;
 }
 
+/* "I will rank Harborview very highly": an act, the program, "high". */
+static long
+rank_highly(struct mg_frames_doc *d, struct fr_sent *s)
+{
+	if (s->question)
+		return -1;
+	for (size_t i = s->m0; i < s->m1; i++) {
+		const struct fr_mention	*r = &d->m[i];
+		size_t			 z = r->b + 8 < s->t1 ? r->b + 8 : s->t1;
+		int			 high = 0;
+
+		if ((r->c != C_RANK && r->c != C_PLACE) ||
+		    negated(d, s, r->a, s->t0) || !ref_ok(ref_in(d, s, r->b,
+		    r->b + 4 < z ? r->b + 4 : z)))
+			continue;
+		for (size_t t = r->b; t < z && !high; t++)
+			high = fr_wordis(d, t, W_HIGH) || fr_wordis(d, t, W_HIGHLY);
+		if (high)
+			return (long)r->a;
+	}
+	return -1;
+}
+
+static void
+set_frame(struct fr_sent *s, enum mg_frame k, size_t anchor)
+{
+	if (s->frames & (1u << k))
+		return;
+	s->frames |= 1u << k;
+	s->anchor[k] = (uint32_t)anchor;
+}
+
+/* The cues of the message classes. */
+static void
+class_cues(struct mg_frames_doc *d, struct fr_sent *s)
+{
+	long	t;
+
+	for (size_t i = s->m0; i < s->m1; i++) {
+		const struct fr_mention	*m = &d->m[i];
+
+		switch (m->c) {
+		case C_THANKS:
+			if (!(s->mask & FR_BIT(C_INVITATION)) &&
+			    fr_find(d, s, C_THANKS_FOR, m->a + 1, m->b + 14) >= 0)
+				set_frame(s, MG_FRAME_THANK_YOU, m->a);
+			break;
+		case C_INTEREST:
+			if (!negated(d, s, m->a, s->t0))
+				set_frame(s, MG_FRAME_INTEREST_CUE, m->a);
+			break;
+		case C_STRONG_INTEREST:
+			set_frame(s, MG_FRAME_STRONG_INTEREST, m->a);
+			break;
+		case C_FOLLOW_UP:
+			set_frame(s, MG_FRAME_FOLLOW_UP, m->a);
+			break;
+		case C_UPDATE:
+			set_frame(s, MG_FRAME_UPDATE, m->a);
+			break;
+		case C_INQUIRY:
+			set_frame(s, MG_FRAME_INQUIRY, m->a);
+			break;
+		default:
+			break;
+		}
+	}
+	/* A subject that starts with "Follow-up". */
+	if (d->t[s->t0].src && (fr_wordis(d, s->t0, W_FOLLOWUP) ||
+	    ((fr_wordis(d, s->t0, W_FOLLOW) || fr_wordis(d, s->t0, W_FOLLOWING)) &&
+	    s->t0 + 1 < s->t1 && fr_wordis(d, s->t0 + 1, W_UP))))
+		set_frame(s, MG_FRAME_FOLLOW_UP, s->t0);
+	if ((t = rank_highly(d, s)) >= 0)
+		set_frame(s, MG_FRAME_INTEREST_CUE, (size_t)t);
+}
+
 void
 fr_match_sentence(struct mg_frames_doc *d, size_t si)
 {
@@ -1128,23 +1217,17 @@ fr_match_sentence(struct mg_frames_doc *d, size_t si)
 	} else if (v == V_COMMIT) {
 		s->frames |= 1u << MG_FRAME_COMMITMENT;
 		s->anchor[MG_FRAME_COMMITMENT] = (uint32_t)anchor;
-	} else if (v == V_HEDGED || v == V_CONDITIONAL) {
-		s->frames |= 1u << MG_FRAME_INTEREST;
-		s->anchor[MG_FRAME_INTEREST] = (uint32_t)anchor;
-	}
+	} else if (v == V_HEDGED || v == V_CONDITIONAL)
+		set_frame(s, MG_FRAME_INTEREST_CUE, anchor);
 	if ((t = ranking_question(d, s)) >= 0) {
 		s->frames |= 1u << MG_FRAME_RANKING_QUESTION;
 		s->anchor[MG_FRAME_RANKING_QUESTION] = (uint32_t)t;
 	}
-	if (!(s->frames & (1u << MG_FRAME_INTEREST)) &&
-	    (t = interest(d, s)) >= 0) {
-		s->frames |= 1u << MG_FRAME_INTEREST;
-		s->anchor[MG_FRAME_INTEREST] = (uint32_t)t;
-	}
+	if ((t = interest(d, s)) >= 0)
+		set_frame(s, MG_FRAME_INTEREST, (size_t)t);
 	if (!(s->frames & ((1u << MG_FRAME_RANKING_QUESTION) |
 	    (1u << MG_FRAME_BARGAINING))) && words_in(d, s) >= 4 &&
-	    asks(d, s, &from)) {
-		s->frames |= 1u << MG_FRAME_QUESTION;
-		s->anchor[MG_FRAME_QUESTION] = (uint32_t)from;
-	}
+	    asks(d, s, &from))
+		set_frame(s, MG_FRAME_QUESTION, from);
+	class_cues(d, s);
 }

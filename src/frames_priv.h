@@ -27,10 +27,16 @@ enum fr_concept {
 	/* bargaining.conf */
 	C_ASSURANCE, C_POSITION, C_OFFER, C_WITHDRAW, C_OTHERS, C_COMMIT,
 	C_EXCHANGE,
+	/* classes.conf */
+	C_THANKS, C_THANKS_FOR, C_INVITATION, C_INTEREST, C_STRONG_INTEREST,
+	C_FOLLOW_UP, C_UPDATE, C_INQUIRY,
 	C_N
 };
 
 #define FR_BIT(c)	((uint64_t)1 << (c))
+
+/* Every concept has a bit of a uint64_t. */
+_Static_assert(C_N <= 64, "too many concepts for a 64-bit mask");
 
 /* Function words the frames name, interned with the lexicons. */
 enum fr_word {
@@ -41,7 +47,7 @@ enum fr_word {
 	W_ME, W_FROM, W_WITH, W_AGAINST, W_UP, W_LET, W_GIVE, W_TELL,
 	W_THESE, W_THOSE, W_TWO, W_BOTH, W_MY, W_BE, W_THAN, W_CLOSE,
 	W_THERE, W_HERE, W_IF, W_SO, W_SHALL, W_MIGHT, W_MAY, W_WHETHER,
-	W_LIKELY, W_N
+	W_LIKELY, W_FOLLOW, W_FOLLOWING, W_FOLLOWUP, W_ONLY, W_N
 };
 
 #define FR_MAX_PHRASE	12
@@ -52,18 +58,26 @@ struct fr_phrase {
 	int32_t		w[FR_MAX_PHRASE];
 };
 
+struct fr_pair {
+	uint64_t	key;		/* (w0 + 1) << 32 | w1; 0 when empty */
+	uint32_t	first, count;
+};
+
 struct mg_frames {
 	char		**words;	/* the vocabulary, lower case */
 	size_t		  nwords, capwords;
 	uint32_t	 *hash;		/* open addressing: word index + 1 */
 	size_t		  hcap;
 	uint64_t	 *wmask;	/* concepts with the word as a whole entry */
-	struct fr_phrase *ph;		/* sorted by first word, longest first */
+	/* Phrases of two words or more, sorted by their first two words,
+	 * longest first; one-word phrases are only bits of wmask. */
+	struct fr_phrase *ph;
 	size_t		  nph, capph;
-	uint32_t	 *first;	/* per word: its first phrase */
-	uint32_t	 *count;	/* per word: how many phrases start with it */
-	int32_t		 *spell;	/* typo targets (word ids) */
+	struct fr_pair	 *pairs;	/* open addressing on the first two */
+	size_t		  pcap;
+	int32_t		 *spell;	/* typo targets (word ids), by letter */
 	size_t		  nspell;
+	uint16_t	  spell_at[27];	/* first of each first letter */
 	int32_t		  fw[W_N];	/* the function words */
 };
 

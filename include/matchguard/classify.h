@@ -2,10 +2,9 @@
  * classify.h - what kind of message this is, from its text.
  *
  * Classes: inquiry, update, thank-you, interest, intent, follow-up,
- * reply, other.  Phrases in filters/classes.conf and filters/status.conf;
- * the intent, interest and question classes also read the concept
- * frames (frames.h), so that a wording with no cue phrase is still
- * recognised.
+ * reply, other.  Read from the concept frames (frames.h; their cues in
+ * filters/classes.conf), so that a wording with no cue phrase is still
+ * recognised, and from filters/status.conf.
  */
 #ifndef MATCHGUARD_CLASSIFY_H
 #define MATCHGUARD_CLASSIFY_H
@@ -21,7 +20,7 @@ extern const char *const mg_classify_lists[];
 /* Returns a static class name.  frames may be NULL (then only the
  * phrases count).  before_interview: the letter goes to a program before
  * its interview, when a statement of strong interest
- * (classes.interest_after_interview) is still an update. */
+ * (classes.strong_interest) is still an update. */
 const char *mg_classify(const struct mg_filters *f,
 	    const struct mg_frames_doc *frames,
 	    const struct mg_normtext *subject_flat,

@@ -39,11 +39,21 @@ enum mg_frame {
 	 * and the writer's ranking, commitment or withdrawal; or asking for
 	 * a promise of a position; or talk of offers. */
 	MG_FRAME_BARGAINING,
-	/* Wants to train there, or a hedged commitment ("one of my top
-	 * choices"): a letter of interest. */
+	/* Wants to train there ("I would be thrilled to join your
+	 * residents"), with no cue phrase. */
 	MG_FRAME_INTEREST,
-	/* Asks something that is neither of the above. */
+	/* Asks something that is neither a ranking question nor
+	 * bargaining. */
 	MG_FRAME_QUESTION,
+	/* The cues of the message classes (filters/classes.conf). */
+	MG_FRAME_THANK_YOU,	/* thanks for the interview, not an invitation */
+	MG_FRAME_INTEREST_CUE,	/* a letter of interest, a hedged commitment,
+				 * "I will rank you highly" */
+	MG_FRAME_STRONG_INTEREST, /* "I am writing to express my strong
+				 * interest" */
+	MG_FRAME_FOLLOW_UP,	/* the writer following up */
+	MG_FRAME_UPDATE,
+	MG_FRAME_INQUIRY,
 	MG_FRAME_N
 };
 

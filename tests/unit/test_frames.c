@@ -71,11 +71,15 @@ frames_of(const char *subject, const char *text)
 }
 
 #define F(k)	(1u << (k))
+/* The frames these tests look at (not the class cues). */
+#define CORE	(F(MG_FRAME_COMMITMENT) | F(MG_FRAME_RANKING_QUESTION) | \
+		 F(MG_FRAME_BARGAINING) | F(MG_FRAME_INTEREST) | \
+		 F(MG_FRAME_QUESTION) | F(MG_FRAME_INTEREST_CUE))
 
 static void
 expect_frames(const char *text, unsigned want)
 {
-	unsigned	got = frames_of("", text);
+	unsigned	got = frames_of("", text) & CORE;
 
 	if (got != want)
 		fail_msg("\"%s\": frames %#x, wanted %#x", text, got, want);
@@ -89,8 +93,9 @@ commitment(void **state)
 	expect_frames("You are my first choice.", F(MG_FRAME_COMMITMENT));
 	expect_frames("I'll be ranking you #1.", F(MG_FRAME_COMMITMENT));
 	/* Hedges make it interest; negation, nothing. */
-	expect_frames("You are one of my top choices.", F(MG_FRAME_INTEREST));
-	expect_frames("I hope to rank you first.", F(MG_FRAME_INTEREST));
+	expect_frames("You are one of my top choices.",
+	    F(MG_FRAME_INTEREST_CUE));
+	expect_frames("I hope to rank you first.", F(MG_FRAME_INTEREST_CUE));
 	expect_frames("I will not rank you first.", 0);
 	expect_frames("I cannot yet say that you will be first on my list.", 0);
 	/* Pseudo-negation. */
@@ -133,11 +138,11 @@ sentences(void **state)
 	(void)state;
 	expect_frames("I met Dr. Smith. You are my first choice.",
 	    F(MG_FRAME_COMMITMENT));
-	expect_frames("I will rank J. Smith's advice highly\n\nfirst", 0);
+	expect_frames("I will rank J. Smith's program\n\nfirst on my list.", 0);
 	expect_frames("I have not decided. You are my first choice.",
 	    F(MG_FRAME_COMMITMENT));
 	/* Subject lines count. */
-	assert_int_equal(frames_of("Letter of Intent", "Hello."),
+	assert_int_equal(frames_of("Letter of Intent", "Hello.") & CORE,
 	    F(MG_FRAME_COMMITMENT));
 }
 
