@@ -79,6 +79,8 @@ const char *const mg_frames_lists[C_N + 1] = {
 	[C_OTHERS] = "bargaining.others",
 	[C_COMMIT] = "bargaining.commit",
 	[C_EXCHANGE] = "bargaining.exchange_verb",
+	[C_MUTUAL] = "bargaining.mutual",
+	[C_LINK] = "bargaining.link",
 	[C_THANKS] = "classes.thanks",
 	[C_THANKS_FOR] = "classes.thanks_for",
 	[C_INVITATION] = "classes.invitation",
@@ -111,7 +113,8 @@ static const char *const function_words[W_N] = {
 	[W_SHALL] = "shall", [W_MIGHT] = "might", [W_MAY] = "may",
 	[W_WHETHER] = "whether", [W_LIKELY] = "likely",
 	[W_FOLLOW] = "follow", [W_FOLLOWING] = "following",
-	[W_FOLLOWUP] = "followup", [W_ONLY] = "only",
+	[W_FOLLOWUP] = "followup", [W_ONLY] = "only", [W_HE] = "he",
+	[W_SHE] = "she", [W_WHO] = "who", [W_WHICH] = "which", [W_AS] = "as",
 };
 
 #define WORD_MAX	31	/* longer words are not in any lexicon */
@@ -311,12 +314,15 @@ vocab_add(struct mg_frames *fr, const char *w, size_t n)
 		size_t	 ncap = fr->capwords ? fr->capwords * 2 : 512;
 		char	**nw = realloc(fr->words, ncap * sizeof(*nw));
 		uint64_t *nm = realloc(fr->wmask, ncap * sizeof(*nm));
+		uint8_t	*nf = realloc(fr->wflag, ncap * sizeof(*nf));
 
 		if (nw != NULL)
 			fr->words = nw;
 		if (nm != NULL)
 			fr->wmask = nm;
-		if (nw == NULL || nm == NULL)
+		if (nf != NULL)
+			fr->wflag = nf;
+		if (nw == NULL || nm == NULL || nf == NULL)
 			return -1;
 		fr->capwords = ncap;
 	}
@@ -326,6 +332,7 @@ vocab_add(struct mg_frames *fr, const char *w, size_t n)
 		*c = (char)tolower((unsigned char)*c);
 	fr->words[fr->nwords] = copy;
 	fr->wmask[fr->nwords] = 0;
+	fr->wflag[fr->nwords] = 0;
 	fr->nwords++;
 	if (fr->nwords * 2 > fr->hcap &&
 	    vocab_rehash(fr, fr->hcap ? fr->hcap * 2 : 2048) == -1)
@@ -462,6 +469,12 @@ add_phrase(struct mg_frames *fr, int c, const int32_t *w, size_t n)
 
 	if (n == 0)
 		return 0;
+	if (c >= C_N_TAGS) {
+		if (n > 1)
+			return 1;
+		fr->wflag[w[0]] |= FR_WFLAG(c);
+		return 0;
+	}
 	if (n == 1) {
 		fr->wmask[w[0]] |= FR_BIT(c);
 		return 0;
@@ -491,11 +504,15 @@ expand(struct mg_frames *fr, const struct entry *e, int c,
 	const struct slot	*sl;
 
 	if (k == nslots) {
+		int	rc;
+
 		if (++*made > MAX_EXPAND)
 			return entry_error(e, "stands for more than 1024 "
 			    "phrases; split it");
-		if (add_phrase(fr, c, w, nw) == -1)
+		if ((rc = add_phrase(fr, c, w, nw)) == -1)
 			return entry_error(e, "out of memory");
+		if (rc == 1)
+			return entry_error(e, "this list takes single words");
 		return 0;
 	}
 	sl = &slots[k];
@@ -610,7 +627,7 @@ build_index(struct mg_frames *fr)
 		i = j;
 	}
 	for (size_t i = 0; i < fr->nwords; i++)
-		if ((fr->wmask[i] & FR_BIT(C_SPELLING)) &&
+		if ((fr->wflag[i] & FR_WFLAG(C_SPELLING)) &&
 		    strlen(fr->words[i]) >= SPELL_MIN - 1 &&
 		    islower((unsigned char)fr->words[i][0]))
 			fr->spell[fr->nspell++] = (int32_t)i;
@@ -633,6 +650,7 @@ mg_frames_free(struct mg_frames *fr)
 		free(fr->words[i]);
 	free(fr->words);
 	free(fr->wmask);
+	free(fr->wflag);
 	free(fr->hash);
 	free(fr->ph);
 	free(fr->pairs);
@@ -829,7 +847,7 @@ stop_ends(const struct mg_frames_doc *d, const struct mg_normtext *nt,
 	if (i > 0 && !(d->t[i - 1].fl & TF_PUNCT) && d->t[i - 1].b == t->a) {
 		const struct fr_tok	*p = &d->t[i - 1];
 
-		if (p->w >= 0 && (d->fr->wmask[p->w] & FR_BIT(C_ABBREV)))
+		if (p->w >= 0 && (d->fr->wflag[p->w] & FR_WFLAG(C_ABBREV)))
 			return 0;
 		if (p->b - p->a == 1 && isupper((unsigned char)nt->s[p->a]))
 			return 0;	/* an initial */
@@ -1032,7 +1050,7 @@ mark_name_words(struct mg_frames_doc *d, const char *key)
 			break;
 		id = vocab_find(d->fr, w, n);
 		if (n >= 3 && (id < 0 ||
-		    !(d->fr->wmask[id] & FR_BIT(C_NAME_WORDS)))) {
+		    !(d->fr->wflag[id] & FR_WFLAG(C_NAME_WORDS)))) {
 			for (size_t i = 0; i < d->nt; i++) {
 				struct fr_tok		 *t = &d->t[i];
 				const struct mg_normtext *nt = view_of(d, t);
@@ -1131,6 +1149,24 @@ fr_other_names(struct mg_frames_doc *d, struct fr_sent *s)
 	free(copy);
 }
 
+/* Numbers the words so that a name of several words counts as one. */
+static void
+collapse_names(struct mg_frames_doc *d)
+{
+	uint32_t	n = 0;
+	size_t		until = 0;
+
+	for (size_t t = 0; t < d->nt; t++) {
+		if (t < until) {
+			d->t[t].ci = n - 1;
+			continue;
+		}
+		d->t[t].ci = n++;
+		if (d->t[t].name_end > t)
+			until = d->t[t].name_end;
+	}
+}
+
 struct mg_frames_doc *
 mg_frames_doc_new(const struct mg_frames *fr, const struct mg_frames_input *in)
 {
@@ -1146,6 +1182,7 @@ mg_frames_doc_new(const struct mg_frames *fr, const struct mg_frames_input *in)
 	    cut_view(d, in->text_flat, 0) == -1)
 		goto fail;
 	mark_recipients(d);
+	collapse_names(d);
 	for (size_t i = 0; i < d->ns; i++)
 		if (tag_sentence(d, &d->s[i]) == -1)
 			goto fail;
@@ -1205,6 +1242,41 @@ fr_find_last(const struct mg_frames_doc *d, const struct fr_sent *s, int c,
 		    d->m[m - 1].a < hi)
 			return (long)(m - 1);
 	return -1;
+}
+
+size_t
+fr_ahead(const struct mg_frames_doc *d, const struct fr_sent *s, size_t t,
+    size_t n)
+{
+	size_t	u = t;
+
+	if (t >= s->t1)
+		return s->t1;
+	while (u < s->t1 && d->t[u].ci - d->t[t].ci < n)
+		u++;
+	return u;
+}
+
+size_t
+fr_back(const struct mg_frames_doc *d, const struct fr_sent *s, size_t t,
+    size_t n)
+{
+	size_t	u = t;
+
+	if (t > s->t1)
+		t = u = s->t1;
+	while (u > s->t0 && (t >= d->nt ? d->t[t - 1].ci + 1 : d->t[t].ci) -
+	    d->t[u - 1].ci <= n)
+		u--;
+	return u;
+}
+
+size_t
+fr_dist(const struct mg_frames_doc *d, size_t a, size_t b)
+{
+	if (b >= d->nt)
+		return b - a;
+	return d->t[b].ci >= d->t[a].ci ? d->t[b].ci - d->t[a].ci : 0;
 }
 
 int

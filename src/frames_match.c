@@ -91,7 +91,7 @@ scoped(const struct mg_frames_doc *d, const struct fr_sent *s, int c,
 			continue;
 		if (d->t[m->a].in & except)
 			continue;
-		if (m->b <= t && (t - m->b >= SCOPE ||
+		if (m->b <= t && (fr_dist(d, m->b, t) >= SCOPE ||
 		    fr_barrier(d, m->b - 1, t, 1) ||
 		    (d->t[t].fl & (TF_BAR | TF_COMMA))))
 			continue;
@@ -104,7 +104,11 @@ static int
 negated(const struct mg_frames_doc *d, const struct fr_sent *s, size_t t,
     size_t lo)
 {
-	return scoped(d, s, C_NEG, FR_BIT(C_NEG_PSEUDO), t, lo);
+	/* "No one can promise": "no one", "nobody", "no program" negate
+	 * too (not in "no doubt", a pseudo-negation). */
+	return scoped(d, s, C_NEG, FR_BIT(C_NEG_PSEUDO), t, lo) ||
+	    scoped(d, s, C_NONE, FR_BIT(C_NEG_PSEUDO) | FR_BIT(C_COND_CANCEL),
+	    t, lo);
 }
 
 static int
@@ -282,6 +286,27 @@ skip_aux_back(const struct mg_frames_doc *d, const struct fr_sent *s,
 	return k > s->t0 ? (long)k - 1 : -1;
 }
 
+/* Are tokens [a, b) only "at", "as", "in", "on", "to" ("putting at
+ * number one")? */
+static int
+only_particles(const struct mg_frames_doc *d, size_t a, size_t b)
+{
+	for (size_t t = a; t < b; t++)
+		if (!fr_wordis(d, t, W_AT) && !fr_wordis(d, t, W_AS) &&
+		    !fr_wordis(d, t, W_IN) && !fr_wordis(d, t, W_ON) &&
+		    !fr_wordis(d, t, W_TO))
+			return 0;
+	return 1;
+}
+
+/* "ranked", "placed", "put", "chosen": a participle. */
+static int
+participle(const struct mg_frames_doc *d, size_t t)
+{
+	return tok_text_is(d, t, "ed") || tok_text_is(d, t, "put") ||
+	    tok_text_is(d, t, "en") || tok_text_is(d, t, "ose");
+}
+
 /* "I will rank you first", "your program will be ranked first". */
 static int
 t1_act(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
@@ -294,20 +319,27 @@ t1_act(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
 
 		if (r->c != C_RANK && r->c != C_PLACE)
 			continue;
-		ti = fr_find(d, s, C_TOP_ALL, r->b, r->b + OBJ_MAX);
+		ti = fr_find(d, s, C_TOP_ALL, r->b, fr_ahead(d, s, r->b, OBJ_MAX));
 		if (ti < 0)
-			ti = fr_find(d, s, C_TOP, r->b, r->b + OBJ_MAX);
+			ti = fr_find(d, s, C_TOP, r->b, fr_ahead(d, s, r->b,
+			    OBJ_MAX));
 		if (ti < 0 || fr_barrier(d, r->b - 1, d->m[ti].a, 0) ||
 		    !top_ok(d, s, &d->m[ti]) ||
 		    (r->c == C_PLACE && !bare_top_placed(d, s, &d->m[ti])) ||
 		    external_after(d, s, d->m[ti].b))
 			continue;
-		/* Passive: a form of "be" before the verb. */
+		/* Passive: a participle after a form of "be" ("will be
+		 * ranked", not "will be ranking"). */
 		be = skip_aux_back(d, s, r->a, 3);
-		passive = r->a > s->t0 && fr_is(d, r->a - 1, C_BE);
-		if (!passive && be >= 0 && be + 1 < (long)r->a)
-			passive = fr_is(d, (size_t)be + 1, C_BE);
-		if (d->m[ti].a > r->b) {
+		passive = participle(d, r->a) && r->a > s->t0 &&
+		    fr_is(d, r->a - 1, C_BE);
+		/* "ranked to match and I'll rank you first": the object
+		 * holds no other act or subject. */
+		if (fr_find(d, s, C_RANK, r->b, d->m[ti].a) >= 0 ||
+		    fr_find(d, s, C_PLACE, r->b, d->m[ti].a) >= 0 ||
+		    writer_in(d, r->b, d->m[ti].a, FR_BIT(C_WRITER_SUBJ)))
+			continue;
+		if (d->m[ti].a > r->b && !only_particles(d, r->b, d->m[ti].a)) {
 			enum ref ref = ref_in(d, s, r->b, d->m[ti].a);
 
 			if (!ref_ok(ref) || fr_is(d, r->b, C_WRITER_OBJ))
@@ -318,7 +350,7 @@ t1_act(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
 			size_t	lo, hi;
 			enum ref ref;
 
-			fr_clause(d, s, r->a, 0, &lo, &hi);
+			fr_clause(d, s, r->a, 1, &lo, &hi);
 			ref = ref_in(d, s, lo, r->a);
 			if (!ref_ok(ref) || writer_in(d, lo, r->a,
 			    FR_BIT(C_WRITER_SUBJ)))
@@ -450,14 +482,15 @@ t3_list(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
 		    !fr_is(d, l->b + 1, C_CHOICES))
 			continue;		/* "my list of questions" */
 		fr_clause(d, s, l->a, 0, &lo, &hi);
-		ti = fr_find_last(d, s, C_TOP, l->a > 8 + lo ? l->a - 8 : lo,
-		    l->a);
+		ti = fr_find_last(d, s, C_TOP, lo, l->a);
 		if (ti < 0)
-			ti = fr_find_last(d, s, C_TOP_VERB, l->a > 8 + lo ?
-			    l->a - 8 : lo, l->a);
+			ti = fr_find_last(d, s, C_TOP_ALL, lo, l->a);
 		if (ti < 0)
-			ti = fr_find(d, s, C_TOP, l->b, l->b + 8 < hi ?
-			    l->b + 8 : hi);
+			ti = fr_find_last(d, s, C_TOP_VERB, lo, l->a);
+		if (ti < 0)
+			ti = fr_find(d, s, C_TOP, l->b, hi);
+		if (ti < 0)
+			ti = fr_find(d, s, C_TOP_ALL, l->b, hi);
 		if (ti < 0 || !top_ok(d, s, &d->m[ti]))
 			continue;
 		if (!ref_ok(ref_in(d, s, lo, hi)))
@@ -501,10 +534,10 @@ t5_none(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
 			from = n->b;
 		else
 			continue;
-		cmp = fr_find(d, s, C_COMPARATIVE, from, from + 10);
+		cmp = fr_find(d, s, C_COMPARATIVE, from, fr_ahead(d, s, from, 10));
 		if (cmp < 0 || fr_barrier(d, n->a, d->m[cmp].a, 0))
 			continue;
-		ref = ref_in(d, s, d->m[cmp].b, d->m[cmp].b + 5);
+		ref = ref_in(d, s, d->m[cmp].b, fr_ahead(d, s, d->m[cmp].b, 5));
 		if (ref != REF_THIS && ref != REF_NAME)
 			continue;
 		c->act = n->a;
@@ -630,34 +663,83 @@ e_rank_me(const struct mg_frames_doc *d, const struct fr_sent *s, size_t lo)
 	return -1;
 }
 
-/* "I will be ranked", "am I ranked", "I'll be placed". */
+/* Could token t be the subject of a verb, other than the writer: the
+ * program, another, a pronoun, a name, the applicants? */
+static int
+other_subject(const struct mg_frames_doc *d, const struct fr_sent *s,
+    size_t t)
+{
+	uint64_t	in = d->t[t].in;
+
+	if (in & (FR_BIT(C_THIS) | FR_BIT(C_PRONOUN) | FR_BIT(C_OTHER_PROG) |
+	    FR_BIT(C_OTHER_APPLICANTS)))
+		return !(in & FR_BIT(C_ADDRESSEE)) ||
+		    !(in & FR_BIT(C_THIS));
+	return fr_wordis(d, t, W_HE) || fr_wordis(d, t, W_SHE) ||
+	    fr_wordis(d, t, W_WHO) || fr_wordis(d, t, W_WHICH) ||
+	    (d->t[t].fl & TF_NAME_OTHER) || (t > s->t0 &&
+	    (d->t[t].fl & TF_CAP) && d->t[t].w < 0);
+}
+
+/* Is the writer token w the subject of a form of "be" or a modal ("I
+ * am", "I'll", "am I", "my application will")? */
+static int
+writer_subject_of_be(const struct mg_frames_doc *d, const struct fr_sent *s,
+    size_t w)
+{
+	size_t	n = w + 1;
+
+	if (fr_is(d, w, C_WRITER_POSS)) {	/* "my application will" */
+		while (n < s->t1 && n <= w + 2 && !fr_is(d, n, C_BE) &&
+		    !fr_is(d, n, C_AUX))
+			n++;
+	}
+	return (n < s->t1 && (fr_is(d, n, C_BE) || fr_is(d, n, C_AUX))) ||
+	    (w > s->t0 && (fr_is(d, w - 1, C_BE) || fr_is(d, w - 1, C_AUX)));
+}
+
+/* "I will be ranked", "am I ranked", "I was a good enough fit to be
+ * ranked": a participle of ranking after "be", whose nearest subject
+ * before it is the writer. */
 static long
 e_i_ranked(const struct mg_frames_doc *d, const struct fr_sent *s, size_t lo)
 {
-	for (size_t w = lo > s->t0 ? lo : s->t0; w < s->t1; w++) {
-		if (!writer_tok(d, w, FR_BIT(C_WRITER_SUBJ)))
-			continue;
-		for (size_t p = w + 1; p < s->t1 && p <= w + 4; p++) {
-			int	be = 0;
+	for (size_t i = s->m0; i < s->m1; i++) {
+		const struct fr_mention	*p = &d->m[i];
+		size_t			 clo, chi, from;
+		int			 be = 0;
 
-			if (!(fr_is(d, p, C_RANK) || fr_is(d, p, C_PLACE)) ||
-			    !(tok_text_is(d, p, "ed") || tok_text_is(d, p, "put")))
-				continue;
-			for (size_t b = w > s->t0 + 2 ? w - 2 : s->t0; b < p; b++)
-				be |= fr_is(d, b, C_BE);
-			if (be)
-				return (long)w;
+		if ((p->c != C_RANK && p->c != C_PLACE) || p->a < lo ||
+		    !participle(d, p->a))
+			continue;
+		for (size_t k = p->a > s->t0 + 2 ? p->a - 2 : s->t0; k < p->a; k++)
+			be |= fr_is(d, k, C_BE);
+		if (!be)
+			continue;
+		fr_clause(d, s, p->a, 0, &clo, &chi);
+		from = fr_back(d, s, p->a, 12);
+		if (from < clo)
+			from = clo;
+		for (size_t t = p->a; t > from; t--) {
+			if (writer_tok(d, t - 1, FR_BIT(C_WRITER_SUBJ) |
+			    FR_BIT(C_WRITER_POSS))) {
+				if (writer_subject_of_be(d, s, t - 1))
+					return (long)(t - 1);
+				break;
+			}
+			if (other_subject(d, s, t - 1))
+				break;
 		}
 	}
 	return -1;
 }
 
-/* "my chances", "the odds that I match", "do I have a good chance". */
+/* "my chances", "the odds that I match", "do I stand a chance". */
 static long
 e_standing(const struct mg_frames_doc *d, const struct fr_sent *s, size_t lo)
 {
 	int	ctx = (s->mask & (FR_BIT(C_PROGRAM_LIST) | FR_BIT(C_LIST) |
-	    FR_BIT(C_SAFE) | FR_BIT(C_OTHER_APPLICANTS) |
+	    FR_BIT(C_SAFE) | FR_BIT(C_OTHER_APPLICANTS) | FR_BIT(C_RANK) |
 	    FR_BIT(C_COMPARE))) != 0;
 
 	for (size_t t = s->t0; t < s->t1 && !ctx; t++)
@@ -665,6 +747,7 @@ e_standing(const struct mg_frames_doc *d, const struct fr_sent *s, size_t lo)
 	for (size_t i = s->m0; i < s->m1; i++) {
 		const struct fr_mention	*m = &d->m[i];
 		int			 strong = m->c == C_STANDING;
+		size_t			 clo, chi, z;
 
 		if ((m->c != C_STANDING && m->c != C_STANDING_WEAK) ||
 		    m->a < lo || (!strong && !ctx))
@@ -679,17 +762,23 @@ e_standing(const struct mg_frames_doc *d, const struct fr_sent *s, size_t lo)
 			return (long)m->a;
 		if (!strong)
 			continue;
-		for (size_t t = m->b; t < s->t1 && t < m->b + 4; t++)
-			if (writer_tok(d, t, FR_BIT(C_WRITER_OBJ) |
-			    FR_BIT(C_WRITER_SUBJ)))
+		/* "do I stand a realistic chance", "will I get a shot". */
+		fr_clause(d, s, m->a, 1, &clo, &chi);
+		for (size_t t = fr_back(d, s, m->a, 5); t < m->a; t++)
+			if (t >= clo && writer_tok(d, t, FR_BIT(C_WRITER_SUBJ)))
 				return (long)m->a;
-		for (size_t t = m->a > s->t0 + 5 ? m->a - 5 : s->t0;
-		    t < m->a; t++)
-			if (writer_tok(d, t, FR_BIT(C_WRITER_SUBJ))) {
-				for (size_t h = t + 1; h < m->a; h++)
-					if (fr_wordis(d, h, W_HAVE))
-						return (long)m->a;
-			}
+		/* "the odds that I match", "chances for me" - of matching
+		 * or being ranked, not "a chance I could visit". */
+		z = fr_ahead(d, s, m->b, 4);
+		if (writer_in(d, m->b, z, FR_BIT(C_WRITER_OBJ) |
+		    FR_BIT(C_WRITER_SUBJ)) && (fr_find(d, s, C_MATCH, m->b,
+		    chi) >= 0 || fr_find(d, s, C_RANK, m->b, chi) >= 0 ||
+		    fr_find(d, s, C_SAFE, m->b, chi) >= 0))
+			return (long)m->a;
+		if (m->b + 1 < s->t1 && (fr_wordis(d, m->b, W_FOR) ||
+		    fr_wordis(d, m->b, W_OF)) &&
+		    writer_tok(d, m->b + 1, FR_BIT(C_WRITER_OBJ)))
+			return (long)m->a;
 	}
 	return -1;
 }
@@ -720,7 +809,16 @@ e_stand(const struct mg_frames_doc *d, const struct fr_sent *s, size_t lo)
 		    fr_is(d, n, C_COMPARE) || fr_is(d, n, C_OTHER_APPLICANTS) ||
 		    fr_is(d, n, C_PROGRAM_LIST) || fr_is(d, n, C_TERM) ||
 		    fr_is(d, n, C_HEDGE);
+		/* "how I'm looking for the Match". */
+		if (!open && fr_wordis(d, n, W_FOR) &&
+		    fr_find(d, s, C_MATCH, n, fr_ahead(d, s, n, 4)) >= 0)
+			open = 1;
 		if (!open)
+			continue;
+		/* "where I stand with the paperwork" is not a ranking. */
+		if (n < s->t1 && (fr_wordis(d, n, W_WITH) ||
+		    fr_wordis(d, n, W_ON) || fr_wordis(d, n, W_IN)) &&
+		    fr_find(d, s, C_NOT_PROGRAM, n, fr_ahead(d, s, n, 5)) >= 0)
 			continue;
 		if ((fr_wordis(d, v->a, W_DO) || fr_wordis(d, v->a, W_DID) ||
 		    fr_is(d, v->a, C_MATCH)) && !others)
@@ -972,7 +1070,9 @@ program_side(const struct mg_frames_doc *d, const struct fr_sent *s,
 	 * I safe if I rank you highly?" is a ranking question). */
 	*state = 1;
 	if ((t = e_safe(d, s, s->t0)) >= 0 ||
-	    (t = e_match(d, s, s->t0)) >= 0 || (t = e_list(d, s, s->t0)) >= 0)
+	    (t = e_match(d, s, s->t0)) >= 0 || (t = e_list(d, s, s->t0)) >= 0 ||
+	    (t = e_stand(d, s, s->t0)) >= 0 ||
+	    (t = e_standing(d, s, s->t0)) >= 0)
 		return negated(d, s, (size_t)t, s->t0) ? -1 : t;
 	return -1;
 }
@@ -1014,7 +1114,13 @@ writer_side(struct mg_frames_doc *d, struct fr_sent *s, int core,
 		size_t			 z = r->b + 3 < s->t1 ? r->b + 3 : s->t1;
 
 		if (r->c == C_RANK || r->c == C_PLACE) {
-			if (r->b < s->t1 && fr_is(d, r->b, C_WRITER_OBJ))
+			/* "rank me" is the program's side; "be ranked by
+			 * Harborview" too. */
+			if (r->b < s->t1 && (fr_is(d, r->b, C_WRITER_OBJ) ||
+			    fr_wordis(d, r->b, W_BY)))
+				continue;
+			if (participle(d, r->a) && r->a > s->t0 &&
+			    fr_is(d, r->a - 1, C_BE))
 				continue;
 			if (ref_ok(ref_in(d, s, r->b, z)) &&
 			    !negated(d, s, r->a, s->t0))
@@ -1051,27 +1157,38 @@ bargaining(struct mg_frames_doc *d, size_t si, int core, size_t core_at)
 
 	/* Nothing to link the sides, nothing promised or offered. */
 	if (!(s->mask & (FR_BIT(C_COND) | FR_BIT(C_EXCHANGE) |
-	    FR_BIT(C_ASSURANCE) | FR_BIT(C_OFFER) | FR_BIT(C_REQUEST))) &&
-	    !fr_wordis(d, s->t0, W_LET) && !fr_wordis(d, s->t0, W_GIVE) &&
-	    !fr_wordis(d, s->t0, W_TELL))
+	    FR_BIT(C_ASSURANCE) | FR_BIT(C_OFFER) | FR_BIT(C_REQUEST) |
+	    FR_BIT(C_MUTUAL) | FR_BIT(C_LINK))) && !has_word_between(d, s->t0, s->t1, W_AND,
+	    W_THEN))
 		return -1;
 	p = program_side(d, s, &own, &promise, &state);
 	w = writer_side(d, s, core, core_at, own);
 	cond = condition(d, s);
+	if (cond < 0 && !(s->mask & FR_BIT(C_COND_CANCEL)))
+		cond = fr_find(d, s, C_LINK, s->t0, s->t1);
 	if (p >= 0 && w >= 0) {
 		size_t	lo = (size_t)(p < w ? p : w), hi = (size_t)(p < w ? w : p);
+		int	joined = has_word_between(d, lo, hi, W_AND, W_THEN);
 
 		if (cond >= 0 && (!state || d->m[cond].a < (size_t)p))
 			return p;
-		/* "Let me know I am ranked to match, and I will rank you
-		 * first." */
-		if (p < w && has_word_between(d, lo, hi, W_AND, W_THEN) &&
-		    ((s->mask & FR_BIT(C_REQUEST)) || fr_wordis(d, s->t0, W_LET) ||
-		    fr_wordis(d, s->t0, W_GIVE) || fr_wordis(d, s->t0, W_TELL) ||
-		    fr_is(d, s->t0, C_ASSURANCE)))
+		/* A promise of the program and the writer's ranking in one
+		 * sentence: "with a promise that I'll match there, I would
+		 * decline all other interviews". */
+		if (promise >= 0)
 			return p;
-		/* "Would a promise to rank you first improve my position?" */
-		if (w < p && fr_find(d, s, C_EXCHANGE, lo, hi) >= 0)
+		/* "You rank me to match and I rank you first"; "let me know
+		 * where I stand, and I will rank you first". */
+		if (joined && (!state || (p < w &&
+		    ((s->mask & FR_BIT(C_REQUEST)) || fr_wordis(d, s->t0, W_LET) ||
+		    fr_wordis(d, s->t0, W_GIVE) || fr_wordis(d, s->t0, W_TELL)))))
+			return p;
+		/* "A promise of a spot would let me put you first"; "would
+		 * a promise to rank you first improve my position?" */
+		if (fr_find(d, s, C_EXCHANGE, lo, hi) >= 0)
+			return p;
+		/* "a mutual commitment", "we both get what we want". */
+		if (s->mask & FR_BIT(C_MUTUAL))
 			return p;
 	}
 	/* "Can you guarantee me a spot? If so, I will rank you first." */

@@ -15,7 +15,7 @@ enum fr_concept {
 	C_WRITER_SUBJ, C_WRITER_OBJ, C_WRITER_POSS, C_THIS, C_PRONOUN,
 	C_OTHER_PROG, C_ADDRESSEE, C_BE, C_AUX, C_NEG, C_NEG_PSEUDO, C_HEDGE,
 	C_HEDGE_PSEUDO, C_COND, C_COND_PSEUDO, C_COND_CANCEL, C_REQUEST,
-	C_TERM, C_ABBREV, C_SPELLING, C_NAME_WORDS, C_NOT_PROGRAM, C_DESIRE,
+	C_TERM, C_NOT_PROGRAM, C_DESIRE,
 	C_JOIN,
 	/* intent.conf */
 	C_RANK, C_PLACE, C_TOP, C_TOP_ALL, C_TOP_VERB, C_NONE, C_ANY_OTHER,
@@ -26,17 +26,23 @@ enum fr_concept {
 	C_PROGRAM_LIST, C_OTHER_APPLICANTS, C_COMPARE, C_PROGRAM_FACT,
 	/* bargaining.conf */
 	C_ASSURANCE, C_POSITION, C_OFFER, C_WITHDRAW, C_OTHERS, C_COMMIT,
-	C_EXCHANGE,
+	C_EXCHANGE, C_MUTUAL, C_LINK,
 	/* classes.conf */
 	C_THANKS, C_THANKS_FOR, C_INVITATION, C_INTEREST, C_STRONG_INTEREST,
 	C_FOLLOW_UP, C_UPDATE, C_INQUIRY,
+	C_N_TAGS,
+	/* Word lists, not tags: flags of single words (fr_wflag). */
+	C_ABBREV = C_N_TAGS, C_SPELLING, C_NAME_WORDS,
 	C_N
 };
 
 #define FR_BIT(c)	((uint64_t)1 << (c))
 
-/* Every concept has a bit of a uint64_t. */
-_Static_assert(C_N <= 64, "too many concepts for a 64-bit mask");
+#define FR_WFLAG(c)	((uint8_t)(1u << ((c) - C_N_TAGS)))
+
+/* Every tag has a bit of a uint64_t, every word list one of a uint8_t. */
+_Static_assert(C_N_TAGS <= 64, "too many concepts for a 64-bit mask");
+_Static_assert(C_N - C_N_TAGS <= 8, "too many word lists");
 
 /* Function words the frames name, interned with the lexicons. */
 enum fr_word {
@@ -47,7 +53,8 @@ enum fr_word {
 	W_ME, W_FROM, W_WITH, W_AGAINST, W_UP, W_LET, W_GIVE, W_TELL,
 	W_THESE, W_THOSE, W_TWO, W_BOTH, W_MY, W_BE, W_THAN, W_CLOSE,
 	W_THERE, W_HERE, W_IF, W_SO, W_SHALL, W_MIGHT, W_MAY, W_WHETHER,
-	W_LIKELY, W_FOLLOW, W_FOLLOWING, W_FOLLOWUP, W_ONLY, W_N
+	W_LIKELY, W_FOLLOW, W_FOLLOWING, W_FOLLOWUP, W_ONLY, W_HE, W_SHE,
+	W_WHO, W_WHICH, W_AS, W_N
 };
 
 #define FR_MAX_PHRASE	12
@@ -69,6 +76,7 @@ struct mg_frames {
 	uint32_t	 *hash;		/* open addressing: word index + 1 */
 	size_t		  hcap;
 	uint64_t	 *wmask;	/* concepts with the word as a whole entry */
+	uint8_t		 *wflag;	/* word lists it is in (FR_WFLAG) */
 	/* Phrases of two words or more, sorted by their first two words,
 	 * longest first; one-word phrases are only bits of wmask. */
 	struct fr_phrase *ph;
@@ -94,6 +102,8 @@ struct fr_tok {
 	int32_t		w;		/* word id, -1 when not in the vocabulary */
 	uint32_t	name_end;	/* > own index: [i, name_end) names the
 					 * recipient */
+	uint32_t	ci;		/* index with every name one word, for
+					 * distances (fr_ahead, fr_back) */
 	uint64_t	in;		/* concepts of the mentions over it */
 	uint8_t		src;		/* 0: text, 1: subject */
 	uint8_t		fl;
@@ -139,6 +149,14 @@ long	fr_find_last(const struct mg_frames_doc *d, const struct fr_sent *s,
  * when commas? */
 int	fr_barrier(const struct mg_frames_doc *d, size_t a, size_t b,
 	    int commas);
+/* The end of the n words from t (a name is one word), within s. */
+size_t	fr_ahead(const struct mg_frames_doc *d, const struct fr_sent *s,
+	    size_t t, size_t n);
+/* The first of the n words before t, within s. */
+size_t	fr_back(const struct mg_frames_doc *d, const struct fr_sent *s,
+	    size_t t, size_t n);
+/* Words from a to b, a name counting as one. */
+size_t	fr_dist(const struct mg_frames_doc *d, size_t a, size_t b);
 /* The clause of token t: tokens between barriers (commas too when
  * commas), within the sentence. */
 void	fr_clause(const struct mg_frames_doc *d, const struct fr_sent *s,
