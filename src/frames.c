@@ -928,9 +928,16 @@ tag_sentence(struct mg_frames_doc *d, struct fr_sent *s)
 		const struct fr_tok	*t = &d->t[i];
 		uint64_t		 done = 0;
 
-		if (t->name_end > i && push_mention(d, s, C_THIS, i,
-		    t->name_end < s->t1 ? t->name_end : s->t1, 1) == -1)
-			return -1;
+		/* A name is one thing: "Genetics" or "First" inside it is
+		 * no concept. */
+		if (t->name_end > i) {
+			size_t	end = t->name_end < s->t1 ? t->name_end : s->t1;
+
+			if (push_mention(d, s, C_THIS, i, end, 1) == -1)
+				return -1;
+			i = end - 1;
+			continue;
+		}
 		if (t->w < 0)
 			continue;
 		/* The longest phrase of each concept that starts here:
@@ -1093,6 +1100,36 @@ is_recipient(const struct mg_frames_doc *d, const struct mg_program *p)
 	return 0;
 }
 
+/* A capitalised word of s that is a distinctive word of another
+ * program's names ("Lakeside") names it. */
+static void
+other_name_words(struct mg_frames_doc *d, struct fr_sent *s, const char *key)
+{
+	for (const char *w = key; *w != '\0';) {
+		size_t	n;
+		int32_t	id;
+
+		while (*w == ' ')
+			w++;
+		n = strcspn(w, " ");
+		if (n == 0)
+			break;
+		id = vocab_find(d->fr, w, n);
+		if (n >= 3 && (id < 0 ||
+		    !(d->fr->wflag[id] & FR_WFLAG(C_NAME_WORDS))))
+			for (size_t i = s->t0; i < s->t1; i++) {
+				struct fr_tok		 *t = &d->t[i];
+				const struct mg_normtext *nt = view_of(d, t);
+
+				if ((t->fl & TF_CAP) && t->b - t->a == n &&
+				    !(t->in & FR_BIT(C_THIS)) &&
+				    strncmp(nt->lower + t->a, w, n) == 0)
+					t->fl |= TF_NAME_OTHER;
+			}
+		w += n;
+	}
+}
+
 void
 fr_other_names(struct mg_frames_doc *d, struct fr_sent *s)
 {
@@ -1104,7 +1141,8 @@ fr_other_names(struct mg_frames_doc *d, struct fr_sent *s)
 	if (s->other_done || s->t1 <= s->t0)
 		return;
 	s->other_done = 1;
-	if (d->in.dir == NULL)
+	/* With no recipient program there is no other program. */
+	if (d->in.dir == NULL || d->in.n_programs == 0)
 		return;
 	nt = view_of(d, &d->t[s->t0]);
 	oa = nt->map[d->t[s->t0].a];
@@ -1127,6 +1165,8 @@ fr_other_names(struct mg_frames_doc *d, struct fr_sent *s)
 			keys[n++] = p->keys.aliases.v[a];
 		if (p->institution[0] != '\0')
 			keys[n++] = p->keys.institution;
+		for (size_t k = 0; k < n; k++)
+			other_name_words(d, s, keys[k]);
 		for (size_t k = 0; k < n; k++) {
 			size_t	from = 0, ks, ke;
 

@@ -307,6 +307,19 @@ participle(const struct mg_frames_doc *d, size_t t)
 	    tok_text_is(d, t, "en") || tok_text_is(d, t, "ose");
 }
 
+/* Is the act at t used as a verb ("I'll rank", "to place", "ranking"),
+ * not as a noun ("a rotation slot", "my rank")? */
+static int
+verb_like(const struct mg_frames_doc *d, const struct fr_sent *s, size_t t)
+{
+	if (tok_text_is(d, t, "ing") || participle(d, t) || t == s->t0)
+		return 1;
+	return fr_is(d, t - 1, C_AUX) || fr_is(d, t - 1, C_BE) ||
+	    fr_wordis(d, t - 1, W_TO) || fr_wordis(d, t - 1, W_AND) ||
+	    writer_tok(d, t - 1, FR_BIT(C_WRITER_SUBJ)) ||
+	    fr_is(d, t - 1, C_THIS);
+}
+
 /* "I will rank you first", "your program will be ranked first". */
 static int
 t1_act(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
@@ -497,6 +510,24 @@ t3_list(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
 			continue;
 		c->act = l->a;
 		c->top = d->m[ti].a;
+		return 1;
+	}
+	/* "My list is set, and your program heads it." */
+	for (size_t i = s->m0; i < s->m1; i++) {
+		const struct fr_mention	*v = &d->m[i];
+		size_t			 lo, hi;
+
+		if (v->c != C_TOP_VERB || v->b >= s->t1 ||
+		    !fr_is(d, v->b, C_PRONOUN) ||
+		    fr_find(d, s, C_LIST, s->t0, v->a) < 0 ||
+		    !poss_before(d, s, (size_t)d->m[fr_find(d, s, C_LIST, s->t0,
+		    v->a)].a))
+			continue;
+		fr_clause(d, s, v->a, 0, &lo, &hi);
+		if (ref_in(d, s, lo, v->a) != REF_THIS)
+			continue;
+		c->act = v->a;
+		c->top = v->a;
 		return 1;
 	}
 	return 0;
@@ -694,7 +725,8 @@ writer_subject_of_be(const struct mg_frames_doc *d, const struct fr_sent *s,
 		    !fr_is(d, n, C_AUX))
 			n++;
 	}
-	return (n < s->t1 && (fr_is(d, n, C_BE) || fr_is(d, n, C_AUX))) ||
+	return (n < s->t1 && (fr_is(d, n, C_BE) || fr_is(d, n, C_AUX) ||
+	    fr_is(d, n, C_HEDGE))) ||
 	    (w > s->t0 && (fr_is(d, w - 1, C_BE) || fr_is(d, w - 1, C_AUX)));
 }
 
@@ -734,6 +766,36 @@ e_i_ranked(const struct mg_frames_doc *d, const struct fr_sent *s, size_t lo)
 	return -1;
 }
 
+/* "Am I someone you plan to rank highly?", "do you see me as someone
+ * your program will rank?": the program ranks, with no object but the
+ * writer before it. */
+static long
+e_ranked_by_you(const struct mg_frames_doc *d, const struct fr_sent *s,
+    size_t lo)
+{
+	for (size_t i = s->m0; i < s->m1; i++) {
+		const struct fr_mention	*r = &d->m[i];
+		size_t			 n = r->b, clo, chi;
+		long			 agent;
+		int			 bare;
+
+		if (r->c != C_RANK || r->a < lo || participle(d, r->a))
+			continue;
+		agent = skip_aux_back(d, s, r->a, 4);
+		if (agent < 0 || !fr_is(d, (size_t)agent, C_THIS) ||
+		    fr_is(d, (size_t)agent, C_ADDRESSEE))
+			continue;
+		bare = n >= s->t1 || (d->t[n].fl & TF_PUNCT) ||
+		    fr_wordis(d, n, W_HIGH) || fr_wordis(d, n, W_HIGHLY) ||
+		    fr_is(d, n, C_TOP) || fr_wordis(d, n, W_TO);
+		fr_clause(d, s, r->a, 0, &clo, &chi);
+		if (bare && writer_in(d, clo, (size_t)agent, FR_BIT(C_WRITER_SUBJ) |
+		    FR_BIT(C_WRITER_OBJ)))
+			return (long)r->a;
+	}
+	return -1;
+}
+
 /* "my chances", "the odds that I match", "do I stand a chance". */
 static long
 e_standing(const struct mg_frames_doc *d, const struct fr_sent *s, size_t lo)
@@ -756,6 +818,10 @@ e_standing(const struct mg_frames_doc *d, const struct fr_sent *s, size_t lo)
 		 * matching. */
 		if (m->b + 1 < s->t1 && fr_wordis(d, m->b, W_TO) &&
 		    !fr_is(d, m->b + 1, C_MATCH) && !fr_is(d, m->b + 1, C_BE))
+			continue;
+		/* "my chances of getting a parking permit". */
+		if (fr_find(d, s, C_NOT_PROGRAM, m->b, fr_ahead(d, s, m->b,
+		    5)) >= 0)
 			continue;
 		if (poss_before(d, s, m->a) || (m->a > s->t0 + 1 &&
 		    writer_tok(d, m->a - 2, FR_BIT(C_WRITER_POSS))))
@@ -902,7 +968,7 @@ standing(const struct mg_frames_doc *d, const struct fr_sent *s, size_t lo,
 {
 	long	(*const strong[])(const struct mg_frames_doc *,
 		    const struct fr_sent *, size_t) = { e_rank_me, e_i_ranked,
-		    e_standing, e_stand, e_safe, e_compare };
+		    e_ranked_by_you, e_standing, e_stand, e_safe, e_compare };
 	long	(*const soft[])(const struct mg_frames_doc *,
 		    const struct fr_sent *, size_t) = { e_match, e_list };
 
@@ -958,6 +1024,20 @@ asks(const struct mg_frames_doc *d, const struct fr_sent *s, size_t *from)
 	return 0;
 }
 
+/* A fact of the program asked about ("the deadline", "how many"), not
+ * inside the request itself ("is there a way to find out"). */
+static int
+program_fact(const struct mg_frames_doc *d, const struct fr_sent *s)
+{
+	if (!(s->mask & FR_BIT(C_PROGRAM_FACT)))
+		return 0;
+	for (size_t i = s->m0; i < s->m1; i++)
+		if (d->m[i].c == C_PROGRAM_FACT &&
+		    !(d->t[d->m[i].a].in & FR_BIT(C_REQUEST)))
+			return 1;
+	return 0;
+}
+
 static long
 ranking_question(const struct mg_frames_doc *d, const struct fr_sent *s)
 {
@@ -968,7 +1048,7 @@ ranking_question(const struct mg_frames_doc *d, const struct fr_sent *s)
 	if (!asks(d, s, &from))
 		return -1;
 	t = standing(d, s, from, &weak);
-	if (t < 0 || (weak && (s->mask & FR_BIT(C_PROGRAM_FACT))))
+	if (t < 0 || (weak && program_fact(d, s)))
 		return -1;
 	return t;
 }
@@ -981,8 +1061,15 @@ static int
 writer_agent(const struct mg_frames_doc *d, const struct fr_sent *s,
     size_t a)
 {
-	long	k = skip_aux_back(d, s, a, 4);
+	long	k;
 
+	/* "I've been offered a position": the writer receives it. */
+	if (participle(d, a) && a > s->t0 && fr_is(d, a - 1, C_BE))
+		return 0;
+	/* "my commitment". */
+	if (a > s->t0 && writer_tok(d, a - 1, FR_BIT(C_WRITER_POSS)))
+		return 1;
+	k = skip_aux_back(d, s, a, 4);
 	return k >= 0 && writer_tok(d, (size_t)k, FR_BIT(C_WRITER_SUBJ));
 }
 
@@ -992,6 +1079,8 @@ static long
 p_assure(const struct mg_frames_doc *d, const struct fr_sent *s,
     long *writer_own)
 {
+	long	found = -1;
+
 	*writer_own = -1;
 	for (size_t i = s->m0; i < s->m1; i++) {
 		const struct fr_mention	*m = &d->m[i];
@@ -1017,10 +1106,10 @@ p_assure(const struct mg_frames_doc *d, const struct fr_sent *s,
 			    fr_wordis(d, p, W_THE) || fr_wordis(d, p, W_YOUR) ||
 			    fr_wordis(d, p, W_FOR);
 		}
-		if (object)
-			return (long)m->a;
+		if (object && found < 0)
+			found = (long)m->a;
 	}
-	return -1;
+	return found;
 }
 
 /* Offers outside the Match: "offered me a position", "pre-match". */
@@ -1036,6 +1125,11 @@ p_offer(const struct mg_frames_doc *d, const struct fr_sent *s)
 			continue;
 		if (m->b - m->a > 1 || !tok_starts(d, m->a, "offer"))
 			return (long)m->a;	/* "pre-match", "a better offer" */
+		/* "make me an offer". */
+		if (m->a > s->t0 + 1 && (fr_wordis(d, m->a - 1, W_AN) ||
+		    fr_wordis(d, m->a - 1, W_A)) &&
+		    writer_tok(d, m->a - 2, FR_BIT(C_WRITER_OBJ)))
+			return (long)m->a;
 		if (t < s->t1 && writer_tok(d, t, FR_BIT(C_WRITER_OBJ))) {
 			t++;
 			if (t >= s->t1 || (d->t[t].fl & TF_PUNCT) ||
@@ -1119,8 +1213,8 @@ writer_side(struct mg_frames_doc *d, struct fr_sent *s, int core,
 			if (r->b < s->t1 && (fr_is(d, r->b, C_WRITER_OBJ) ||
 			    fr_wordis(d, r->b, W_BY)))
 				continue;
-			if (participle(d, r->a) && r->a > s->t0 &&
-			    fr_is(d, r->a - 1, C_BE))
+			if ((participle(d, r->a) && r->a > s->t0 &&
+			    fr_is(d, r->a - 1, C_BE)) || !verb_like(d, s, r->a))
 				continue;
 			if (ref_ok(ref_in(d, s, r->b, z)) &&
 			    !negated(d, s, r->a, s->t0))
@@ -1255,6 +1349,7 @@ rank_highly(struct mg_frames_doc *d, struct fr_sent *s)
 		int			 high = 0;
 
 		if ((r->c != C_RANK && r->c != C_PLACE) ||
+		    !verb_like(d, s, r->a) ||
 		    negated(d, s, r->a, s->t0) || !ref_ok(ref_in(d, s, r->b,
 		    r->b + 4 < z ? r->b + 4 : z)))
 			continue;

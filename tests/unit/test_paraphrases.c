@@ -2,13 +2,15 @@
  * test_paraphrases.c - the paraphrase tables of the NRMP rules, checked
  * through the whole policy.
  *
- * Every tests/paraphrases/RULE.tsv and tests/paraphrases/own-RULE.tsv
- * holds lines "expect<TAB>text" (expect is flag or clean; # starts a
+ * Every tests/paraphrases/RULE.tsv (the blind table) and
+ * tests/paraphrases/PREFIX-RULE.tsv (ours) holds lines "expect<TAB>text" (expect is flag or clean; # starts a
  * comment).  {program} in text stands for the recipient program's name,
  * {other} for another program's; a text starting "Subject: " is the
  * subject line.  Each text becomes a short letter to Harborview, checked
  * with a ledger in which Lakeside already got a letter of intent, so
- * that a letter of intent to Harborview is a hold.
+ * that a letter of intent to Harborview is a hold.  Every line is run
+ * twice: with the names as in the directory, and shortened
+ * ("Harborview", "Lakeside") as writers do.
  *
  * A flag line is recalled when RULE holds the letter (for
  * letter-of-intent, any finding of it: the first letter of intent only
@@ -65,6 +67,14 @@ struct tally {
 	size_t	flags, recalled, cleans, false_holds;
 };
 
+/* The names put in for {program} and {other}: as in the directory, and
+ * as a writer shortens them. */
+static const char *const names[][2] = {
+	{ PROGRAM, OTHER },
+	{ "Harborview", "Lakeside" },
+};
+static size_t variant;
+
 /* text with {program} and {other} put in; caller frees. */
 static char *
 fill(const char *text, const char *file, size_t line)
@@ -74,10 +84,10 @@ fill(const char *text, const char *file, size_t line)
 	mg_buf_puts(&b, "");
 	for (const char *p = text; *p != '\0';) {
 		if (strncmp(p, "{program}", 9) == 0) {
-			mg_buf_puts(&b, PROGRAM);
+			mg_buf_puts(&b, names[variant][0]);
 			p += 9;
 		} else if (strncmp(p, "{other}", 7) == 0) {
-			mg_buf_puts(&b, OTHER);
+			mg_buf_puts(&b, names[variant][1]);
 			p += 7;
 		} else if (*p == '{' && strchr(p, '}') != NULL) {
 			fail_msg("%s:%zu: unknown slot in \"%s\"", file, line, text);
@@ -192,8 +202,9 @@ run_table(struct fixture *fx, const char *rule, const char *path,
 		free(text);
 	}
 	free(data);
-	print_message("%s (%s): recall %zu/%zu (%.0f%%), false holds %zu/%zu\n",
-	    rule, name, t.recalled, t.flags, t.flags ?
+	print_message("%s (%s, %s): recall %zu/%zu (%.0f%%), false holds "
+	    "%zu/%zu\n", rule, name, variant ? "short names" : "full names",
+	    t.recalled, t.flags, t.flags ?
 	    100.0 * (double)t.recalled / (double)t.flags : 0.0, t.false_holds,
 	    t.cleans);
 	if (blind && (t.flags < MIN_LINES || t.cleans < MIN_LINES))
@@ -204,41 +215,61 @@ run_table(struct fixture *fx, const char *rule, const char *path,
 	all->false_holds += t.false_holds;
 }
 
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* RULE.tsv (the blind table, which must be there) and every
+ * PREFIX-RULE.tsv of ours, in name order. */
 static void
 check_rule(void **state, const char *rule)
 {
 	struct fixture	*fx = *state;
 	struct tally	 all = { 0 };
-	const char	*prefixes[2] = { "", "own-" };
-	char		 path[4096], name[256];
+	const char	*dir = MG_SRCDIR "/tests/paraphrases";
+	char		 path[4096], want[256], suffix[256];
+	struct mg_strlist files = { 0 };
+	DIR		*dh;
+	struct dirent	*de;
 	double		 recall;
-	int		 missing = 0;
+	int		 blind = 0;
 
 	(void)expect;		/* the fixture's, unused here */
 	(void)expect_none;
 	prepare_history(fx);
-	for (int i = 0; i < 2; i++) {
-		snprintf(name, sizeof(name), "%s%s.tsv", prefixes[i], rule);
-		snprintf(path, sizeof(path), "%s/tests/paraphrases/%s",
-		    MG_SRCDIR, name);
-		if (access(path, R_OK) == -1) {
-			if (i == 0) {
-				print_message("%s: missing\n", path);
-				missing = 1;
-			}
-			continue;
-		}
-		run_table(fx, rule, path, name, &all, i == 0);
+	snprintf(want, sizeof(want), "%s.tsv", rule);
+	snprintf(suffix, sizeof(suffix), "-%s.tsv", rule);
+	assert_non_null(dh = opendir(dir));
+	while ((de = readdir(dh)) != NULL) {
+		size_t	n = strlen(de->d_name), ls = strlen(suffix);
+
+		if (strcmp(de->d_name, want) == 0 || (n > ls &&
+		    strcmp(de->d_name + n - ls, suffix) == 0))
+			assert_int_equal(mg_strlist_add(&files, de->d_name), 0);
 	}
+	closedir(dh);
+	if (files.n > 0)
+		qsort(files.v, files.n, sizeof(*files.v), cmp_names);
+	for (variant = 0; variant < sizeof(names) / sizeof(names[0]); variant++)
+		for (size_t i = 0; i < files.n; i++) {
+			int	is_blind = strcmp(files.v[i], want) == 0;
+
+			snprintf(path, sizeof(path), "%s/%s", dir, files.v[i]);
+			run_table(fx, rule, path, files.v[i], &all, is_blind);
+			blind |= is_blind;
+		}
+	mg_strlist_clear(&files);
 	recall = all.flags ? 100.0 * (double)all.recalled / (double)all.flags :
 	    0.0;
 	print_message("%s: recall %zu/%zu (%.1f%%), false holds %zu/%zu\n",
 	    rule, all.recalled, all.flags, recall, all.false_holds, all.cleans);
+	if (!blind)
+		fail_msg("%s/%s: missing", dir, want);
 	if (recall < 95.0 || all.false_holds > 0)
 		fail_msg("%s: the goal is recall >= 95%% and no false hold",
 		    rule);
-	if (missing)
-		fail_msg("%s: the table of the rule is missing", rule);
 }
 
 static void
