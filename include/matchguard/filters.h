@@ -35,7 +35,9 @@ const struct mg_patlist *mg_filters_get(const struct mg_filters *f,
 	    const char *name);
 
 /* The concept frames compiled from the lists at load (frames.h), or
- * NULL when the lists loaded do not hold them. */
+ * NULL when the lists loaded do not hold them.  The lists of the frames
+ * (mg_frames_lists) are phrases, not patterns: they are not compiled
+ * here, and the pattern searches below never match them. */
 const struct mg_frames *mg_filters_frames(const struct mg_filters *f);
 
 /* Number of patterns in a list, and the source text of pattern i. */
