@@ -43,20 +43,33 @@ unload(void **state)
 	return 0;
 }
 
-/* The frames of text (no subject, no program): a bit set. */
+/* The frames of a letter to program (NULL: none): a bit set. */
 static unsigned
-frames_of(const char *subject, const char *text)
+frames_to(const char *subject, const char *text, const char *program)
 {
 	struct mg_normtext	*sf = mg_normtext_new(subject, MG_NORM_FLAT);
 	struct mg_normtext	*sk = mg_normtext_new(subject, MG_NORM_KEY);
 	struct mg_normtext	*tf = mg_normtext_new(text, MG_NORM_FLAT);
 	struct mg_normtext	*tk = mg_normtext_new(text, MG_NORM_KEY);
+	struct mg_directory	 dir = { 0 };
+	const struct mg_program	*rcpt[1];
 	struct mg_frames_input	 in = { sf, sk, tf, tk, NULL, 0, NULL };
 	struct mg_frames_doc	*doc;
 	unsigned		 bits = 0;
 
 	assert_non_null(sf);
 	assert_non_null(tk);
+	if (program != NULL) {
+		assert_non_null(dir.programs = calloc(1, sizeof(*dir.programs)));
+		dir.n = 1;
+		assert_non_null(dir.programs[0].name = strdup(program));
+		assert_non_null(dir.programs[0].institution = strdup(""));
+		assert_int_equal(mg_program_make_keys(&dir.programs[0]), 0);
+		rcpt[0] = &dir.programs[0];
+		in.programs = rcpt;
+		in.n_programs = 1;
+		in.dir = &dir;
+	}
 	doc = mg_frames_doc_new(mg_filters_frames(filters), &in);
 	assert_non_null(doc);
 	for (int k = 0; k < MG_FRAME_N; k++)
@@ -67,7 +80,14 @@ frames_of(const char *subject, const char *text)
 	mg_normtext_free(sk);
 	mg_normtext_free(tf);
 	mg_normtext_free(tk);
+	mg_directory_clear(&dir);
 	return bits;
+}
+
+static unsigned
+frames_of(const char *subject, const char *text)
+{
+	return frames_to(subject, text, NULL);
 }
 
 #define F(k)	(1u << (k))
@@ -146,27 +166,153 @@ sentences(void **state)
 	    F(MG_FRAME_COMMITMENT));
 }
 
+/* Scope: a negation reaches over its clause only; "but" ends it. */
+static void
+scope(void **state)
+{
+	(void)state;
+	expect_frames("I am not sure about the call schedule, but you are my "
+	    "first choice.", F(MG_FRAME_COMMITMENT));
+	expect_frames("I could not be happier, and you are my first choice.",
+	    F(MG_FRAME_COMMITMENT));
+	expect_frames("It is too early to say who will be at the top of my "
+	    "list.", F(MG_FRAME_INTEREST_CUE));
+	/* A long program name counts as one word for the distances. */
+	assert_int_equal(frames_to("", "I will rank the Harborview University "
+	    "Medical Genetics Residency Program of the North first.",
+	    "Harborview University Medical Genetics Residency Program of "
+	    "the North") & CORE, F(MG_FRAME_COMMITMENT));
+	/* The program's one distinctive word names it. */
+	assert_int_equal(frames_to("", "Harborview is my top choice.",
+	    "Harborview University Medical Genetics Residency") & CORE,
+	    F(MG_FRAME_COMMITMENT));
+	/* Typos of the spelling list. */
+	expect_frames("I will rnak you frist.", F(MG_FRAME_COMMITMENT));
+	expect_frames("You are my first choise.", F(MG_FRAME_COMMITMENT));
+	/* A condition with the program's side is bargaining, not intent. */
+	expect_frames("Should you rank me to match, you will be my first "
+	    "choice.", F(MG_FRAME_BARGAINING));
+}
+
+/* The quotation is the sentence, as written. */
+static void
+quote(void **state)
+{
+	struct mg_normtext	*sf = mg_normtext_new("", MG_NORM_FLAT);
+	struct mg_normtext	*sk = mg_normtext_new("", MG_NORM_KEY);
+	const char		*text = "Dear Dr. Marchetti,\n\nI loved the "
+	    "visit.  Honestly, Harborview\nwill be first on my rank list. "
+	    "Thank you.";
+	struct mg_normtext	*tf = mg_normtext_new(text, MG_NORM_FLAT);
+	struct mg_normtext	*tk = mg_normtext_new(text, MG_NORM_KEY);
+	struct mg_frames_input	 in = { sf, sk, tf, tk, NULL, 0, NULL };
+	struct mg_frames_doc	*doc;
+	char			*q;
+
+	(void)state;
+	doc = mg_frames_doc_new(mg_filters_frames(filters), &in);
+	assert_non_null(doc);
+	assert_int_equal(mg_frames_find(doc, MG_FRAME_COMMITMENT, &q), 1);
+	assert_string_equal(q, "Honestly, Harborview will be first on my rank "
+	    "list.");
+	free(q);
+	assert_int_equal(mg_frames_find(doc, MG_FRAME_BARGAINING, &q), 0);
+	assert_null(q);
+	assert_non_null(q = mg_frames_dump(doc));
+	assert_non_null(strstr(q, "commitment: Honestly"));
+	free(q);
+	mg_frames_doc_free(doc);
+	mg_normtext_free(sf);
+	mg_normtext_free(sk);
+	mg_normtext_free(tf);
+	mg_normtext_free(tk);
+}
+
+/* Whatever the bytes, the engine neither crashes nor reads out of
+ * bounds (run under the sanitizers with --enable-sanitizers). */
+static void
+hostile_text(void **state)
+{
+	static const char *const pieces[] = {
+		"n't", "'ll", "'", "-", "--", "#", "#1", "?", "!", ".", "..",
+		" ", "\n\n", "I", "you", "rank", "first", "if", "not",
+		"letter of intent", "Dr.", "J.", "y'all", "don't", "\xc3",
+		"\xff", "(", ")", ";", ",", "my", "list", "Harborview", "me",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	};
+	size_t		 n = sizeof(pieces) / sizeof(pieces[0]);
+	unsigned	 seed = 12345;
+	char		*text = malloc(300000);
+
+	(void)state;
+	assert_non_null(text);
+	for (int round = 0; round < 60; round++) {
+		size_t	len = 0, want = round == 59 ? 260000 : 64u << (round % 10);
+
+		while (len < want) {
+			const char	*p;
+
+			seed = seed * 1103515245u + 12345u;
+			p = pieces[(seed >> 16) % n];
+			if (len + strlen(p) + 1 >= 300000)
+				break;
+			memcpy(text + len, p, strlen(p));
+			len += strlen(p);
+			if ((seed >> 8) & 1)
+				text[len++] = ' ';
+		}
+		text[len] = '\0';
+		(void)frames_of(round % 2 ? text : "", round % 2 ? "x" : text);
+	}
+	free(text);
+	(void)frames_of("", "");
+}
+
 static void
 bad_lexicon(void **state)
 {
+	static const struct {
+		const char	*entry, *why;
+	} bad[] = {
+		{ "(im|ive", "without" },
+		{ "(a|(b|c))", "inside" },
+		{ "?", "lone" },
+		{ "a b c d e f g h i j k l m", "more than 12" },
+	};
 	char			*dir = mg_test_tmpdir(), *path, err[MG_ERRLEN];
 	struct mg_filters	*f = NULL;
 	const char *const	 lists[] = { "x.y", NULL };
 	char			 cmd[8192];
 
 	(void)state;
-	/* A copy of filters/ with one bad phrase. */
-	snprintf(cmd, sizeof(cmd), "cp %s/filters/*.conf %s/", MG_SRCDIR, dir);
-	assert_int_equal(system(cmd), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		/* A copy of filters/ with one bad phrase. */
+		snprintf(cmd, sizeof(cmd), "cp %s/filters/*.conf %s/",
+		    MG_SRCDIR, dir);
+		assert_int_equal(system(cmd), 0);
+		path = mg_test_path(dir, "concepts.conf");
+		snprintf(cmd, sizeof(cmd), "sed -i 's/\"i\", \"im\", "
+		    "\"ive\"/\"i\", \"%s\"/' %s", bad[i].entry, path);
+		assert_int_equal(system(cmd), 0);
+		free(path);
+		assert_int_equal(mg_filters_load(dir, mg_policy_filter_lists(),
+		    &f, err, sizeof(err)), -1);
+		if (strstr(err, "concepts.conf") == NULL ||
+		    strstr(err, "writer_subject") == NULL ||
+		    strstr(err, bad[i].why) == NULL)
+			fail_msg("\"%s\": the error does not say where and "
+			    "why: %s", bad[i].entry, err);
+	}
+	/* A word list takes single words. */
 	path = mg_test_path(dir, "concepts.conf");
-	snprintf(cmd, sizeof(cmd), "sed -i 's/\"i\", \"im\", \"ive\"/\"i\", "
-	    "\"(im|ive\"/' %s", path);
+	snprintf(cmd, sizeof(cmd), "cp %s/filters/concepts.conf %s && "
+	    "sed -i 's/\"rank\", \"your\", \"first\"/\"rank list\"/' %s",
+	    MG_SRCDIR, path, path);
 	assert_int_equal(system(cmd), 0);
+	free(path);
 	assert_int_equal(mg_filters_load(dir, mg_policy_filter_lists(), &f,
 	    err, sizeof(err)), -1);
-	if (strstr(err, "concepts.conf") == NULL ||
-	    strstr(err, "writer_subject") == NULL)
-		fail_msg("error does not name the file and list: %s", err);
+	assert_non_null(strstr(err, "single words"));
 	/* Without the concept lists there is no engine, and no error. */
 	mg_test_rmrf(dir);
 	free(dir);
@@ -177,7 +323,6 @@ bad_lexicon(void **state)
 	mg_filters_free(f);
 	mg_test_rmrf(dir);
 	free(dir);
-	free(path);
 }
 
 int
@@ -188,6 +333,9 @@ main(void)
 		cmocka_unit_test(questions),
 		cmocka_unit_test(bargains),
 		cmocka_unit_test(sentences),
+		cmocka_unit_test(scope),
+		cmocka_unit_test(quote),
+		cmocka_unit_test(hostile_text),
 		cmocka_unit_test(bad_lexicon),
 	};
 
