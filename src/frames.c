@@ -81,6 +81,7 @@ const char *const mg_frames_lists[C_N + 1] = {
 	[C_EXCHANGE] = "bargaining.exchange_verb",
 	[C_MUTUAL] = "bargaining.mutual",
 	[C_LINK] = "bargaining.link",
+	[C_KNOWING] = "bargaining.knowing",
 	[C_THANKS] = "classes.thanks",
 	[C_THANKS_FOR] = "classes.thanks_for",
 	[C_INVITATION] = "classes.invitation",

@@ -537,9 +537,9 @@ t3_list(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
 static int
 rank_context(const struct fr_sent *s)
 {
+	/* Not a choice: "no program" is one. */
 	return (s->mask & (FR_BIT(C_RANK) | FR_BIT(C_PLACE) |
-	    FR_BIT(C_CHOICE) | FR_BIT(C_LIST) | FR_BIT(C_JOIN) |
-	    FR_BIT(C_DESIRE))) != 0;
+	    FR_BIT(C_LIST) | FR_BIT(C_JOIN) | FR_BIT(C_DESIRE))) != 0;
 }
 
 /* "No program will be ranked higher than yours", "I will not rank any
@@ -1166,8 +1166,17 @@ program_side(const struct mg_frames_doc *d, const struct fr_sent *s,
 	if ((t = e_safe(d, s, s->t0)) >= 0 ||
 	    (t = e_match(d, s, s->t0)) >= 0 || (t = e_list(d, s, s->t0)) >= 0 ||
 	    (t = e_stand(d, s, s->t0)) >= 0 ||
-	    (t = e_standing(d, s, s->t0)) >= 0)
-		return negated(d, s, (size_t)t, s->t0) ? -1 : t;
+	    (t = e_standing(d, s, s->t0)) >= 0) {
+		/* A state is the program's side only when the writer is
+		 * told it ("if I knew I would match", "if you let me know
+		 * I'm safe"); "if I match, I will ..." is no bargain. */
+		if (negated(d, s, (size_t)t, s->t0) ||
+		    (fr_find(d, s, C_KNOWING, s->t0, (size_t)t + 1) < 0 &&
+		    fr_find(d, s, C_REQUEST, s->t0, (size_t)t) < 0 &&
+		    fr_find(d, s, C_ASSURANCE, s->t0, (size_t)t) < 0))
+			return -1;
+		return t;
+	}
 	return -1;
 }
 
