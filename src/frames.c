@@ -857,7 +857,8 @@ stop_ends(const struct mg_frames_doc *d, const struct mg_normtext *nt,
 }
 
 static int
-cut_view(struct mg_frames_doc *d, const struct mg_normtext *nt, int src)
+cut_view(struct mg_frames_doc *d, const struct mg_normtext *nt, int src,
+    size_t orig_end)
 {
 	struct raw	r;
 	size_t		pos = 0, start = d->nt, last_b = 0;
@@ -865,6 +866,8 @@ cut_view(struct mg_frames_doc *d, const struct mg_normtext *nt, int src)
 	if (nt == NULL)
 		return 0;
 	while (lex_next(nt->s, nt->len, &pos, &r)) {
+		if (orig_end > 0 && nt->map[r.a] >= orig_end)
+			break;
 		if (d->nt > start && blank_line_before(nt, last_b, r.a)) {
 			if (push_sent(d, start, d->nt) == -1)
 				return -1;
@@ -1219,8 +1222,8 @@ mg_frames_doc_new(const struct mg_frames *fr, const struct mg_frames_input *in)
 	d->in = *in;
 	if (fr == NULL)
 		return d;
-	if (cut_view(d, in->subject_flat, 1) == -1 ||
-	    cut_view(d, in->text_flat, 0) == -1)
+	if (cut_view(d, in->subject_flat, 1, 0) == -1 ||
+	    cut_view(d, in->text_flat, 0, in->text_end) == -1)
 		goto fail;
 	mark_recipients(d);
 	collapse_names(d);

@@ -262,7 +262,8 @@ policy_frames(const struct mg_check_ctx *ctx)
 {
 	struct mg_frames_input	in = {
 		ctx->subject_flat, ctx->subject_key, ctx->text_flat,
-		ctx->text_key, ctx->programs, ctx->n_programs, &ctx->cfg->dir
+		ctx->text_key, ctx->programs, ctx->n_programs, &ctx->cfg->dir,
+		0	/* the whole new text */
 	};
 
 	return mg_frames_doc_new(mg_filters_frames(ctx->filters), &in);

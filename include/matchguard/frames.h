@@ -70,13 +70,16 @@ void	mg_frames_free(struct mg_frames *fr);
 
 /* What one letter is analysed from.  The views are borrowed and must
  * outlive the document.  programs are the recipients (their names are
- * "this program"); dir, when not NULL, names the other programs. */
+ * "this program"); dir, when not NULL, names the other programs.
+ * text_end, when not 0, is the byte of the original new text where what
+ * is read ends (a signature or disclaimer block after it is skipped). */
 struct mg_frames_input {
 	const struct mg_normtext	 *subject_flat, *subject_key;
 	const struct mg_normtext	 *text_flat, *text_key;
 	const struct mg_program *const	 *programs;
 	size_t				  n_programs;
 	const struct mg_directory	 *dir;
+	size_t				  text_end;
 };
 
 /* Analyses a letter: sentences, tags, and every frame of every

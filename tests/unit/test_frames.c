@@ -53,7 +53,7 @@ frames_to(const char *subject, const char *text, const char *program)
 	struct mg_normtext	*tk = mg_normtext_new(text, MG_NORM_KEY);
 	struct mg_directory	 dir = { 0 };
 	const struct mg_program	*rcpt[1];
-	struct mg_frames_input	 in = { sf, sk, tf, tk, NULL, 0, NULL };
+	struct mg_frames_input	 in = { sf, sk, tf, tk, NULL, 0, NULL, 0 };
 	struct mg_frames_doc	*doc;
 	unsigned		 bits = 0;
 
@@ -205,7 +205,7 @@ quote(void **state)
 	    "Thank you.";
 	struct mg_normtext	*tf = mg_normtext_new(text, MG_NORM_FLAT);
 	struct mg_normtext	*tk = mg_normtext_new(text, MG_NORM_KEY);
-	struct mg_frames_input	 in = { sf, sk, tf, tk, NULL, 0, NULL };
+	struct mg_frames_input	 in = { sf, sk, tf, tk, NULL, 0, NULL, 0 };
 	struct mg_frames_doc	*doc;
 	char			*q;
 
@@ -221,6 +221,12 @@ quote(void **state)
 	assert_non_null(q = mg_frames_dump(doc));
 	assert_non_null(strstr(q, "commitment: Honestly"));
 	free(q);
+	mg_frames_doc_free(doc);
+	/* Read up to the commitment only: nothing holds. */
+	in.text_end = (size_t)(strstr(text, "Honestly") - text);
+	assert_non_null(doc = mg_frames_doc_new(mg_filters_frames(filters),
+	    &in));
+	assert_int_equal(mg_frames_has(doc, MG_FRAME_COMMITMENT), 0);
 	mg_frames_doc_free(doc);
 	mg_normtext_free(sf);
 	mg_normtext_free(sk);
