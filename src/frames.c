@@ -116,6 +116,7 @@ static const char *const function_words[W_N] = {
 	[W_FOLLOW] = "follow", [W_FOLLOWING] = "following",
 	[W_FOLLOWUP] = "followup", [W_ONLY] = "only", [W_HE] = "he",
 	[W_SHE] = "she", [W_WHO] = "who", [W_WHICH] = "which", [W_AS] = "as",
+	[W_AFTER] = "after", [W_SINCE] = "since", [W_NOW] = "now",
 };
 
 #define WORD_MAX	31	/* longer words are not in any lexicon */

@@ -72,6 +72,19 @@ writer_in(const struct mg_frames_doc *d, size_t lo, size_t hi, uint64_t which)
 	return 0;
 }
 
+/* Does "and" with a new subject ("... nearly final and your program
+ * sits ...") start a clause among tokens [a, b)? */
+static int
+new_clause(const struct mg_frames_doc *d, size_t a, size_t b)
+{
+	for (size_t t = a; t + 1 < b; t++)
+		if (fr_wordis(d, t, W_AND) && (d->t[t + 1].in &
+		    (FR_BIT(C_THIS) | FR_BIT(C_WRITER_SUBJ) |
+		    FR_BIT(C_WRITER_POSS) | FR_BIT(C_PRONOUN))))
+			return 1;
+	return 0;
+}
+
 /*
  * Is token t in the scope of a mention of c: one that starts at or
  * before t, in the same clause (commas end it), and reaches t within
@@ -93,7 +106,8 @@ scoped(const struct mg_frames_doc *d, const struct fr_sent *s, int c,
 			continue;
 		if (m->b <= t && (fr_dist(d, m->b, t) >= SCOPE ||
 		    fr_barrier(d, m->b - 1, t, 1) ||
-		    (d->t[t].fl & (TF_BAR | TF_COMMA))))
+		    (d->t[t].fl & (TF_BAR | TF_COMMA)) ||
+		    new_clause(d, m->b, t)))
 			continue;
 		return 1;
 	}
@@ -239,7 +253,7 @@ top_ok(const struct mg_frames_doc *d, const struct fr_sent *s,
 	if (m->c == C_TOP_ALL)
 		return 1;
 	if (n < s->t1 && (d->t[n].fl & TF_HYPH) && !fr_is(d, n, C_CHOICE) &&
-	    !fr_is(d, n, C_LIST))
+	    !fr_is(d, n, C_LIST) && !fr_is(d, n, C_RANK))
 		return 0;
 	if (n < s->t1 && fr_is(d, n, C_NOT_PROGRAM))
 		return 0;
@@ -449,6 +463,9 @@ t2_choice(struct mg_frames_doc *d, struct fr_sent *s, struct core *c,
 		if (t->c != C_TOP || !top_ok(d, s, t))
 			continue;
 		k = skip_int(d, s, t->b);
+		/* "my top-ranked program". */
+		if (k < s->t1 && (d->t[k].fl & TF_HYPH) && fr_is(d, k, C_RANK))
+			k++;
 		if (fr_find(d, s, C_CHOICES, k, k + 1) >= 0) {
 			if (poss_before(d, s, t->a))
 				*plural = 1;
@@ -789,8 +806,7 @@ e_ranked_by_you(const struct mg_frames_doc *d, const struct fr_sent *s,
 		    fr_wordis(d, n, W_HIGH) || fr_wordis(d, n, W_HIGHLY) ||
 		    fr_is(d, n, C_TOP) || fr_wordis(d, n, W_TO);
 		fr_clause(d, s, r->a, 0, &clo, &chi);
-		if (bare && writer_in(d, clo, (size_t)agent, FR_BIT(C_WRITER_SUBJ) |
-		    FR_BIT(C_WRITER_OBJ)))
+		if (bare && writer_in(d, clo, (size_t)agent, WRITER_ANY))
 			return (long)r->a;
 	}
 	return -1;
@@ -874,7 +890,9 @@ e_stand(const struct mg_frames_doc *d, const struct fr_sent *s, size_t lo)
 		    fr_wordis(d, n, W_AGAINST) || fr_wordis(d, n, W_UP) ||
 		    fr_is(d, n, C_COMPARE) || fr_is(d, n, C_OTHER_APPLICANTS) ||
 		    fr_is(d, n, C_PROGRAM_LIST) || fr_is(d, n, C_TERM) ||
-		    fr_is(d, n, C_HEDGE);
+		    fr_is(d, n, C_HEDGE) || fr_wordis(d, n, W_AFTER) ||
+		    fr_wordis(d, n, W_SINCE) || fr_wordis(d, n, W_NOW) ||
+		    fr_wordis(d, n, W_AT) || fr_wordis(d, n, W_AS);
 		/* "how I'm looking for the Match". */
 		if (!open && fr_wordis(d, n, W_FOR) &&
 		    fr_find(d, s, C_MATCH, n, fr_ahead(d, s, n, 4)) >= 0)
@@ -903,6 +921,11 @@ e_safe(const struct mg_frames_doc *d, const struct fr_sent *s, size_t lo)
 		size_t			 a, z;
 
 		if (m->c != C_SAFE || m->a < lo)
+			continue;
+		/* "a spot to park", "a place for my car". */
+		if (m->b + 1 < s->t1 && (fr_wordis(d, m->b, W_TO) ||
+		    fr_wordis(d, m->b, W_FOR)) && fr_find(d, s, C_NOT_PROGRAM,
+		    m->b + 1, fr_ahead(d, s, m->b + 1, 3)) >= 0)
 			continue;
 		a = m->a > s->t0 + 3 ? m->a - 3 : s->t0;
 		z = m->b + 3 < s->t1 ? m->b + 3 : s->t1;
