@@ -19,7 +19,7 @@ static const char *const lists[] = {
 	"concepts.condition_cancel", "bargaining.assurance",
 	"bargaining.position", "bargaining.offer", "bargaining.withdraw",
 	"bargaining.others", "bargaining.commit", "bargaining.exchange_verb",
-	NULL
+	"bargaining.mutual", "bargaining.link", "bargaining.knowing", NULL
 };
 
 static int
