@@ -40,6 +40,7 @@ const char *const mg_frames_lists[C_N + 1] = {
 	[C_COND] = "concepts.condition",
 	[C_COND_PSEUDO] = "concepts.condition_pseudo",
 	[C_COND_CANCEL] = "concepts.condition_cancel",
+	[C_COND_BACK] = "concepts.condition_back",
 	[C_REQUEST] = "concepts.request",
 	[C_TERM] = "concepts.terminators",
 	[C_ABBREV] = "concepts.abbreviations",

@@ -147,6 +147,53 @@ condition(const struct mg_frames_doc *d, const struct fr_sent *s)
 	return -1;
 }
 
+/* Is there a semicolon, colon, bracket or dash among tokens [a, b]? */
+static int
+punct_bar(const struct mg_frames_doc *d, size_t a, size_t b)
+{
+	for (size_t k = a; k <= b; k++)
+		if ((d->t[k].fl & TF_BAR) && (d->t[k].fl & TF_PUNCT))
+			return 1;
+	return 0;
+}
+
+/* A condition (of concept c: C_COND, or C_LINK for bargaining) over the
+ * tokens x and y: in their sentence with no semicolon, colon, bracket or
+ * dash between ("If I match, I will be happy; it is my first choice" is
+ * a commitment).  Its mention, or -1. */
+static long
+condition_over(const struct mg_frames_doc *d, const struct fr_sent *s,
+    int c, size_t x, size_t y)
+{
+	if (s->mask & FR_BIT(C_COND_CANCEL))
+		return -1;
+	for (size_t i = s->m0; i < s->m1; i++) {
+		const struct fr_mention	*m = &d->m[i];
+		size_t			 a = m->a, b = m->a;
+
+		if (m->c != c || (d->t[m->a].in & FR_BIT(C_COND_PSEUDO)))
+			continue;
+		/* "Please tell me whether I'll be ranked to match; if so, I
+		 * will rank you first": "if so" looks back over the bar. */
+		if ((d->t[m->a].in & FR_BIT(C_COND_BACK)) && x < m->a &&
+		    m->a < y && !punct_bar(d, m->a, y))
+			return (long)i;
+		a = x < a ? x : a;
+		a = y < a ? y : a;
+		b = x > b ? x : b;
+		b = y > b ? y : b;
+		if (!punct_bar(d, a, b))
+			return (long)i;
+	}
+	return -1;
+}
+
+static int
+conditioned(const struct mg_frames_doc *d, const struct fr_sent *s, size_t t)
+{
+	return condition_over(d, s, C_COND, t, t) >= 0;
+}
+
 /* --- who or what is meant ---------------------------------------- */
 
 enum ref {
@@ -627,7 +674,7 @@ assess(struct mg_frames_doc *d, struct fr_sent *s, const struct core *c,
 		if (hedged(d, s, c->act) || hedged(d, s, c->top))
 			return V_HEDGED;
 	}
-	if (condition(d, s) >= 0)
+	if (conditioned(d, s, c->act))
 		return V_CONDITIONAL;
 	return V_COMMIT;
 }
@@ -1167,6 +1214,18 @@ p_offer(const struct mg_frames_doc *d, const struct fr_sent *s)
 	return -1;
 }
 
+/* A word of being told before hi, not "I want you to know" (said to
+ * the program). */
+static long
+told(const struct mg_frames_doc *d, const struct fr_sent *s, size_t hi)
+{
+	for (size_t i = s->m0; i < s->m1; i++)
+		if (d->m[i].c == C_KNOWING && d->m[i].a < hi &&
+		    !(d->t[d->m[i].a].in & FR_BIT(C_ADDRESSEE)))
+			return (long)i;
+	return -1;
+}
+
 /* The program's side: it ranks the writer, the writer is safe, or it
  * promises. */
 static long
@@ -1194,7 +1253,7 @@ program_side(const struct mg_frames_doc *d, const struct fr_sent *s,
 		 * told it ("if I knew I would match", "if you let me know
 		 * I'm safe"); "if I match, I will ..." is no bargain. */
 		if (negated(d, s, (size_t)t, s->t0) ||
-		    (fr_find(d, s, C_KNOWING, s->t0, (size_t)t + 1) < 0 &&
+		    (told(d, s, (size_t)t + 1) < 0 &&
 		    fr_find(d, s, C_REQUEST, s->t0, (size_t)t) < 0 &&
 		    fr_find(d, s, C_ASSURANCE, s->t0, (size_t)t) < 0))
 			return -1;
@@ -1289,9 +1348,12 @@ bargaining(struct mg_frames_doc *d, size_t si, int core, size_t core_at)
 		return -1;
 	p = program_side(d, s, &own, &promise, &state);
 	w = writer_side(d, s, core, core_at, own);
-	cond = condition(d, s);
-	if (cond < 0 && !(s->mask & FR_BIT(C_COND_CANCEL)))
-		cond = fr_find(d, s, C_LINK, s->t0, s->t1);
+	if (p >= 0 && w >= 0) {
+		cond = condition_over(d, s, C_COND, (size_t)p, (size_t)w);
+		if (cond < 0)
+			cond = condition_over(d, s, C_LINK, (size_t)p, (size_t)w);
+	} else
+		cond = condition(d, s);
 	if (p >= 0 && w >= 0) {
 		size_t	lo = (size_t)(p < w ? p : w), hi = (size_t)(p < w ? w : p);
 		int	joined = has_word_between(d, lo, hi, W_AND, W_THEN);
@@ -1318,8 +1380,9 @@ bargaining(struct mg_frames_doc *d, size_t si, int core, size_t core_at)
 			return p;
 	}
 	/* "Can you guarantee me a spot? If so, I will rank you first." */
-	if (w >= 0 && si > 0 && cond >= 0 && d->m[cond].a <= s->t0 + 1 &&
-	    d->s[si - 1].question && d->t[d->s[si - 1].t0].src ==
+	if (w >= 0 && si > 0 && (cond = fr_find(d, s, C_COND_BACK, s->t0,
+	    s->t0 + 2)) >= 0 &&
+	    asks(d, &d->s[si - 1], &from) && d->t[d->s[si - 1].t0].src ==
 	    d->t[s->t0].src) {
 		long	own2, promise2;
 		int	state2;
