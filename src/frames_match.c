@@ -5,9 +5,12 @@
  *
  * Scope, as in NegEx/ConText: a negation or a hedge reaches forward over
  * at most SCOPE words of its clause (a comma, semicolon, colon, bracket,
- * dash or terminator such as "but" ends it) and covers the words it
- * reaches; a condition covers its sentence.  A "pseudo" phrase ("no
- * doubt", "if you have any questions") hides the trigger inside it.
+ * dash, a terminator such as "but", or "and" with a new subject ends it)
+ * and covers the words it reaches; a condition covers what no semicolon,
+ * colon, bracket or dash separates from it ("if so" looks back over
+ * them).  A "pseudo" phrase ("no doubt", "if you have any questions")
+ * hides the trigger inside it.  Distances count a program's name as one
+ * word.
  */
 #include "config_auto.h"
 
