@@ -63,7 +63,7 @@ mg_rule_find(const char *id)
 	return NULL;
 }
 
-#define MAX_LISTS	128
+#define MAX_LISTS	256
 
 /* The engine's own filter lists (the footers of the body views). */
 static const char *const engine_lists[] = {
@@ -81,6 +81,7 @@ mg_policy_filter_lists(void)
 	for (const char *const *c = mg_classify_lists; *c && n < MAX_LISTS; c++)
 		lists[n++] = *c;
 	for (const char *const *c = engine_lists; *c && n < MAX_LISTS; c++)
+	for (const char *const *c = mg_frames_lists; *c && n < MAX_LISTS; c++)
 		lists[n++] = *c;
 	for (size_t r = 0; mg_rules[r] != NULL; r++)
 		for (const char *const *l = mg_rules[r]->lists; l != NULL &&
@@ -262,6 +263,8 @@ struct views {
 	char			*text;		/* new text, at most MAX_TEXT */
 	char			*written;	/* text and signature, or NULL */
 	struct mg_normtext	*flat, *key, *body_flat, *written_flat;
+	size_t			 body_end;	/* where body_flat ends in text;
+						 * 0: it is all of it */
 	int			 truncated;	/* the text was longer */
 };
 
@@ -564,9 +567,11 @@ footer_views(const struct mg_filters *f, struct views *v)
 
 	if (v->body_flat != v->flat)
 		return 0;	/* made already */
-	if ((cut = footer_start(f, v->text, v->flat)) < strlen(v->text) &&
-	    (v->body_flat = prefix_view(v->flat, cut)) == NULL)
-		return -1;
+	if ((cut = footer_start(f, v->text, v->flat)) < strlen(v->text)) {
+		if ((v->body_flat = prefix_view(v->flat, cut)) == NULL)
+			return -1;
+		v->body_end = cut;
+	}
 	return 0;
 }
 
@@ -633,11 +638,43 @@ use_views(struct mg_check_ctx *ctx, const struct views *v)
 	ctx->written_flat = v->written_flat;
 }
 
+/* The concept frames of the views ctx reads now (the letter, a part, or
+ * a letter to a stand-in program), read up to body_end (0: all of it),
+ * so that a sign-off or disclaimer block is skipped.  Replaces
+ * ctx->frames; -1 when out of memory. */
+static int
+policy_frames(struct mg_check_ctx *ctx, size_t body_end)
+{
+	struct mg_frames_input	in = {
+		ctx->subject_flat, ctx->subject_key, ctx->text_flat,
+		ctx->text_key, ctx->programs, ctx->n_programs, &ctx->cfg->dir,
+		body_end
+	};
+
+	mg_frames_doc_free(ctx->frames);
+	ctx->frames = mg_frames_doc_new(mg_filters_frames(ctx->filters), &in);
+	return ctx->frames != NULL ? 0 : -1;
+}
+
+/* Does the letter go to a program before its interview? */
+static int
+before_interview(const struct mg_check_ctx *ctx)
+{
+	long	today = mg_time_to_day(ctx->now);
+
+	for (size_t i = 0; i < ctx->n_programs; i++)
+		if (ctx->programs[i]->has_interview &&
+		    today < ctx->programs[i]->interview_day)
+			return 1;
+	return 0;
+}
+
 static void
 free_ctx(struct mg_check_ctx *ctx)
 {
 	mg_normtext_free(ctx->subject_flat);
 	mg_normtext_free(ctx->subject_key);
+	mg_frames_doc_free(ctx->frames);
 	mg_strlist_clear(&ctx->ambiguous);
 }
 
@@ -959,8 +996,10 @@ check_parts(const struct mg_check_ctx *ctx, const char *const *list,
 		}
 		use_views(&pc, &v);
 		pc.part = tp->label;
+		pc.frames = NULL;	/* the letter's own stay in ctx */
 		memset(&pc.greeting, 0, sizeof(pc.greeting));
-		if (find_greeting(&pc) == -1)
+		if (find_greeting(&pc) == -1 ||
+		    policy_frames(&pc, v.body_end) == -1)
 			rc = -1;
 		for (size_t r = 0; mg_rules[r] != NULL && rc == 0; r++)
 			if (listed(part_rules, mg_rules[r]->id) &&
@@ -969,6 +1008,7 @@ check_parts(const struct mg_check_ctx *ctx, const char *const *list,
 		if (rc == 0 && merge_part(out, &pf, tp->label) == -1)
 			rc = -1;
 		mg_findings_clear(&pf);
+		mg_frames_doc_free(pc.frames);
 		free_views(&v);
 		if (rc == -1) {
 			if (err[0] == '\0')
@@ -1141,11 +1181,18 @@ check_unknown(struct mg_check_ctx *ctx, struct views *v,
 	ctx->n_programs = 1;
 	ctx->unknown_program = 1;
 	ctx->history_end = mg_day_to_time(ctx->cfg->season_start);
+	if (policy_frames(ctx, v->body_end) == -1) {
+		mg_seterr(err, errlen, "out of memory");
+		rc = -1;
+	}
 	for (size_t r = 0; mg_rules[r] != NULL && rc == 0; r++)
 		if (listed(unknown_rules, mg_rules[r]->id))
 			rc = run_rule(ctx, mg_rules[r], out, err, errlen);
 	if (rc == 0)
 		rc = check_parts(ctx, unknown_rules, out, err, errlen);
+	/* The frames name the stand-in program, which goes now. */
+	mg_frames_doc_free(ctx->frames);
+	ctx->frames = NULL;
 	ctx->programs = NULL;
 	ctx->n_programs = 0;
 	mg_directory_clear(&dir);
@@ -1192,8 +1239,12 @@ mg_policy_check(const struct mg_config *cfg, const struct mg_filters *filters,
 	}
 	ctx.letter_key = ctx.text_key;
 	ctx.too_long = too_long(msg, v.truncated);
-	ctx.msg_class = mg_classify(filters, ctx.subject_flat, ctx.text_flat,
-	    ctx.answers_program);
+	if (policy_frames(&ctx, v.body_end) == -1) {
+		mg_seterr(err, errlen, "out of memory");
+		goto out;
+	}
+	ctx.msg_class = mg_classify(filters, ctx.frames, ctx.subject_flat,
+	    ctx.text_flat, ctx.answers_program, before_interview(&ctx));
 	*msg_class = ctx.msg_class;
 	/* Mail to nobody in the directory passes with no findings, unless
 	 * it reads as a letter to a program; with no findings list, the

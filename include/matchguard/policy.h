@@ -16,6 +16,7 @@
 
 #include "matchguard/config.h"
 #include "matchguard/filters.h"
+#include "matchguard/frames.h"
 #include "matchguard/ledger.h"
 #include "matchguard/message.h"
 #include "matchguard/textnorm.h"
@@ -113,6 +114,9 @@ struct mg_check_ctx {
 	 * says how to add it.  unknown_signs lists the signs found. */
 	int			  unknown_program;
 	char			  unknown_signs[160];
+
+	/* The concept frames of subject and new text (frames.h). */
+	struct mg_frames_doc	 *frames;
 
 	const char		 *msg_class;	/* see classify.h */
 	/* The message answers one from a program: In-Reply-To/References
