@@ -81,6 +81,7 @@ mg_policy_filter_lists(void)
 	for (const char *const *c = mg_classify_lists; *c && n < MAX_LISTS; c++)
 		lists[n++] = *c;
 	for (const char *const *c = engine_lists; *c && n < MAX_LISTS; c++)
+		lists[n++] = *c;
 	for (const char *const *c = mg_frames_lists; *c && n < MAX_LISTS; c++)
 		lists[n++] = *c;
 	for (size_t r = 0; mg_rules[r] != NULL; r++)
