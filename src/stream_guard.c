@@ -1,10 +1,11 @@
 /*
- * imap_guard.c - a mailstream_low driver that bounds every read and write
- * of one IMAP connection in time and bytes (see imap_guard.h).
+ * stream_guard.c - a mailstream_low driver that bounds every read and
+ * write of one connection (IMAP or SMTP) in time and bytes (see
+ * stream_guard.h).
  *
  * libetpan's drivers wait for each read with their own timeout
  * (mailstream_low.timeout, in seconds); the guard sets it before each
- * call to what is left of the command's deadline, at most imap.timeout,
+ * call to what is left of the window's deadline, at most lim.timeout,
  * so that no single read outlives the command.
  */
 #include "config_auto.h"
@@ -13,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "imap_guard.h"
+#include "matchguard/stream_guard.h"
 
 struct wrap {
 	mailstream_low		*inner;
-	struct mg_imap_guard	*g;
+	struct mg_stream_guard	*g;
 };
 
 enum { S_NONE, S_OPEN, S_DIGITS, S_PLUS, S_CLOSE, S_CR };
@@ -41,18 +42,19 @@ to_ms(const struct timespec *t)
 }
 
 static int
-stopped(const struct mg_imap_guard *g)
+stopped(const struct mg_stream_guard *g)
 {
 	return g->stop != NULL && atomic_load(g->stop);
 }
 
 static ssize_t
-refuse(struct mg_imap_guard *g, enum mg_imap_refusal why, uint64_t size,
+refuse(struct mg_stream_guard *g, enum mg_stream_refusal why, uint64_t size,
     int secs)
 {
-	if (g->refused == MG_IMAP_OK) {
+	if (g->refused == MG_STREAM_OK) {
 		g->refused = why;
 		g->refused_size = size;
+		g->refused_bytes = g->bytes;
 		g->refused_secs = secs;
 		g->refused_what = g->what;
 	}
@@ -60,75 +62,83 @@ refuse(struct mg_imap_guard *g, enum mg_imap_refusal why, uint64_t size,
 }
 
 void
-mg_imap_guard_arm(struct mg_imap_guard *g, const char *what)
+mg_stream_guard_arm_for(struct mg_stream_guard *g, const char *what,
+    int secs)
 {
 	int64_t	ms;
 
 	if (what != NULL)
 		g->what = what;
+	g->window_secs = secs >= 1 ? secs : 1;
 	clock_gettime(CLOCK_MONOTONIC, &g->start);
-	ms = to_ms(&g->start) + (int64_t)g->im->command_timeout * 1000;
+	ms = to_ms(&g->start) + (int64_t)g->window_secs * 1000;
 	g->deadline.tv_sec = (time_t)(ms / 1000);
 	g->deadline.tv_nsec = (long)(ms % 1000) * 1000000;
 	g->bytes = g->text = 0;
-	g->cap = g->text_cap != 0 ? g->text_cap :
-	    (size_t)g->im->max_response_text;
+	g->cap = g->text_cap != 0 ? (uint64_t)g->text_cap : g->lim.max_text;
+	g->reading = 0;
 }
 
 void
-mg_imap_guard_init(struct mg_imap_guard *g, const struct mg_imap_settings *im,
-    const atomic_int *stop)
+mg_stream_guard_arm(struct mg_stream_guard *g, const char *what)
+{
+	mg_stream_guard_arm_for(g, what, g->lim.deadline);
+}
+
+void
+mg_stream_guard_init(struct mg_stream_guard *g,
+    const struct mg_stream_limits *lim, const atomic_int *stop)
 {
 	memset(g, 0, sizeof(*g));
-	g->im = im;
+	g->lim = *lim;
+	if (g->lim.timeout < 1)
+		g->lim.timeout = 1;
 	g->stop = stop;
-	g->reading = 1;
-	mg_imap_guard_arm(g, "the greeting");
+	mg_stream_guard_arm(g, "the greeting");
 }
 
 /* The wait for one read or write: what is left of the deadline, at most
- * imap.timeout, at least 1 s (0 would mean libetpan's default).  0 when
+ * lim.timeout, at least 1 s (0 would mean libetpan's default).  0 when
  * the deadline has passed. */
 static int
-wait_secs(const struct mg_imap_guard *g)
+wait_secs(const struct mg_stream_guard *g)
 {
 	int64_t	left = to_ms(&g->deadline) - now_ms();
 	int64_t	secs = (left + 999) / 1000;
 
 	if (left <= 0)
 		return 0;
-	if (secs > g->im->timeout)
-		secs = g->im->timeout;
+	if (secs > g->lim.timeout)
+		secs = g->lim.timeout;
 	return secs < 1 ? 1 : (int)secs;
 }
 
 /* Why an I/O call that waited secs from t0 failed. */
 static ssize_t
-io_failed(struct mg_imap_guard *g, int64_t t0, int secs)
+io_failed(struct mg_stream_guard *g, int64_t t0, int secs)
 {
 	if (stopped(g))
-		return refuse(g, MG_IMAP_STOPPED, 0, 0);
+		return refuse(g, MG_STREAM_STOPPED, 0, 0);
 	if (now_ms() >= to_ms(&g->deadline))
-		return refuse(g, MG_IMAP_DEADLINE, 0,
-		    g->im->command_timeout);
+		return refuse(g, MG_STREAM_DEADLINE, 0, g->window_secs);
 	if (now_ms() - t0 >= (int64_t)secs * 1000 - 100)
-		return refuse(g, MG_IMAP_SILENCE, 0, secs);
-	return refuse(g, MG_IMAP_IO, 0, 0);
+		return refuse(g, MG_STREAM_SILENCE, 0, secs);
+	return refuse(g, MG_STREAM_IO, 0, 0);
 }
 
 static int
-start_literal(struct mg_imap_guard *g)
+start_literal(struct mg_stream_guard *g)
 {
 	g->scan = S_NONE;
-	if (g->number > (uint64_t)g->im->max_literal_size)
-		return (int)refuse(g, MG_IMAP_LITERAL, g->number, 0);
+	if (g->number > g->lim.max_literal)
+		return (int)refuse(g, MG_STREAM_LITERAL, g->number, 0);
 	g->literal_left = g->number;
 	return 0;
 }
 
 /* One byte of a line: watches for "{N}" CRLF, which starts a literal. */
 static int
-scan_byte(struct mg_imap_guard *g, unsigned char c)
+scan_byte(struct mg_stream_guard *g, unsigned char c)
 {
 	int	digit = c >= '0' && c <= '9';
 
@@ -172,13 +182,17 @@ scan_byte(struct mg_imap_guard *g, unsigned char c)
 
 /* Counts n bytes read; -1 when a bound is passed. */
 static int
-account(struct mg_imap_guard *g, const unsigned char *p, size_t n)
+account(struct mg_stream_guard *g, const unsigned char *p, size_t n)
 {
 	size_t	i = 0;
 
 	g->bytes += n;
-	if (g->bytes > (uint64_t)g->im->max_response_size)
-		return (int)refuse(g, MG_IMAP_TOO_BIG, g->bytes, 0);
+	if (g->bytes > g->lim.max_bytes)
+		return (int)refuse(g, MG_STREAM_TOO_BIG, g->bytes, 0);
+	if (g->lim.max_literal == 0) {	/* no literals: all of it is text */
+		g->text += n;
+		i = n;
+	}
 	while (i < n) {
 		if (g->literal_left > 0) {
 			size_t	take = n - i;
@@ -194,7 +208,7 @@ account(struct mg_imap_guard *g, const unsigned char *p, size_t n)
 			return -1;
 	}
 	if (g->text > g->cap)
-		return (int)refuse(g, MG_IMAP_TOO_MUCH_TEXT, g->text, 0);
+		return (int)refuse(g, MG_STREAM_TOO_MUCH_TEXT, g->text, 0);
 	return 0;
 }
 
@@ -202,25 +216,25 @@ static ssize_t
 guard_read(mailstream_low *s, void *buf, size_t count)
 {
 	struct wrap		*w = s->data;
-	struct mg_imap_guard	*g = w->g;
+	struct mg_stream_guard	*g = w->g;
 	ssize_t			 r;
 	int64_t			 t0;
 	int			 secs;
 
-	if (g->refused != MG_IMAP_OK)
+	if (g->refused != MG_STREAM_OK)
 		return -1;
 	if (stopped(g))
-		return refuse(g, MG_IMAP_STOPPED, 0, 0);
+		return refuse(g, MG_STREAM_STOPPED, 0, 0);
 	g->reading = 1;
 	if ((secs = wait_secs(g)) == 0)
-		return refuse(g, MG_IMAP_DEADLINE, 0, g->im->command_timeout);
+		return refuse(g, MG_STREAM_DEADLINE, 0, g->window_secs);
 	w->inner->timeout = (unsigned long)secs;
 	t0 = now_ms();
 	r = w->inner->driver->mailstream_read(w->inner, buf, count);
 	if (stopped(g))
-		return refuse(g, MG_IMAP_STOPPED, 0, 0);
+		return refuse(g, MG_STREAM_STOPPED, 0, 0);
 	if (r == 0)
-		return refuse(g, MG_IMAP_EOF, 0, 0);
+		return refuse(g, MG_STREAM_EOF, 0, 0);
 	if (r < 0)
 		return io_failed(g, t0, secs);
 	if (account(g, buf, (size_t)r) == -1)
@@ -232,20 +246,19 @@ static ssize_t
 guard_write(mailstream_low *s, const void *buf, size_t count)
 {
 	struct wrap		*w = s->data;
-	struct mg_imap_guard	*g = w->g;
+	struct mg_stream_guard	*g = w->g;
 	ssize_t			 r;
 	int64_t			 t0;
 	int			 secs;
 
-	if (g->refused != MG_IMAP_OK)
+	if (g->refused != MG_STREAM_OK)
 		return -1;
 	if (stopped(g))
-		return refuse(g, MG_IMAP_STOPPED, 0, 0);
+		return refuse(g, MG_STREAM_STOPPED, 0, 0);
 	if (g->reading)
-		mg_imap_guard_arm(g, NULL);	/* a new command */
-	g->reading = 0;
+		mg_stream_guard_arm(g, NULL);	/* a new command */
 	if ((secs = wait_secs(g)) == 0)
-		return refuse(g, MG_IMAP_DEADLINE, 0, g->im->command_timeout);
+		return refuse(g, MG_STREAM_DEADLINE, 0, g->window_secs);
 	w->inner->timeout = (unsigned long)secs;
 	t0 = now_ms();
 	r = w->inner->driver->mailstream_write(w->inner, buf, count);
@@ -343,7 +356,7 @@ static mailstream_low_driver guard_driver = {
 };
 
 mailstream_low *
-mg_imap_guard_wrap(mailstream_low *low, struct mg_imap_guard *g)
+mg_stream_guard_wrap(mailstream_low *low, struct mg_stream_guard *g)
 {
 	struct wrap	*w;
 	mailstream_low	*s;
@@ -361,50 +374,50 @@ mg_imap_guard_wrap(mailstream_low *low, struct mg_imap_guard *g)
 }
 
 const char *
-mg_imap_guard_why(const struct mg_imap_guard *g, char *buf, size_t len)
+mg_stream_guard_why(const struct mg_stream_guard *g, char *buf, size_t len)
 {
-	const char	*host = g->im->host, *what = g->refused_what != NULL ?
-	    g->refused_what : "a command";
+	const struct mg_stream_limits *l = &g->lim;
+	const char	*host = l->host, *noun = l->noun, *what =
+	    g->refused_what != NULL ? g->refused_what : "a command";
 	unsigned long long size = (unsigned long long)g->refused_size;
 
 	switch (g->refused) {
-	case MG_IMAP_OK:
+	case MG_STREAM_OK:
 		return NULL;
-	case MG_IMAP_SILENCE:
-		snprintf(buf, len, "%s sent nothing for %d s in its answer to "
-		    "%s (imap.timeout)", host, g->refused_secs, what);
+	case MG_STREAM_SILENCE:
+		snprintf(buf, len, "%s sent nothing for %d s in its %s to %s "
+		    "(%s)", host, g->refused_secs, noun, what, l->timeout_name);
 		break;
-	case MG_IMAP_DEADLINE:
-		snprintf(buf, len, "%s did not finish its answer to %s within "
-		    "%d s (imap.command_timeout)", host, what, g->refused_secs);
+	case MG_STREAM_DEADLINE:
+		snprintf(buf, len, "%s did not finish its %s to %s within %d s "
+		    "(%s)", host, noun, what, g->refused_secs, l->deadline_name);
 		break;
-	case MG_IMAP_TOO_BIG:
-		snprintf(buf, len, "%s's answer to %s passed %llu bytes "
-		    "(imap.max_response_size is %d); connection dropped", host,
-		    what, size, g->im->max_response_size);
+	case MG_STREAM_TOO_BIG:
+		snprintf(buf, len, "%s's %s to %s passed %llu bytes (%s is "
+		    "%llu); connection dropped", host, noun, what, size,
+		    l->max_bytes_name, (unsigned long long)l->max_bytes);
 		break;
-	case MG_IMAP_TOO_MUCH_TEXT:
-		snprintf(buf, len, "%s's answer to %s passed %llu bytes outside "
-		    "literals (%s); connection dropped", host, what, size,
-		    g->cap == (size_t)g->im->max_response_text ?
-		    "imap.max_response_text" : "more than the UIDs of one "
-		    "imap.search_window need");
+	case MG_STREAM_TOO_MUCH_TEXT:
+		snprintf(buf, len, "%s's %s to %s passed %llu bytes outside "
+		    "literals (%s); connection dropped", host, noun, what, size,
+		    g->cap == l->max_text || l->text_cap_name == NULL ?
+		    l->max_text_name : l->text_cap_name);
 		break;
-	case MG_IMAP_LITERAL:
+	case MG_STREAM_LITERAL:
 		snprintf(buf, len, "%s announced a literal of %llu bytes in its "
-		    "answer to %s, more than imap.max_literal_size (%d); "
-		    "connection dropped", host, size, what,
-		    g->im->max_literal_size);
+		    "%s to %s, more than %s (%llu); connection dropped", host,
+		    size, noun, what, l->max_literal_name,
+		    (unsigned long long)l->max_literal);
 		break;
-	case MG_IMAP_EOF:
+	case MG_STREAM_EOF:
 		snprintf(buf, len, "%s closed the connection before finishing "
-		    "its answer to %s", host, what);
+		    "its %s to %s", host, noun, what);
 		break;
-	case MG_IMAP_IO:
+	case MG_STREAM_IO:
 		snprintf(buf, len, "the connection to %s failed during %s",
 		    host, what);
 		break;
-	case MG_IMAP_STOPPED:
+	case MG_STREAM_STOPPED:
 		snprintf(buf, len, "stopped");
 		break;
 	}
