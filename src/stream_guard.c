@@ -6,10 +6,24 @@
  * libetpan's drivers wait for each read with their own timeout
  * (mailstream_low.timeout, in seconds); the guard sets it before each
  * call to what is left of the window's deadline, at most lim.timeout,
- * so that no single read outlives the command.
+ * so that no single wait outlives the command.
+ *
+ * That is not enough for TLS: libetpan's GnuTLS driver stays inside one
+ * read for as long as the bytes of a TLS record keep coming, each within
+ * its wait, so a server that sends a record one byte a second holds a
+ * read past any deadline.  So every call is also watched: a thread of
+ * the process (the watchdog, started on first use) shuts the socket down
+ * (shutdown(2)) when a call outlives its wait by WATCH_GRACE_MS, which
+ * ends the call at once, and the guard counts it as the silence or the
+ * deadline it was.  Without that thread (pthread_create failed) the
+ * guard still bounds each wait.
  */
 #include "config_auto.h"
 
+#include <sys/socket.h>
+
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +53,132 @@ static int64_t
 to_ms(const struct timespec *t)
 {
 	return (int64_t)t->tv_sec * 1000 + t->tv_nsec / 1000000;
+}
+
+/*
+ * The watchdog.  A watch lives on the stack of one read or write, in
+ * the list from watch_begin() to watch_end(); the thread shuts down the
+ * socket of a watch whose time has come, under the lock, so that the
+ * descriptor is still the connection's (its call has not returned).
+ */
+#define WATCH_GRACE_MS	500
+
+struct watch {
+	struct watch	*next, *prev;
+	int64_t		 until;		/* now_ms() */
+	int		 fd;
+	int		 fired;
+};
+
+static pthread_once_t	 watch_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t	 watch_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	 watch_cond;
+static struct watch	*watch_list;
+static int		 watch_running;
+
+/* Fires the watches due; the time of the next one (0: none). */
+static int64_t
+watch_fire(void)
+{
+	int64_t	now = now_ms(), next = 0;
+
+	for (struct watch *w = watch_list; w != NULL; w = w->next) {
+		if (w->fired)
+			continue;
+		if (w->until <= now) {
+			(void)shutdown(w->fd, SHUT_RDWR);
+			w->fired = 1;
+		} else if (next == 0 || w->until < next)
+			next = w->until;
+	}
+	return next;
+}
+
+static void *
+watch_thread(void *arg)
+{
+	struct timespec	ts;
+	int64_t		next;
+
+	(void)arg;
+	pthread_mutex_lock(&watch_lock);
+	for (;;) {
+		if ((next = watch_fire()) == 0) {
+			pthread_cond_wait(&watch_cond, &watch_lock);
+			continue;
+		}
+		ts.tv_sec = (time_t)(next / 1000);
+		ts.tv_nsec = (long)(next % 1000) * 1000000;
+		(void)pthread_cond_timedwait(&watch_cond, &watch_lock, &ts);
+	}
+	return NULL;
+}
+
+static void
+watch_start(void)
+{
+	pthread_condattr_t	a;
+	pthread_attr_t		ta;
+	pthread_t		t;
+	sigset_t		all, old;
+
+	if (pthread_condattr_init(&a) != 0)
+		return;
+	if (pthread_condattr_setclock(&a, CLOCK_MONOTONIC) != 0 ||
+	    pthread_cond_init(&watch_cond, &a) != 0) {
+		pthread_condattr_destroy(&a);
+		return;
+	}
+	pthread_condattr_destroy(&a);
+	if (pthread_attr_init(&ta) != 0)
+		return;
+	/* Signals are for the threads that wait for them, not this one. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	if (pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED) == 0 &&
+	    pthread_create(&t, &ta, watch_thread, NULL) == 0)
+		watch_running = 1;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&ta);
+}
+
+/* Watches a call on fd that must end within ms. */
+static void
+watch_begin(struct watch *w, int fd, int64_t ms)
+{
+	memset(w, 0, sizeof(*w));
+	if (pthread_once(&watch_once, watch_start) != 0 || !watch_running ||
+	    fd < 0)
+		return;
+	w->fd = fd;
+	w->until = now_ms() + ms + WATCH_GRACE_MS;
+	pthread_mutex_lock(&watch_lock);
+	w->next = watch_list;
+	if (watch_list != NULL)
+		watch_list->prev = w;
+	watch_list = w;
+	pthread_cond_signal(&watch_cond);
+	pthread_mutex_unlock(&watch_lock);
+}
+
+/* 1 when the watchdog had to end the call. */
+static int
+watch_end(struct watch *w)
+{
+	int	fired;
+
+	if (w->until == 0)
+		return 0;
+	pthread_mutex_lock(&watch_lock);
+	if (w->prev != NULL)
+		w->prev->next = w->next;
+	else
+		watch_list = w->next;
+	if (w->next != NULL)
+		w->next->prev = w->prev;
+	fired = w->fired;
+	pthread_mutex_unlock(&watch_lock);
+	return fired;
 }
 
 static int
@@ -217,9 +357,10 @@ guard_read(mailstream_low *s, void *buf, size_t count)
 {
 	struct wrap		*w = s->data;
 	struct mg_stream_guard	*g = w->g;
+	struct watch		 wt;
 	ssize_t			 r;
 	int64_t			 t0;
-	int			 secs;
+	int			 secs, fired;
 
 	if (g->refused != MG_STREAM_OK)
 		return -1;
@@ -230,13 +371,15 @@ guard_read(mailstream_low *s, void *buf, size_t count)
 		return refuse(g, MG_STREAM_DEADLINE, 0, g->window_secs);
 	w->inner->timeout = (unsigned long)secs;
 	t0 = now_ms();
+	watch_begin(&wt, mailstream_low_get_fd(w->inner), (int64_t)secs * 1000);
 	r = w->inner->driver->mailstream_read(w->inner, buf, count);
+	fired = watch_end(&wt);
 	if (stopped(g))
 		return refuse(g, MG_STREAM_STOPPED, 0, 0);
+	if (fired || r < 0)
+		return io_failed(g, t0, secs);
 	if (r == 0)
 		return refuse(g, MG_STREAM_EOF, 0, 0);
-	if (r < 0)
-		return io_failed(g, t0, secs);
 	if (account(g, buf, (size_t)r) == -1)
 		return -1;
 	return r;
@@ -247,9 +390,10 @@ guard_write(mailstream_low *s, const void *buf, size_t count)
 {
 	struct wrap		*w = s->data;
 	struct mg_stream_guard	*g = w->g;
+	struct watch		 wt;
 	ssize_t			 r;
 	int64_t			 t0;
-	int			 secs;
+	int			 secs, fired;
 
 	if (g->refused != MG_STREAM_OK)
 		return -1;
@@ -261,8 +405,10 @@ guard_write(mailstream_low *s, const void *buf, size_t count)
 		return refuse(g, MG_STREAM_DEADLINE, 0, g->window_secs);
 	w->inner->timeout = (unsigned long)secs;
 	t0 = now_ms();
+	watch_begin(&wt, mailstream_low_get_fd(w->inner), (int64_t)secs * 1000);
 	r = w->inner->driver->mailstream_write(w->inner, buf, count);
-	if (r <= 0)
+	fired = watch_end(&wt);
+	if (fired || r <= 0)
 		return io_failed(g, t0, secs);
 	return r;
 }
