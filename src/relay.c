@@ -222,9 +222,14 @@ static void
 stream_failed(struct conn *c)
 {
 	const struct mg_stream_guard *g = &c->guard;
+	int	late = g->refused == MG_STREAM_DEADLINE ||
+	    g->refused == MG_STREAM_SILENCE;
 
-	if (g->refused == MG_STREAM_DEADLINE && g->reading &&
-	    g->refused_bytes == 0)
+	if (late && !g->reading)
+		snprintf(c->why, sizeof(c->why), "%s did not take the command "
+		    "%s within %d s (upstream.timeout)", c->up->host,
+		    g->refused_what, g->refused_secs);
+	else if (late && g->refused_bytes == 0)
 		snprintf(c->why, sizeof(c->why), "no reply from %s to %s "
 		    "within %d s (upstream.timeout)", c->up->host,
 		    g->refused_what, g->refused_secs);
@@ -268,7 +273,7 @@ read_reply(struct conn *c, int ehlo)
 		    (l[3] != '\0' && l[3] != ' ' && l[3] != '-')) {
 			explicit_bzero(c->raw, sizeof(c->raw));
 			snprintf(c->why, sizeof(c->why), "%s sent a line that "
-			    "is not an SMTP reply in its reply to %s",
+			    "is not an SMTP reply, in answer to %s",
 			    c->up->host, c->guard.what);
 			return 0;
 		}

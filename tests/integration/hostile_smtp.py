@@ -27,6 +27,7 @@ Modes:
   huge-greeting         a greeting of "220-..." lines for ever
   slow-reader           354 to DATA, then reads the message 16 KiB every
                         half second (never silent, never done)
+  garbage               answers EHLO with a line that is no SMTP reply
 
 With --tls-cert and --tls-key, it speaks TLS from the first byte (465
 style), and every reply goes out through one TLS stream whose records are
@@ -181,6 +182,8 @@ class Conn:
             log("cmd %s" % (verb if verb not in ("MAIL", "RCPT")
                             else line.split(":", 1)[0]))
             if verb in ("EHLO", "HELO"):
+                if mode == "garbage":
+                    self.send("250-hostile.example\r\nhello, friend\r\n")
                 if mode == "endless-continuation":
                     self.flood("250-hostile.example\r\n",
                                "250-X-EXTENSION-" + "e" * 60 + "\r\n")

@@ -3,15 +3,16 @@
 # lies (tests/integration/hostile_smtp.py), with swaks as the mail client.
 # For each mode (an endless reply line, endless continuation lines, a
 # reply trickled one byte a second, silence after the message, a reply
-# cut off by the end of the connection, an endless greeting, a server
-# that reads the message too slowly), the client gets 451 within the
-# bound that applies (upstream.timeout, upstream.data_timeout; a byte cap
-# well before either), serve logs one line naming the upstream and what
-# it did, serve's memory stays bounded (VmRSS and VmHWM of
-# /proc/PID/status), serve stays up, and the next letter is relayed, byte
-# for byte, when the server behaves again.  The same for the TLS trickle
-# (the bytes of one TLS record one a second), with implicit TLS.  Bad
-# values of the new settings are refused with a line naming them.
+# cut off by the end of the connection, an endless greeting, a line that
+# is no SMTP reply, a server that reads the message too slowly), the
+# client gets 451 within the bound that applies (upstream.timeout,
+# upstream.data_timeout; a byte cap well before either), serve logs one
+# line naming the upstream and what it did, serve's memory stays bounded
+# (VmRSS and VmHWM of /proc/PID/status), serve stays up, and the next
+# letter is relayed, byte for byte, when the server behaves again.  The
+# same for a TLS trickle (the bytes of one TLS record one a second) with
+# implicit TLS.  Bad values of the new settings are refused with a line
+# naming them.
 
 . "$MG_SRCDIR/tests/integration/lib.sh"
 need swaks
@@ -65,6 +66,17 @@ write_conf() {
 	    -e '/^upstream = {/,/^};/d' \
 	    "$MG_SRCDIR/conf/example.conf" >"$conf"
 	printf 'upstream = { type = "smtp"; %s };\n' "$1" >>"$conf"
+}
+
+# stopped WHAT: stops serve; a sanitizer's report in its log (a build
+# with --enable-sanitizers) is a failure.
+stopped() {
+	stop_serve
+	if grep -Eq 'Sanitizer|runtime error:' "$MG_WORK/serve.log"; then
+		fail "$1: serve's log has a sanitizer report: $(grep -E -m3 'Sanitizer|runtime error:' "$MG_WORK/serve.log")"
+	else
+		pass "$1: serve stopped; no sanitizer report in its log"
+	fi
 }
 
 # status FIELD: serve's VmRSS or VmHWM, in kB.
@@ -175,6 +187,8 @@ probe silent-after-data $((T + SLACK)) \
     "no reply from $H to the message within $T s \(upstream.timeout\)"
 probe close-mid-reply $QUICK \
     "$H closed the connection before finishing its reply to the message"
+probe garbage $QUICK \
+    "$H sent a line that is not an SMTP reply, in answer to EHLO"
 reads_hwm=$(status VmHWM)
 
 # The message itself, 8 MB, to a server that reads 32 KiB a second.
@@ -195,7 +209,7 @@ grow=$((reads_hwm - base_hwm))
     fail "serve's peak memory (VmHWM) grew by $grow kB during the reply probes"
 flood=$(grep -E '^done (endless|huge)' "$SRV_LOG" | sed 's/ in .*//' | tr '\n' ';')
 echo "measured: what the floods sent before serve hung up: $flood"
-stop_serve
+stopped "plain TCP"
 
 # --- implicit TLS: the bytes of one TLS record, one a second.
 CA="$MG_WORK/ca"
@@ -211,7 +225,7 @@ good_letter "TLS start"
 probe trickle $((T + SLACK)) \
     "no reply from localhost to RCPT TO within $T s \(upstream.timeout\)"
 probe endless-line $QUICK "localhost's reply to MAIL FROM passed [0-9]+ bytes"
-stop_serve
+stopped "implicit TLS"
 stop_srv
 
 # --- the settings' bounds
