@@ -112,7 +112,8 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 	static const char *const names[] = { "listen", "on_hold",
 	    "max_sessions", "max_message_size", "command_timeout",
 	    "data_timeout", "local_user", "local_password", "tls_cert",
-	    "tls_key", "max_bad_commands", "greet_pause", "peer_check", NULL };
+	    "tls_key", "max_bad_commands", "greet_pause", "peer_check",
+	    "resend_window", NULL };
 	static const char *const on_hold[] = { "queue", "reject", NULL };
 	struct mg_smtp_settings	*sm = &cfg->smtp;
 	config_setting_t	*g;
@@ -125,6 +126,7 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 	sm->data_timeout = MG_DEF_DATA_TIMEOUT;
 	sm->max_bad_commands = MG_DEF_MAX_BAD_COMMANDS;
 	sm->greet_pause = MG_DEF_GREET_PAUSE;
+	sm->resend_window = MG_DEF_RESEND_WINDOW;
 	if ((g = config_setting_get_member(root, "smtp")) != NULL) {
 		if ((g = mg_cfg_need_group(ld, root, "smtp", 0)) == NULL)
 			return -1;
@@ -150,7 +152,9 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 		    mg_cfg_get_string(ld, g, "local_password", 0,
 		    &sm->local_password) == -1 ||
 		    mg_cfg_get_string(ld, g, "tls_cert", 0, &sm->tls_cert) == -1 ||
-		    mg_cfg_get_string(ld, g, "tls_key", 0, &sm->tls_key) == -1)
+		    mg_cfg_get_string(ld, g, "tls_key", 0, &sm->tls_key) == -1 ||
+		    mg_cfg_get_int(ld, g, "resend_window", 0, 30 * 86400,
+		    &sm->resend_window) == -1)
 			return -1;
 		sm->on_hold = (enum mg_on_hold)oh;
 		for (size_t i = 0; i < sm->listen.n; i++)

@@ -812,7 +812,8 @@ pick_helo(const char *helo_name, char *buf, size_t len)
 static int
 relay_smtp(const struct mg_upstream *up, const char *helo_name,
     const char *from, const struct mg_strlist *rcpts, const char *data,
-    size_t len, struct mg_relay_result *res)
+    size_t len, struct mg_relay_result *res, mg_relay_accepted_fn accepted,
+    void *arg)
 {
 	struct conn	 c = { .up = up, .res = res };
 	struct mg_redact *red = NULL;
@@ -831,16 +832,19 @@ relay_smtp(const struct mg_upstream *up, const char *helo_name,
 		rc = result(res, 1, 451, "out of memory");
 	else
 		rc = smtp_dialogue(&c, helo, secret, from, rcpts, data, len);
-	smtp_close(&c, rc);
-	if (c.line != NULL)
-		mmap_string_free(c.line);
-	free(c.sni);
 	/* Belt and braces: every reply was redacted as it was read (our own
 	 * words around it, the sender's address included, are kept); no
 	 * result is ever allowed to hold the secret. */
 	if (secret != NULL && *secret != '\0' && strstr(res->text, secret))
 		snprintf(res->text, sizeof(res->text), "%s: reply withheld "
 		    "(it contained the password)", up->host);
+	/* The caller's client first; QUIT and the rest after. */
+	if (rc == 0 && accepted != NULL)
+		accepted(arg, res);
+	smtp_close(&c, rc);
+	if (c.line != NULL)
+		mmap_string_free(c.line);
+	free(c.sni);
 	mg_redact_free(&red);
 	wipe_free(secret);
 	return rc;
@@ -1004,17 +1008,33 @@ relay_maildir(const struct mg_upstream *up, const char *data, size_t len,
 }
 
 int
+mg_relay_send_early(const struct mg_upstream *up, const char *helo_name,
+    const char *from, const struct mg_strlist *rcpts, const char *data,
+    size_t len, struct mg_relay_result *res, mg_relay_accepted_fn accepted,
+    void *arg)
+{
+	int	rc;
+
+	memset(res, 0, sizeof(*res));
+	switch (up->type) {
+	case MG_UPSTREAM_SMTP:
+		return relay_smtp(up, helo_name, from, rcpts, data, len, res,
+		    accepted, arg);
+	case MG_UPSTREAM_MAILDIR:
+		rc = relay_maildir(up, data, len, res);
+		if (rc == 0 && accepted != NULL)
+			accepted(arg, res);
+		return rc;
+	default:
+		return result(res, 1, 451, "no upstream is configured");
+	}
+}
+
+int
 mg_relay_send(const struct mg_upstream *up, const char *helo_name,
     const char *from, const struct mg_strlist *rcpts, const char *data,
     size_t len, struct mg_relay_result *res)
 {
-	memset(res, 0, sizeof(*res));
-	switch (up->type) {
-	case MG_UPSTREAM_SMTP:
-		return relay_smtp(up, helo_name, from, rcpts, data, len, res);
-	case MG_UPSTREAM_MAILDIR:
-		return relay_maildir(up, data, len, res);
-	default:
-		return result(res, 1, 451, "no upstream is configured");
-	}
+	return mg_relay_send_early(up, helo_name, from, rcpts, data, len, res,
+	    NULL, NULL);
 }

@@ -37,6 +37,7 @@ enum mg_severity {
 #define MG_DEF_THANK_YOU_MAX_WORDS	250
 #define MG_DEF_THANK_YOU_MAX_PARAGRAPHS	3
 #define MG_DEF_MAX_WORDS		500
+#define MG_DEF_UNKNOWN_PROGRAM_SCORE	3
 
 /* One entry of policy.rules: a rule's severity set by the user. */
 struct mg_rule_setting {
@@ -56,6 +57,7 @@ struct mg_policy_settings {
 	int			 thank_you_max_words;
 	int			 thank_you_max_paragraphs;
 	int			 max_words;
+	int			 unknown_program_score;
 	struct mg_rule_setting	*rules;
 	size_t			 n_rules;
 };
@@ -75,6 +77,7 @@ struct mg_policy_settings {
 #define MG_DEF_COMMAND_TIMEOUT		300	/* seconds, RFC 5321 4.5.3.2 */
 #define MG_DEF_DATA_TIMEOUT		600
 #define MG_DEF_SHUTDOWN_GRACE		30	/* seconds for sessions at SIGTERM */
+#define MG_DEF_RESEND_WINDOW		86400	/* seconds a resend is known */
 
 /* Who may send: the uid of the client's socket, or a password. */
 enum mg_peer_check {
@@ -101,6 +104,7 @@ struct mg_smtp_settings {
 	char			*local_password;
 	char			*tls_cert;	/* STARTTLS for local clients */
 	char			*tls_key;
+	int			 resend_window;	/* seconds; 0: off (guard.h) */
 };
 
 /* upstream group: where passed messages go. */
@@ -158,6 +162,7 @@ struct mg_upstream {
 #define MG_DEF_IMAP_SEARCH_WINDOW	10000
 /* passes that may fail to read a message before it is given up. */
 #define MG_DEF_IMAP_MAX_TRIES		3
+#define MG_DEF_IMAP_NOTICE_QUEUE	1000	/* notices waiting in serve */
 
 struct mg_imap_settings {
 	char			*host;		/* NULL: no imap group */
@@ -182,6 +187,7 @@ struct mg_imap_settings {
 	int			 max_backoff;	/* seconds */
 	int			 notices;	/* APPEND notices of held mail */
 	char			*notice_folder;	/* default INBOX */
+	int			 notice_queue;	/* serve: notices waiting */
 };
 
 struct mg_config {

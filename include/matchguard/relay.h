@@ -90,6 +90,22 @@ int	 mg_relay_send(const struct mg_upstream *up, const char *helo_name,
 	    size_t len, struct mg_relay_result *res);
 
 /*
+ * The same, and accepted(arg, res) is called as soon as upstream has said
+ * 250, before QUIT and the closing of the connection, so that the caller
+ * can answer its own client first (a narrower window for duplicates: a
+ * client that loses its connection before it has the 250 sends the
+ * letter again).  accepted is called at most once, never on a failure;
+ * NULL: none.
+ */
+typedef void	(*mg_relay_accepted_fn)(void *arg,
+		    const struct mg_relay_result *res);
+int	 mg_relay_send_early(const struct mg_upstream *up,
+	    const char *helo_name, const char *from,
+	    const struct mg_strlist *rcpts, const char *data, size_t len,
+	    struct mg_relay_result *res, mg_relay_accepted_fn accepted,
+	    void *arg);
+
+/*
  * Delivers data into maildir, creating maildir/{tmp,new,cur} (mode 0700)
  * when missing: written to tmp/ with O_EXCL and mode 0600, fsynced,
  * renamed into new/, and new/ fsynced, so that a 0 return means the

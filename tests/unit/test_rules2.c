@@ -286,9 +286,12 @@ generic_template_near_misses(void **state)
 	    "In-Reply-To: <coord-1@harborview.edu>\r\n", c,
 	    "2026-10-05T10:00:00Z");
 	expect_none(fx, "generic-template");
-	/* Mail to someone who is not a program is never checked. */
+	/* Mail to someone who is not a program is never compared with the
+	 * history (this letter reads as one to a program: it gets only the
+	 * note of unknown-program). */
 	run(fx, TO("advisor@example.org"), c, "2026-10-05T10:00:00Z");
-	assert_int_equal(fx->findings.n, 0);
+	expect_none(fx, "generic-template");
+	assert_int_equal(fx->verdict, MG_PASS);
 	free(c);
 
 	/* The same letter again to the SAME program is not a template. */
