@@ -26,9 +26,16 @@
  *     asks again; an SMTP reply cut short must not pass for one);
  *   - once *stop is set, every read and write fails at once.
  *
+ * A call of the driver that outlives its wait (libetpan's TLS driver
+ * stays inside one read while the bytes of a TLS record trickle in) is
+ * ended by a watchdog, one thread for the whole process started on first
+ * use (detached, every signal blocked), which shuts the socket down.
+ *
  * The first refusal is kept: the stream fails from then on, and
  * mg_stream_guard_why() says what happened.  The guard itself is owned by
- * the caller and must outlive the stream.
+ * the caller and must outlive the stream.  Guards of different
+ * connections may be used from different threads at once; one guard
+ * belongs to the thread that uses its stream.
  */
 #ifndef MATCHGUARD_STREAM_GUARD_H
 #define MATCHGUARD_STREAM_GUARD_H
