@@ -194,6 +194,8 @@ load_smtp_upstream(struct loader *ld, config_setting_t *g,
 	int			 t = MG_TLS_STARTTLS, a = MG_AUTH_NONE;
 
 	up->timeout = MG_DEF_UPSTREAM_TIMEOUT;
+	up->data_timeout = MG_DEF_UPSTREAM_DATA_TIMEOUT;
+	up->max_reply_size = MG_DEF_UPSTREAM_MAX_REPLY;
 	if (mg_cfg_get_string(ld, g, "host", 1, &up->host) == -1 ||
 	    mg_cfg_get_choice(ld, g, "tls", tls, &t) == -1 ||
 	    mg_cfg_get_choice(ld, g, "auth", auth, &a) == -1 ||
@@ -203,7 +205,11 @@ load_smtp_upstream(struct loader *ld, config_setting_t *g,
 	    &up->password_command) == -1 ||
 	    mg_cfg_get_string(ld, g, "tls_trust_file", 0,
 	    &up->tls_trust_file) == -1 ||
-	    mg_cfg_get_int(ld, g, "timeout", 1, 3600, &up->timeout) == -1)
+	    mg_cfg_get_int(ld, g, "timeout", 1, 3600, &up->timeout) == -1 ||
+	    mg_cfg_get_int(ld, g, "data_timeout", 1, 86400,
+	    &up->data_timeout) == -1 ||
+	    mg_cfg_get_int(ld, g, "max_reply_size", 512, 16 * 1024 * 1024,
+	    &up->max_reply_size) == -1)
 		return -1;
 	up->tls = (enum mg_tls_mode)t;
 	up->auth = (enum mg_auth_mode)a;
@@ -243,7 +249,8 @@ mg_cfg_load_upstream(struct loader *ld, config_setting_t *root,
 {
 	static const char *const smtp_names[] = { "type", "host", "port",
 	    "tls", "auth", "user", "password", "password_command",
-	    "tls_trust_file", "timeout", NULL };
+	    "tls_trust_file", "timeout", "data_timeout", "max_reply_size",
+	    NULL };
 	static const char *const maildir_names[] = { "type", "path", NULL };
 	static const char *const types[] = { "none", "smtp", "maildir", NULL };
 	struct mg_upstream	*up = &cfg->upstream;

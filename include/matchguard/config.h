@@ -116,7 +116,15 @@ enum mg_upstream_type {
 enum mg_tls_mode { MG_TLS_STARTTLS, MG_TLS_IMPLICIT, MG_TLS_NONE };
 enum mg_auth_mode { MG_AUTH_NONE, MG_AUTH_PLAIN, MG_AUTH_LOGIN,
 	MG_AUTH_XOAUTH2 };
+/* Each reply of the server as a whole, from the end of the command to
+ * its last line; also connecting, the TLS handshake, password_command. */
 #define MG_DEF_UPSTREAM_TIMEOUT		60
+/* Handing the message itself over, from the 354 to the final dot: 25 MiB
+ * over about 350 kbit/s. */
+#define MG_DEF_UPSTREAM_DATA_TIMEOUT	600
+/* All the lines of one reply: RFC 5321 4.5.3.1.5 allows 512 bytes a
+ * line, and the longest EHLO answer of a provider is under 1 KiB. */
+#define MG_DEF_UPSTREAM_MAX_REPLY	(64 * 1024)
 
 struct mg_upstream {
 	enum mg_upstream_type	 type;
@@ -128,7 +136,9 @@ struct mg_upstream {
 	char			*password;	/* never logged */
 	char			*password_command;
 	char			*tls_trust_file; /* an extra CA, PEM */
-	int			 timeout;	/* seconds */
+	int			 timeout;	/* seconds, one reply */
+	int			 data_timeout;	/* seconds, the message */
+	int			 max_reply_size; /* bytes, one reply */
 	char			*path;		/* maildir: expanded */
 };
 

@@ -19,7 +19,7 @@
  * Messages of sent_folder from the applicant to programs that the ledger
  * lacks (sent from a phone or webmail) are recorded as sent.
  *
- * Every read and write of a connection is bounded by imap_guard.h: a
+ * Every read and write of a connection is bounded by stream_guard.h: a
  * deadline per command (imap.command_timeout), silence (imap.timeout),
  * the bytes of an answer, its text outside literals, one literal; the end
  * of the stream in the middle of an answer is an error.

@@ -11,9 +11,14 @@
  *   maildir  "local mode": the message is written into a Maildir.
  *
  * up->timeout bounds each network step (connect, TLS handshake, each
- * reply) and password_command as a whole (its process group is killed
- * after it).  password_command runs with /bin/sh -c; the first line of
- * its output is the password or OAuth2 token.
+ * reply as a whole, however it trickles in) and password_command as a
+ * whole (its process group is killed after it); up->max_reply_size the
+ * bytes of one reply; up->data_timeout the sending of the message itself
+ * (stream_guard.h).  A reply past a bound, cut short by the end of the
+ * stream, or not an SMTP reply at all, fails the message with 451 and a
+ * res->text that names the server and the bound, and quotes nothing of
+ * what it sent.  password_command runs with /bin/sh -c; the first line
+ * of its output is the password or OAuth2 token.
  *
  * The caller must ignore SIGPIPE (a server that hangs up mid-write would
  * otherwise kill the process) and must not set SIGCHLD to SIG_IGN (the
