@@ -353,7 +353,7 @@ first_hold(const struct mg_findings *f)
 
 /* on_hold = "reject": nothing is kept, but the ledger says it happened. */
 static void
-record_rejected(struct mg_guard *g, time_t now, struct checked *c)
+record_rejected(struct mg_guard *g, time_t now, const struct checked *c)
 {
 	char	id[64], err[MG_ERRLEN];
 

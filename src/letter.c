@@ -196,7 +196,7 @@ mg_letter_record(struct mg_letter *lt, struct mg_ledger *ledger,
 }
 
 int
-mg_letter_record_held(struct mg_letter *lt, struct mg_ledger *ledger,
+mg_letter_record_held(const struct mg_letter *lt, struct mg_ledger *ledger,
     const char *spool_id, time_t when, const char *state, char *err,
     size_t errlen)
 {

@@ -122,9 +122,9 @@ int	mg_letter_would_record(struct mg_letter *lt, struct mg_ledger *ledger,
  * when (its Message-ID, content hash, subject, programs and findings),
  * in state "held", or in state (e.g. "rejected": refused with
  * on_hold = "reject"), so that its copies are known.  0 or -1 (err). */
-int	mg_letter_record_held(struct mg_letter *lt, struct mg_ledger *ledger,
-	    const char *spool_id, time_t when, const char *state, char *err,
-	    size_t errlen);
+int	mg_letter_record_held(const struct mg_letter *lt,
+	    struct mg_ledger *ledger, const char *spool_id, time_t when,
+	    const char *state, char *err, size_t errlen);
 
 /* Frees what the letter owns; *lt is then empty ({ 0 }). */
 void	mg_letter_clear(struct mg_letter *lt);
