@@ -14,6 +14,7 @@
 
 #include "matchguard/app.h"
 #include "matchguard/cmd.h"
+#include "matchguard/letter.h"
 #include "matchguard/report.h"
 
 static const char usage[] =
@@ -29,36 +30,31 @@ struct check_opts {
 static int
 check_file(struct mg_app *app, const struct check_opts *o, const char *file)
 {
-	struct mg_message	 *msg = NULL;
-	struct mg_findings	  findings = { 0 };
-	struct mg_result	  r = { .file = file, .findings = &findings };
-	struct mg_buf		  b = { 0 };
-	char			  err[MG_ERRLEN];
-	int			  rc = -1;
+	struct mg_letter	lt = { 0 };
+	struct mg_buf		b = { 0 };
+	char			err[MG_ERRLEN];
+	int			rc = -1;
 
-	if (mg_message_parse_file(file, &msg, err, sizeof(err)) == -1 ||
-	    mg_policy_check(&app->cfg, app->filters, app->ledger, msg, o->now,
-	    &findings, &r.verdict, &r.msg_class, &r.programs, &r.n_programs,
-	    err, sizeof(err)) == -1) {
+	if (mg_letter_parse_file(&lt, file, err, sizeof(err)) == -1 ||
+	    mg_letter_check(&lt, app, o->now, MG_CHECK_RULES, err,
+	    sizeof(err)) == -1) {
 		fprintf(stderr, "matchguard: %s\n", err);
 		goto out;
 	}
 	if (o->json) {
-		mg_report_json(&b, &r);
+		mg_report_json(&b, file, &lt.check);
 		mg_buf_puts(&b, "\n");
 	} else
-		mg_report_text(&b, &r);
+		mg_report_text(&b, file, &lt.check);
 	if (b.failed) {
 		fprintf(stderr, "matchguard: %s: out of memory\n", file);
 		goto out;
 	}
 	fputs(b.s, stdout);
-	rc = (int)r.verdict;
+	rc = (int)lt.check.verdict;
 out:
-	free(r.programs);
 	mg_buf_free(&b);
-	mg_findings_clear(&findings);
-	mg_message_free(msg);
+	mg_letter_clear(&lt);
 	return rc;
 }
 

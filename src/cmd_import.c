@@ -5,7 +5,8 @@
  * mbox files) in the ledger at their Date, so that a season under way
  * counts.  Only messages from one of identity.addresses to a program of
  * the directory are recorded; importing twice changes nothing (the ledger
- * keys on Message-ID, or on the content hash without one).
+ * keys on Message-ID, or on the content hash without one).  A copy of a
+ * letter `serve` held is not recorded (letter.h, MG_LETTER_COPY).
  */
 #include "config_auto.h"
 
@@ -19,7 +20,7 @@
 
 #include "matchguard/app.h"
 #include "matchguard/cmd.h"
-#include "matchguard/policy.h"
+#include "matchguard/letter.h"
 
 static const char usage[] =
     "usage: matchguard import-sent [-c CONF] [--dry-run] PATH...\n";
@@ -29,82 +30,58 @@ struct import {
 	int		 dry_run;
 	const char	*where;		/* file being read, for messages */
 	size_t		 read, recorded, known, not_program, not_mine,
-			 undated, errors;
+			 undated, held, errors;
 };
 
+/* Records a checked letter (as would be, with --dry-run). */
 static int
-already_known(struct import *im, const struct mg_message *m, int *yes)
+record(struct import *im, struct mg_letter *lt)
 {
-	char	err[MG_ERRLEN];
-
-	*yes = 0;
-	if (m->message_id == NULL)
-		return 0;
-	if (mg_ledger_is_sent_id(im->app->ledger, m->message_id, yes, err,
-	    sizeof(err)) == -1) {
-		fprintf(stderr, "matchguard: %s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-record(struct import *im, const struct mg_message *m,
-    const struct mg_program **progs, size_t n, const char *msg_class)
-{
-	const char		*ids[MG_POLICY_MAX_RCPTS];
-	struct mg_sent		 s = { 0 };
-	struct mg_textsig	 sig;
+	const struct mg_message	*m = lt->msg;
+	enum mg_letter_recorded	 rec;
 	char			 err[MG_ERRLEN], day[16];
-	int			 inserted = 0, known;
+	int			 rc;
 
-	for (size_t i = 0; i < n && i < MG_POLICY_MAX_RCPTS; i++)
-		ids[i] = progs[i]->id;
-	s.message_id = m->message_id;
-	s.content_hash = m->hash;
-	s.date = m->date;
-	s.subject = m->subject;
-	s.msg_class = msg_class;
-	s.verdict = "imported";
-	s.programs = ids;
-	s.n_programs = n < MG_POLICY_MAX_RCPTS ? n : MG_POLICY_MAX_RCPTS;
-	/* The letter's template signature, for generic-template. */
-	if (mg_policy_signature(&im->app->cfg, m->new_text != NULL ?
-	    m->new_text : "", &sig) == -1) {
-		fprintf(stderr, "matchguard: %s: out of memory\n", im->where);
-		return -1;
-	}
-	s.sig = &sig;
-	if (im->dry_run) {
-		if (already_known(im, m, &known) == -1)
-			return -1;
-		inserted = !known;
-	} else if (mg_ledger_record_sent(im->app->ledger, &s, &inserted, err,
-	    sizeof(err)) == -1) {
+	if (im->dry_run)
+		rc = mg_letter_would_record(lt, im->app->ledger, MG_LETTER_COPY,
+		    &rec, err, sizeof(err));
+	else
+		rc = mg_letter_record(lt, im->app->ledger, MG_LETTER_COPY, &rec,
+		    err, sizeof(err));
+	if (rc == -1) {
 		fprintf(stderr, "matchguard: %s: %s\n", im->where, err);
 		return -1;
 	}
-	if (!inserted) {
+	switch (rec) {
+	case MG_LETTER_NEW:
+		break;
+	case MG_LETTER_KNOWN:
 		im->known++;
+		return 0;
+	case MG_LETTER_NOT_HISTORY:
+		im->not_program++;
+		return 0;
+	case MG_LETTER_HELD_COPY:
+		im->held++;
+		printf("not recorded: \"%s\" is a copy of the letter "
+		    "matchguard held for review (%s, %s); it was not sent\n",
+		    m->subject, lt->held.spool_id, lt->held.state);
 		return 0;
 	}
 	im->recorded++;
 	mg_day_str(mg_time_to_day(m->date), day);
 	printf("%s %s %-10s %s: \"%s\"\n", im->dry_run ? "would record" :
-	    "recorded", day, msg_class, ids[0], m->subject);
+	    "recorded", day, lt->check.msg_class, lt->check.programs[0]->id,
+	    m->subject);
 	return 0;
 }
 
 static int
 import_message(struct mg_message *m, void *arg)
 {
-	struct import		 *im = arg;
-	const struct mg_program	**progs = NULL;
-	size_t			  n = 0;
-	const char		 *msg_class;
-	enum mg_verdict		  v;
-	char			  err[MG_ERRLEN];
-	int			  rc = 0;
+	struct import		*im = arg;
+	struct mg_letter	 lt;
+	char			 err[MG_ERRLEN];
 
 	im->read++;
 	if (im->app->cfg.addresses.n > 0 && (m->from == NULL ||
@@ -119,19 +96,16 @@ import_message(struct mg_message *m, void *arg)
 		im->undated++;
 		return 0;
 	}
-	if (mg_policy_check(&im->app->cfg, im->app->filters, im->app->ledger,
-	    m, m->date, NULL, &v, &msg_class, &progs, &n, err,
+	/* A copy of a letter that left: classified at its Date. */
+	mg_letter_lend(&lt, m);
+	if (mg_letter_check(&lt, im->app, m->date, MG_CHECK_CLASSIFY, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "matchguard: %s: %s\n", im->where, err);
 		im->errors++;
-		return 0;
-	}
-	if (n == 0)
-		im->not_program++;
-	else if (record(im, m, progs, n, msg_class) == -1)
+	} else if (record(im, &lt) == -1)
 		im->errors++;
-	free(progs);
-	return rc;
+	mg_letter_clear(&lt);
+	return 0;
 }
 
 static void
@@ -278,6 +252,9 @@ mg_cmd_import_sent(int argc, char **argv, const char *conf)
 	    "%zu error%s\n", im.read, im.read == 1 ? "" : "s", im.recorded,
 	    im.dry_run ? "to record" : "recorded", im.known, im.not_program,
 	    im.not_mine, im.undated, im.errors, im.errors == 1 ? "" : "s");
+	if (im.held > 0)
+		printf("%zu cop%s of letters matchguard held for review, not "
+		    "recorded as sent\n", im.held, im.held == 1 ? "y" : "ies");
 	mg_app_close(&app);
 	return im.errors > 0 ? MG_EXIT_ERROR : MG_EXIT_OK;
 }

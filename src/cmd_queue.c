@@ -15,8 +15,8 @@
 
 #include "matchguard/cmd.h"
 #include "matchguard/guard.h"
+#include "matchguard/letter.h"
 #include "matchguard/log.h"
-#include "matchguard/policy.h"
 #include "matchguard/report.h"
 
 static const char usage[] =
@@ -135,47 +135,55 @@ set_findings(struct mg_spool_entry *e, const struct mg_findings *f)
 	return 0;
 }
 
-/* Runs the policy again on an entry; returns the verdict or -1.  With
- * update, the entry's findings become the new ones. */
+/* Parses data as the letter of entry e (its envelope) and runs the
+ * policy on it now; returns the verdict or -1.  With print, the report;
+ * with update, the entry's findings become the new ones.  The letter is
+ * the caller's to clear (also after -1). */
 static int
 recheck(struct mg_guard *g, struct mg_spool_entry *e, const char *data,
-    size_t len, int print, int update)
+    size_t len, int print, int update, struct mg_letter *lt)
 {
-	struct mg_message	 *m;
-	struct mg_findings	  f = { 0 };
-	struct mg_result	  r = { .file = e->id, .findings = &f };
-	struct mg_buf		  b = { 0 };
-	char			  err[MG_ERRLEN];
-	int			  rc = -1;
+	struct mg_buf	b = { 0 };
+	char		err[MG_ERRLEN];
 
-	if (mg_message_parse(data, len, &m, err, sizeof(err)) == -1) {
+	if (mg_letter_parse(lt, data, len, e->from, &e->rcpts, err,
+	    sizeof(err)) != 0) {
 		fprintf(stderr, "matchguard: %s: %s\n", e->id, err);
 		return -1;
 	}
-	for (size_t i = 0; i < e->rcpts.n; i++)
-		mg_strlist_add(&m->env_rcpts, e->rcpts.v[i]);
-	if (mg_policy_check(&g->app.cfg, g->app.filters, g->app.ledger, m,
-	    time(NULL), &f, &r.verdict, &r.msg_class, &r.programs,
-	    &r.n_programs, err, sizeof(err)) == -1) {
+	if (mg_letter_check(lt, &g->app, time(NULL), MG_CHECK_RULES, err,
+	    sizeof(err)) == -1) {
 		fprintf(stderr, "matchguard: %s\n", err);
-		goto out;
+		return -1;
 	}
-	if (update && set_findings(e, &f) == -1) {
+	if (update && set_findings(e, &lt->check.findings) == -1) {
 		fprintf(stderr, "matchguard: out of memory\n");
-		goto out;
+		return -1;
 	}
 	if (print) {
-		mg_report_text(&b, &r);
+		mg_report_text(&b, e->id, &lt->check);
 		if (b.s != NULL)
 			fputs(b.s, stdout);
+		mg_buf_free(&b);
 	}
-	rc = (int)r.verdict;
-out:
-	free(r.programs);
-	mg_buf_free(&b);
-	mg_findings_clear(&f);
-	mg_message_free(m);
-	return rc;
+	return (int)lt->check.verdict;
+}
+
+/* Records a letter that left: the one rechecked, or (sent as it is)
+ * classified now. */
+static int
+record_release(struct mg_guard *g, const struct mg_spool_entry *e,
+    const char *data, size_t len, struct mg_letter *lt, int rechecked,
+    char *err, size_t errlen)
+{
+	if (!rechecked && mg_letter_parse(lt, data, len, e->from, &e->rcpts,
+	    err, errlen) != 0)
+		return -1;
+	if (!rechecked && mg_letter_check(lt, &g->app, time(NULL),
+	    MG_CHECK_CLASSIFY, err, errlen) == -1)
+		return -1;
+	return mg_guard_record(g, lt, rechecked ? MG_LETTER_RECHECKED :
+	    MG_LETTER_RELEASED, err, errlen);
 }
 
 static int
@@ -183,6 +191,7 @@ release(struct mg_guard *g, const char *id, int check_first)
 {
 	struct mg_spool_entry	e;
 	struct mg_guard_result	r;
+	struct mg_letter	lt = { 0 };
 	char			err[MG_ERRLEN], *data;
 	size_t			len;
 	int			status = MG_EXIT_ERROR, v;
@@ -192,8 +201,8 @@ release(struct mg_guard *g, const char *id, int check_first)
 		fprintf(stderr, "matchguard: %s\n", err);
 		return MG_EXIT_ERROR;
 	}
-	if (check_first && (v = recheck(g, &e, data, len, 1, 0)) != MG_PASS &&
-	    v != MG_WARN) {
+	if (check_first && (v = recheck(g, &e, data, len, 1, 0, &lt)) !=
+	    MG_PASS && v != MG_WARN) {
 		if (v == MG_HOLD) {
 			status = MG_EXIT_HELD;
 			fprintf(stderr, "matchguard: %s is still held by the "
@@ -209,8 +218,8 @@ release(struct mg_guard *g, const char *id, int check_first)
 		    "in the queue\n", id, r.code, r.text);
 		goto out;
 	}
-	if (mg_guard_record_sent(g, data, len, e.from, &e.rcpts, time(NULL),
-	    check_first ? "pass" : "released", err, sizeof(err)) == -1 ||
+	if (record_release(g, &e, data, len, &lt, check_first, err,
+	    sizeof(err)) == -1 ||
 	    mg_ledger_set_held_state(g->app.ledger, id, "released", time(NULL),
 	    err, sizeof(err)) == -1)
 		fprintf(stderr, "matchguard: warning: %s\n", err);
@@ -220,6 +229,7 @@ release(struct mg_guard *g, const char *id, int check_first)
 	    "; recorded as your decision to send it despite the findings");
 	status = MG_EXIT_OK;
 out:
+	mg_letter_clear(&lt);
 	free(data);
 	mg_spool_entry_clear(&e);
 	return status;
@@ -269,6 +279,7 @@ static int
 edit(struct mg_guard *g, const char *id)
 {
 	struct mg_spool_entry	e;
+	struct mg_letter	lt = { 0 };
 	char			err[MG_ERRLEN], *data, *ndata = NULL;
 	char			tmp[] = "/tmp/matchguard-edit-XXXXXX.eml";
 	size_t			len, nlen;
@@ -294,7 +305,9 @@ edit(struct mg_guard *g, const char *id)
 		fprintf(stderr, "matchguard: %s\n", err);
 		goto out;
 	}
-	if ((v = recheck(g, &e, ndata, nlen, 1, 1)) == -1)
+	v = recheck(g, &e, ndata, nlen, 1, 1, &lt);
+	mg_letter_clear(&lt);
+	if (v == -1)
 		goto out;
 	if (mg_spool_update(g->spool_dir, &e, ndata, nlen, err,
 	    sizeof(err)) == -1) {

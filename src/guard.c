@@ -14,11 +14,11 @@
 
 #include "matchguard/guard.h"
 #include "matchguard/imap_notice.h"
+#include "matchguard/letter.h"
 #include "matchguard/log.h"
 #include "matchguard/notice_queue.h"
 #include "matchguard/policy.h"
 #include "matchguard/relay.h"
-#include "matchguard/report.h"
 
 /* The certificate and key local clients see after STARTTLS. */
 static int
@@ -238,41 +238,12 @@ mg_guard_deliver(struct mg_guard *g, const char *from,
 	deliver(g, from, rcpts, data, len, r, NULL);
 }
 
-/* "a,b,c" */
-static void
-program_list(const struct mg_program **p, size_t n, char *buf, size_t len)
-{
-	size_t	off = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < n && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s",
-		    i > 0 ? "," : "", p[i]->id);
-}
-
+/* A letter in the guard: the letter, and what the guard knows of it. */
 struct checked {
-	struct mg_message	 *msg;
-	struct mg_findings	  findings;
-	enum mg_verdict		  verdict;
-	const char		 *msg_class;
-	const struct mg_program	**programs;
-	size_t			  n_programs;
-	char			  plist[512];
-	int			  reserved;	/* recorded before relaying */
-	struct mg_resend	  resent;	/* the same letter answered */
+	struct mg_letter	 lt;
+	int			 reserved;	/* recorded before relaying */
+	struct mg_resend	 resent;	/* the same letter answered */
 };
-
-static void
-checked_clear(struct checked *c)
-{
-	mg_findings_clear(&c->findings);
-	free(c->programs);
-	mg_message_free(c->msg);
-	memset(c, 0, sizeof(*c));
-}
-
-static int record_sent_locked(struct mg_guard *, const struct checked *,
-    time_t, const char *, char *, size_t);
 
 /* A copy of a letter relayed, or still held, within the window: the
  * client sends again what it never got a 250 for.  The caller holds
@@ -284,7 +255,7 @@ find_resend(struct mg_guard *g, struct early *e, struct checked *c)
 
 	if (e == NULL || e->key[0] == '\0')
 		return 0;
-	if (c->msg->message_id == NULL) {
+	if (c->lt.msg->message_id == NULL) {
 		e->key[0] = '\0';	/* only letters with a Message-ID */
 		return 0;
 	}
@@ -304,134 +275,70 @@ find_resend(struct mg_guard *g, struct early *e, struct checked *c)
 	return c->resent.found;
 }
 
-/* Parse and run the policy; -1 with r set on failure.  With reserve, a
- * message that is not held is recorded as sent in the same locked step
- * as its check, before it is relayed: a second message checked while the
- * first is on its way must see it (frequency, letter-of-intent...).
- * With e, a resend (find_resend) is not checked again: c->resent. */
+/* Parse and run the policy; -1 with r set on failure.  A letter that is
+ * not held is recorded as sent in the same locked step as its check,
+ * before it is relayed: a second letter checked while the first is on
+ * its way must see it (frequency, letter-of-intent...).  A resend
+ * (find_resend) is not checked again: c->resent. */
 static int
 check(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
-    const char *data, size_t len, time_t now, int reserve, struct checked *c,
+    const char *data, size_t len, time_t now, struct checked *c,
     struct mg_guard_result *r, struct early *e)
 {
-	char	err[MG_ERRLEN];
-	int	rc;
+	enum mg_letter_recorded	rec;
+	char			err[MG_ERRLEN], werr[MG_ERRLEN];
+	int			rc;
 
 	memset(c, 0, sizeof(*c));
-	if (mg_message_parse(data, len, &c->msg, err, sizeof(err)) == -1) {
+	switch (mg_letter_parse(&c->lt, data, len, from, rcpts, err,
+	    sizeof(err))) {
+	case 0:
+		break;
+	case -1:
 		set_result(r, MG_OUT_BADMSG, 554, "5.6.0", "matchguard could "
 		    "not read this message: %s", err);
 		return -1;
+	default:
+		set_result(r, MG_OUT_TEMPFAIL, 451, "4.3.0", "out of memory");
+		return -1;
 	}
-	if ((from != NULL && (c->msg->env_from = strdup(from)) == NULL))
-		goto nomem;
-	for (size_t i = 0; i < rcpts->n; i++)
-		if (mg_strlist_add(&c->msg->env_rcpts, rcpts->v[i]) == -1)
-			goto nomem;
 	pthread_mutex_lock(&g->lock);
 	if (find_resend(g, e, c)) {
 		pthread_mutex_unlock(&g->lock);
 		return 0;
 	}
-	rc = mg_policy_check(&g->app.cfg, g->app.filters, g->app.ledger,
-	    c->msg, now, &c->findings, &c->verdict, &c->msg_class,
-	    &c->programs, &c->n_programs, err, sizeof(err));
-	if (rc == 0 && reserve && c->verdict != MG_HOLD && c->n_programs > 0) {
-		char	werr[MG_ERRLEN];
-
-		int	rec = record_sent_locked(g, c, now,
-		    mg_verdict_name(c->verdict), werr, sizeof(werr));
-
+	rc = mg_letter_check(&c->lt, &g->app, now, MG_CHECK_RULES, err,
+	    sizeof(err));
+	if (rc == 0 && c->lt.check.verdict != MG_HOLD) {
 		/* Only a row made now may be taken back (a resent copy of
 		 * a message already recorded keeps its row). */
-		if (rec == 1)
-			c->reserved = 1;
-		else if (rec == -1)
+		if (mg_letter_record(&c->lt, g->app.ledger, MG_LETTER_RELAYED,
+		    &rec, werr, sizeof(werr)) == -1)
 			mg_log("warning: cannot record the message before "
 			    "relaying it: %s", werr);
+		else
+			c->reserved = rec == MG_LETTER_NEW;
 	}
 	pthread_mutex_unlock(&g->lock);
 	if (rc == -1) {
 		set_result(r, MG_OUT_TEMPFAIL, 451, "4.3.0", "matchguard "
 		    "could not check this message: %s", err);
-		checked_clear(c);
+		mg_letter_clear(&c->lt);
 		return -1;
 	}
-	program_list(c->programs, c->n_programs, c->plist, sizeof(c->plist));
 	return 0;
-nomem:
-	set_result(r, MG_OUT_TEMPFAIL, 451, "4.3.0", "out of memory");
-	checked_clear(c);
-	return -1;
-}
-
-/* The caller holds g->lock.  Returns 1 when a new row was made, 0 when
- * the message was already recorded, -1 on error. */
-static int
-record_sent_locked(struct mg_guard *g, const struct checked *c, time_t now,
-    const char *verdict, char *err, size_t errlen)
-{
-	const char		*ids[MG_POLICY_MAX_RCPTS];
-	struct mg_sent		 s = { 0 };
-	struct mg_textsig	 sig;
-	struct mg_buf		 fj = { 0 };
-	int			 inserted, rc;
-
-	if (c->n_programs == 0)
-		return 0;	/* only mail to programs is history */
-	/* The template signature, for generic-template (policy.h). */
-	if (mg_policy_signature(&g->app.cfg, c->msg->new_text != NULL ?
-	    c->msg->new_text : "", &sig) == -1) {
-		mg_seterr(err, errlen, "out of memory");
-		return -1;
-	}
-	s.sig = &sig;
-	for (size_t i = 0; i < c->n_programs && i < MG_POLICY_MAX_RCPTS; i++)
-		ids[i] = c->programs[i]->id;
-	mg_findings_json(&fj, &c->findings);
-	s.message_id = c->msg->message_id;
-	s.content_hash = c->msg->hash;
-	s.date = now;
-	s.subject = c->msg->subject;
-	s.msg_class = c->msg_class;
-	s.verdict = verdict;
-	s.findings_json = fj.failed ? NULL : fj.s;
-	s.programs = ids;
-	s.n_programs = c->n_programs < MG_POLICY_MAX_RCPTS ? c->n_programs :
-	    MG_POLICY_MAX_RCPTS;
-	rc = mg_ledger_record_sent(g->app.ledger, &s, &inserted, err, errlen);
-	mg_buf_free(&fj);
-	return rc == -1 ? -1 : inserted;
-}
-
-static int
-record_sent(struct mg_guard *g, const struct checked *c, time_t now,
-    const char *verdict, char *err, size_t errlen)
-{
-	int	rc;
-
-	pthread_mutex_lock(&g->lock);
-	rc = record_sent_locked(g, c, now, verdict, err, errlen);
-	pthread_mutex_unlock(&g->lock);
-	return rc == -1 ? -1 : 0;
 }
 
 int
-mg_guard_record_sent(struct mg_guard *g, const char *data, size_t len,
-    const char *from, const struct mg_strlist *rcpts, time_t now,
-    const char *verdict, char *err, size_t errlen)
+mg_guard_record(struct mg_guard *g, struct mg_letter *lt,
+    enum mg_letter_how how, char *err, size_t errlen)
 {
-	struct checked		c;
-	struct mg_guard_result	r;
+	enum mg_letter_recorded	rec;
 	int			rc;
 
-	if (check(g, from, rcpts, data, len, now, 0, &c, &r, NULL) == -1) {
-		mg_seterr(err, errlen, "%s", r.text);
-		return -1;
-	}
-	mg_findings_clear(&c.findings);	/* an override: no findings kept */
-	rc = record_sent(g, &c, now, verdict, err, errlen);
-	checked_clear(&c);
+	pthread_mutex_lock(&g->lock);
+	rc = mg_letter_record(lt, g->app.ledger, how, &rec, err, errlen);
+	pthread_mutex_unlock(&g->lock);
 	return rc;
 }
 
@@ -448,26 +355,15 @@ first_hold(const struct mg_findings *f)
 static void
 record_rejected(struct mg_guard *g, time_t now, const struct checked *c)
 {
-	struct mg_held	h = { 0 };
-	struct mg_buf	fj = { 0 };
-	char		id[64], err[MG_ERRLEN];
+	char	id[64], err[MG_ERRLEN];
 
 	snprintf(id, sizeof(id), "rejected-%lld-%.16s", (long long)now,
-	    c->msg->hash);
-	mg_findings_json(&fj, &c->findings);
-	h.spool_id = id;
-	h.message_id = c->msg->message_id;
-	h.date = now;
-	h.subject = c->msg->subject;
-	h.programs = c->plist;
-	h.findings_json = fj.failed ? NULL : fj.s;
+	    c->lt.msg->hash);
 	pthread_mutex_lock(&g->lock);
-	if (mg_ledger_record_held(g->app.ledger, &h, err, sizeof(err)) == -1 ||
-	    mg_ledger_set_held_state(g->app.ledger, id, "rejected", now, err,
-	    sizeof(err)) == -1)
+	if (mg_letter_record_held(&c->lt, g->app.ledger, id, now, "rejected",
+	    err, sizeof(err)) == -1)
 		mg_log("warning: %s", err);
 	pthread_mutex_unlock(&g->lock);
-	mg_buf_free(&fj);
 }
 
 /* The notice of a held message: from serve's worker thread, so that the
@@ -492,9 +388,8 @@ hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 {
 	struct mg_spool_entry	 e;
 	struct mg_spool_finding	*sf;
-	struct mg_held		 h = { 0 };
-	struct mg_buf		 fj = { 0 };
-	const struct mg_finding	*first = first_hold(&c->findings);
+	const struct mg_findings *fs = &c->lt.check.findings;
+	const struct mg_finding	*first = first_hold(fs);
 	char			 err[MG_ERRLEN];
 
 	if (g->app.cfg.smtp.on_hold == MG_ON_HOLD_REJECT) {
@@ -504,24 +399,24 @@ hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 		return;
 	}
 	memset(&e, 0, sizeof(e));
-	if ((sf = calloc(c->findings.n + 1, sizeof(*sf))) == NULL) {
+	if ((sf = calloc(fs->n + 1, sizeof(*sf))) == NULL) {
 		set_result(r, MG_OUT_TEMPFAIL, 452, "4.3.1", "out of memory");
 		return;
 	}
-	for (size_t i = 0; i < c->findings.n; i++) {
-		sf[i].rule = (char *)c->findings.v[i].rule;
-		sf[i].severity = (char *)mg_severity_name(c->findings.v[i].sev);
-		sf[i].message = c->findings.v[i].message;
-		sf[i].evidence = c->findings.v[i].evidence;
+	for (size_t i = 0; i < fs->n; i++) {
+		sf[i].rule = (char *)fs->v[i].rule;
+		sf[i].severity = (char *)mg_severity_name(fs->v[i].sev);
+		sf[i].message = fs->v[i].message;
+		sf[i].evidence = fs->v[i].evidence;
 	}
 	e.from = (char *)(from != NULL ? from : "");
 	e.rcpts = *rcpts;
 	e.held_at = now;
-	e.subject = c->msg->subject;
-	e.message_id = c->msg->message_id;
-	e.programs = c->plist;
+	e.subject = c->lt.msg->subject;
+	e.message_id = c->lt.msg->message_id;
+	e.programs = c->lt.programs;
 	e.findings = sf;
-	e.n_findings = c->findings.n;
+	e.n_findings = fs->n;
 	e.notice = mg_notice_enabled(&g->app.cfg);
 	if (mg_spool_hold(g->spool_dir, &e, data, len, r->id, err,
 	    sizeof(err)) == -1) {
@@ -537,18 +432,11 @@ hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 	    r->id, first != NULL ? first->message : "see matchguard queue");
 	answer(ea);
 	note_resend(ea, r->id);
-	mg_findings_json(&fj, &c->findings);
-	h.spool_id = r->id;
-	h.message_id = c->msg->message_id;
-	h.date = now;
-	h.subject = c->msg->subject;
-	h.programs = c->plist;
-	h.findings_json = fj.failed ? NULL : fj.s;
 	pthread_mutex_lock(&g->lock);
-	if (mg_ledger_record_held(g->app.ledger, &h, err, sizeof(err)) == -1)
+	if (mg_letter_record_held(&c->lt, g->app.ledger, r->id, now, NULL, err,
+	    sizeof(err)) == -1)
 		mg_log("warning: %s (the message is held all the same)", err);
 	pthread_mutex_unlock(&g->lock);
-	mg_buf_free(&fj);
 	notice(g, r->id, now);
 }
 
@@ -629,7 +517,7 @@ mg_guard_process_early(struct mg_guard *g, const char *from,
 	memset(r, 0, sizeof(*r));
 	if (g->app.cfg.smtp.resend_window > 0)
 		resend_key(from, rcpts, data, len, e.key);
-	if (check(g, from, rcpts, data, len, now, 1, &c, r, &e) == -1) {
+	if (check(g, from, rcpts, data, len, now, &c, r, &e) == -1) {
 		mg_log("message from <%s>: %s %d %s", from ? from : "",
 		    outcome_name(r->outcome), r->code, r->text);
 		answer(&e);
@@ -639,12 +527,12 @@ mg_guard_process_early(struct mg_guard *g, const char *from,
 		answer_resend(&c, r);
 		answer(&e);
 		mg_log("%s sent again by the mail client: %s %d %s",
-		    c.msg->message_id, outcome_name(r->outcome), r->code,
+		    c.lt.msg->message_id, outcome_name(r->outcome), r->code,
 		    r->text);
-		checked_clear(&c);
+		mg_letter_clear(&c.lt);
 		return;
 	}
-	if (c.verdict == MG_HOLD)
+	if (c.lt.check.verdict == MG_HOLD)
 		hold(g, from, rcpts, data, len, now, &c, r, &e);
 	else {
 		deliver(g, from, rcpts, data, len, r, &e);
@@ -652,7 +540,7 @@ mg_guard_process_early(struct mg_guard *g, const char *from,
 			/* Not sent after all: the client keeps it and will
 			 * try again, and the rules must not count it. */
 			pthread_mutex_lock(&g->lock);
-			if (mg_ledger_forget_sent(g->app.ledger, c.msg->hash,
+			if (mg_ledger_forget_sent(g->app.ledger, c.lt.msg->hash,
 			    err, sizeof(err)) == -1)
 				mg_log("warning: %s", err);
 			pthread_mutex_unlock(&g->lock);
@@ -660,8 +548,9 @@ mg_guard_process_early(struct mg_guard *g, const char *from,
 	}
 	answer(&e);	/* when not answered yet: a failure */
 	mg_log("%s programs=%s verdict=%s class=%s %s %d %s",
-	    c.msg->message_id != NULL ? c.msg->message_id : "(no Message-ID)",
-	    c.plist[0] != '\0' ? c.plist : "-", mg_verdict_name(c.verdict),
-	    c.msg_class, outcome_name(r->outcome), r->code, r->text);
-	checked_clear(&c);
+	    c.lt.msg->message_id != NULL ? c.lt.msg->message_id :
+	    "(no Message-ID)", c.lt.programs[0] != '\0' ? c.lt.programs : "-",
+	    mg_verdict_name(c.lt.check.verdict), c.lt.check.msg_class,
+	    outcome_name(r->outcome), r->code, r->text);
+	mg_letter_clear(&c.lt);
 }

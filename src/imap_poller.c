@@ -44,6 +44,7 @@
 #include <libetpan/libetpan.h>
 
 #include "matchguard/imap_poller.h"
+#include "matchguard/letter.h"
 #include "matchguard/log.h"
 #include "matchguard/message.h"
 #include "matchguard/net.h"
@@ -614,61 +615,45 @@ sent_candidate(struct poller *p, const struct mg_message *m, int *yes)
 	return 0;
 }
 
-/* A whole message of sent_folder: classified and recorded as import-sent
- * does (cmd_import.c). */
+/* A whole message of sent_folder: the mail client's copy of a letter,
+ * classified and recorded as import-sent does (letter.h): never when it
+ * is a copy of a letter serve held. */
 static int
 record_sent(struct poller *p, const char *data, size_t len)
 {
-	struct mg_app		 *app = p->app;
-	const struct mg_program	**progs = NULL;
-	const char		 *ids[MG_POLICY_MAX_RCPTS], *msg_class;
-	struct mg_message	 *m;
-	struct mg_textsig	  sig;
-	struct mg_sent		  s = { 0 };
-	enum mg_verdict		  v;
-	size_t			  n = 0;
-	char			  subj[160];
-	int			  inserted = 0, rc = 0;
+	struct mg_letter	 lt;
+	enum mg_letter_recorded	 rec;
+	char			 subj[160];
 
-	if (mg_message_parse(data, len, &m, p->err, sizeof(p->err)) == -1)
+	if (mg_letter_parse(&lt, data, len, NULL, NULL, p->err,
+	    sizeof(p->err)) != 0)
 		return 0;
-	if (!m->has_date) {
+	if (!lt.msg->has_date) {
 		mg_log("imap: %s: a sent message without a valid Date is not "
-		    "recorded (%s)", p->im->sent_folder, m->message_id != NULL ?
-		    m->message_id : "no Message-ID");
-		mg_message_free(m);
+		    "recorded (%s)", p->im->sent_folder, lt.msg->message_id !=
+		    NULL ? lt.msg->message_id : "no Message-ID");
+		mg_letter_clear(&lt);
 		return 0;
 	}
-	if (mg_policy_check(&app->cfg, app->filters, app->ledger, m, m->date,
-	    NULL, &v, &msg_class, &progs, &n, p->err, sizeof(p->err)) == -1 ||
-	    mg_policy_signature(&app->cfg, m->new_text != NULL ? m->new_text :
-	    "", &sig) == -1) {
-		free(progs);
-		mg_message_free(m);
+	if (mg_letter_check(&lt, p->app, lt.msg->date, MG_CHECK_CLASSIFY,
+	    p->err, sizeof(p->err)) == -1 || mg_letter_record(&lt,
+	    p->app->ledger, MG_LETTER_COPY, &rec, p->err,
+	    sizeof(p->err)) == -1) {
+		mg_letter_clear(&lt);
 		return -1;
 	}
-	for (size_t i = 0; i < n && i < MG_POLICY_MAX_RCPTS; i++)
-		ids[i] = progs[i]->id;
-	s.message_id = m->message_id;
-	s.content_hash = m->hash;
-	s.date = m->date;
-	s.subject = m->subject;
-	s.msg_class = msg_class;
-	s.verdict = "imported";
-	s.programs = ids;
-	s.n_programs = n < MG_POLICY_MAX_RCPTS ? n : MG_POLICY_MAX_RCPTS;
-	s.sig = &sig;
-	if (n > 0 && (rc = mg_ledger_record_sent(app->ledger, &s, &inserted,
-	    p->err, sizeof(p->err))) == 0 && inserted) {
+	printable(lt.msg->subject, subj, sizeof(subj));
+	if (rec == MG_LETTER_NEW) {
 		p->stats.sent++;
-		printable(m->subject, subj, sizeof(subj));
 		mg_log("imap: recorded a message sent from elsewhere (%s): %s "
-		    "to %s: \"%s\"", p->im->sent_folder, msg_class, ids[0],
-		    subj);
-	}
-	free(progs);
-	mg_message_free(m);
-	return rc;
+		    "to %s: \"%s\"", p->im->sent_folder, lt.check.msg_class,
+		    lt.check.programs[0]->id, subj);
+	} else if (rec == MG_LETTER_HELD_COPY)
+		mg_log("imap: %s: \"%s\" is a copy of the letter held for "
+		    "review %s (%s): not recorded as sent", p->im->sent_folder,
+		    subj, lt.held.spool_id, lt.held.state);
+	mg_letter_clear(&lt);
+	return 0;
 }
 
 /* UIDs to fetch, ascending. */

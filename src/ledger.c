@@ -119,6 +119,14 @@ static const char *const ledger_migrations[] = {
 	"  date INTEGER NOT NULL,"
 	"  spool_id TEXT) WITHOUT ROWID;"
 	"CREATE INDEX resend_by_date ON resend (date);",
+
+	/* 6 -> 7: a held letter's content hash, and the held letters by
+	 * Message-ID and by content hash, so that the mail client's copy
+	 * of a letter serve held (its Sent folder) is known for one
+	 * (letter.c) and never recorded as sent. */
+	"ALTER TABLE held ADD COLUMN content_hash TEXT;"
+	"CREATE INDEX held_by_message_id ON held (message_id, date);"
+	"CREATE INDEX held_by_hash ON held (content_hash, date);",
 };
 
 #define LEDGER_VERSION \
@@ -143,6 +151,8 @@ enum ledger_st {
 	ST_COUNT_SENT,
 	ST_COUNT_CLASS,
 	ST_RESEND_FIND,
+	ST_HELD_BY_ID,
+	ST_HELD_BY_HASH,
 	ST_NREAD,
 	ST_INS_SENT = ST_NREAD,
 	ST_INS_SENT_PROGRAM,
@@ -214,6 +224,12 @@ static const char *const ledger_sql[ST_COUNT] = {
 	    " WHERE program = ?1 AND date >= ?2 AND date < ?3 AND class = ?4",
 	[ST_RESEND_FIND] =
 	    "SELECT date, spool_id FROM resend WHERE key = ?1 AND date >= ?2",
+	[ST_HELD_BY_ID] =
+	    "SELECT spool_id, state FROM held WHERE message_id = ?1"
+	    " ORDER BY date DESC, rowid DESC LIMIT 1",
+	[ST_HELD_BY_HASH] =
+	    "SELECT spool_id, state FROM held WHERE content_hash = ?1"
+	    " ORDER BY date DESC, rowid DESC LIMIT 1",
 	[ST_INS_SENT] =
 	    "INSERT INTO sent (message_id, content_hash, date, subject, class,"
 	    " verdict, findings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -226,7 +242,7 @@ static const char *const ledger_sql[ST_COUNT] = {
 	    " ON CONFLICT (message_id) DO NOTHING",
 	[ST_INS_HELD] =
 	    "INSERT INTO held (spool_id, message_id, date, subject, programs,"
-	    " findings) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+	    " findings, content_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
 	    " ON CONFLICT (spool_id) DO NOTHING",
 	[ST_SET_HELD] =
 	    "UPDATE held SET state = ?2, changed = ?3 WHERE spool_id = ?1",
@@ -938,6 +954,19 @@ mg_ledger_is_sent_id(struct mg_ledger *l, const char *message_id, int *yes,
 }
 
 int
+mg_ledger_is_sent(struct mg_ledger *l, const char *message_id,
+    const char *content_hash, int *yes, char *err, size_t errlen)
+{
+	const struct mg_sent	s = { .message_id = message_id,
+	    .content_hash = content_hash };
+
+	*yes = 0;
+	if (content_hash == NULL)
+		return mg_ledger_is_sent_id(l, message_id, yes, err, errlen);
+	return ledger_sent_known(l, &s, yes, err, errlen);
+}
+
+int
 mg_ledger_last_sent(struct mg_ledger *l, const char *program, time_t before,
     struct mg_last_sent *out, char *err, size_t errlen)
 {
@@ -1215,11 +1244,51 @@ mg_ledger_record_held(struct mg_ledger *l, const struct mg_held *h,
 	    bind_time(st, 3, h->date) != SQLITE_OK ||
 	    bind_text(st, 4, h->subject) != SQLITE_OK ||
 	    bind_text(st, 5, h->programs) != SQLITE_OK ||
-	    bind_text(st, 6, h->findings_json) != SQLITE_OK)
+	    bind_text(st, 6, h->findings_json) != SQLITE_OK ||
+	    bind_text(st, 7, h->content_hash) != SQLITE_OK)
 		return ledger_fail(l, st, what, err, errlen);
 	r = ledger_step(l, st, what, err, errlen);
 	ledger_done(st);
 	return r == -1 ? -1 : 0;
+}
+
+/* The newest held row of one key (ST_HELD_BY_ID or ST_HELD_BY_HASH). */
+static int
+ledger_held_by(struct mg_ledger *l, enum ledger_st id, const char *key,
+    struct mg_held_row *out, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[id];
+	const char	*what = "looking up a held message";
+	int		 r;
+
+	if (bind_text(st, 1, key) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	if (r == 1) {
+		out->found = 1;
+		if (ledger_column(l, st, 0, out->spool_id,
+		    sizeof(out->spool_id), err, errlen) == -1 ||
+		    ledger_column(l, st, 1, out->state, sizeof(out->state),
+		    err, errlen) == -1)
+			r = -1;
+	}
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+int
+mg_ledger_find_held(struct mg_ledger *l, const char *message_id,
+    const char *content_hash, struct mg_held_row *out, char *err,
+    size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	if (message_id != NULL && ledger_held_by(l, ST_HELD_BY_ID,
+	    message_id, out, err, errlen) == -1)
+		return -1;
+	if (out->found || content_hash == NULL)
+		return 0;
+	return ledger_held_by(l, ST_HELD_BY_HASH, content_hash, out, err,
+	    errlen);
 }
 
 int

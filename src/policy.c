@@ -1200,13 +1200,29 @@ check_unknown(struct mg_check_ctx *ctx, struct views *v,
 	return rc;
 }
 
-int
-mg_policy_check(const struct mg_config *cfg, const struct mg_filters *filters,
-    struct mg_ledger *ledger, const struct mg_message *msg, time_t now,
-    struct mg_findings *out, enum mg_verdict *verdict, const char **msg_class,
-    const struct mg_program ***programs, size_t *n_programs,
-    char *err, size_t errlen)
+void
+mg_check_clear(struct mg_check *ck)
 {
+	mg_findings_clear(&ck->findings);
+	free(ck->programs);
+	ck->programs = NULL;
+	ck->n_programs = 0;
+	ck->verdict = MG_PASS;
+	ck->msg_class = "other";
+	memset(&ck->sig, 0, sizeof(ck->sig));
+}
+
+int
+mg_policy_check(struct mg_check *ck, char *err, size_t errlen)
+{
+	const struct mg_config	*cfg = ck->cfg;
+	const struct mg_filters	*filters = ck->filters;
+	struct mg_ledger	*ledger = ck->ledger;
+	const struct mg_message	*msg = ck->msg;
+	const time_t		 now = ck->now;
+	/* Classifying: no findings list, no rule runs. */
+	struct mg_findings	*out = ck->mode == MG_CHECK_RULES ?
+	    &ck->findings : NULL;
 	struct mg_check_ctx	 ctx;
 	struct mg_strlist	 unknown = { 0 };
 	struct views		 v;
@@ -1221,8 +1237,7 @@ mg_policy_check(const struct mg_config *cfg, const struct mg_filters *filters,
 	ctx.now = now;
 	ctx.history_end = now + 1;
 	ctx.msg = msg;
-	*verdict = MG_PASS;
-	*msg_class = "other";
+	mg_check_clear(ck);
 	err[0] = '\0';
 	if (mg_ledger_read_begin(ledger, &began, err, errlen) == -1)
 		goto out;
@@ -1240,13 +1255,22 @@ mg_policy_check(const struct mg_config *cfg, const struct mg_filters *filters,
 	}
 	ctx.letter_key = ctx.text_key;
 	ctx.too_long = too_long(msg, v.truncated);
+	/* The signature, once: for generic-template and the ledger. */
+	if (ctx.n_programs > 0) {
+		if (mg_policy_signature(cfg, ctx.text_flat->orig,
+		    &ck->sig) == -1) {
+			mg_seterr(err, errlen, "out of memory");
+			goto out;
+		}
+		ctx.sig = &ck->sig;
+	}
 	if (policy_frames(&ctx, v.body_end) == -1) {
 		mg_seterr(err, errlen, "out of memory");
 		goto out;
 	}
 	ctx.msg_class = mg_classify(filters, ctx.frames, ctx.subject_flat,
 	    ctx.text_flat, ctx.answers_program, before_interview(&ctx));
-	*msg_class = ctx.msg_class;
+	ck->msg_class = ctx.msg_class;
 	/* Mail to nobody in the directory passes with no findings, unless
 	 * it reads as a letter to a program; with no findings list, the
 	 * caller wants only the class and programs. */
@@ -1262,16 +1286,15 @@ mg_policy_check(const struct mg_config *cfg, const struct mg_filters *filters,
 	for (size_t i = 0; out != NULL && i < out->n; i++)
 		if (out->v[i].sev > worst)
 			worst = out->v[i].sev;
-	*verdict = worst == MG_SEV_HOLD ? MG_HOLD : worst == MG_SEV_WARN ?
+	ck->verdict = worst == MG_SEV_HOLD ? MG_HOLD : worst == MG_SEV_WARN ?
 	    MG_WARN : MG_PASS;
 	rc = 0;
 out:
 	mg_ledger_read_end(ledger, began);
-	if (rc == 0 && programs != NULL) {
-		*programs = ctx.programs;
-		*n_programs = ctx.n_programs;
-	} else
-		free(ctx.programs);
+	ck->programs = ctx.programs;
+	ck->n_programs = ctx.n_programs;
+	if (rc == -1)
+		mg_check_clear(ck);
 	free_ctx(&ctx);
 	free_views(&v);
 	mg_strlist_clear(&unknown);

@@ -26,10 +26,10 @@ mg_findings_json(struct mg_buf *b, const struct mg_findings *f)
 }
 
 void
-mg_report_json(struct mg_buf *b, const struct mg_result *r)
+mg_report_json(struct mg_buf *b, const char *file, const struct mg_check *r)
 {
 	mg_buf_puts(b, "{\"file\":");
-	mg_json_str(b, r->file);
+	mg_json_str(b, file);
 	mg_buf_puts(b, ",\"verdict\":");
 	mg_json_str(b, mg_verdict_name(r->verdict));
 	mg_buf_puts(b, ",\"class\":");
@@ -41,7 +41,7 @@ mg_report_json(struct mg_buf *b, const struct mg_result *r)
 		mg_json_str(b, r->programs[i]->id);
 	}
 	mg_buf_puts(b, "],\"findings\":");
-	mg_findings_json(b, r->findings);
+	mg_findings_json(b, &r->findings);
 	mg_buf_puts(b, "}");
 }
 
@@ -59,10 +59,10 @@ verdict_words(enum mg_verdict v)
 }
 
 void
-mg_report_text(struct mg_buf *b, const struct mg_result *r)
+mg_report_text(struct mg_buf *b, const char *file, const struct mg_check *r)
 {
-	mg_buf_printf(b, "%s: %s\n", r->file, verdict_words(r->verdict));
-	if (r->n_programs == 0 && r->findings->n == 0) {
+	mg_buf_printf(b, "%s: %s\n", file, verdict_words(r->verdict));
+	if (r->n_programs == 0 && r->findings.n == 0) {
 		mg_buf_puts(b, "  not addressed to any program in your "
 		    "directory: nothing to check\n");
 		return;
@@ -74,8 +74,8 @@ mg_report_text(struct mg_buf *b, const struct mg_result *r)
 	if (r->n_programs == 0)
 		mg_buf_puts(b, "(no program could be matched)");
 	mg_buf_printf(b, "\n  kind of message: %s\n", r->msg_class);
-	for (size_t i = 0; i < r->findings->n; i++) {
-		const struct mg_finding	*f = &r->findings->v[i];
+	for (size_t i = 0; i < r->findings.n; i++) {
+		const struct mg_finding	*f = &r->findings.v[i];
 
 		mg_buf_printf(b, "  [%s] %s: %s\n", mg_severity_name(f->sev),
 		    f->rule, f->message);

@@ -3,6 +3,9 @@
  * in (SMTP session, sendmail, queue release): parse, check, then relay
  * upstream or hold, and record the outcome in the ledger.
  *
+ * Each letter takes the one path of letter.h (parse, check, record); the
+ * guard adds the lock and the relay, hold or reject decision.
+ *
  * A guard is one loaded configuration (configuration, filters, ledger).
  * Several sessions share it; its lock serialises the policy and the
  * ledger, never the network.  `serve` replaces it on SIGHUP and frees the
@@ -17,6 +20,7 @@
 #include <time.h>
 
 #include "matchguard/app.h"
+#include "matchguard/letter.h"
 #include "matchguard/spool.h"
 
 struct mg_notice_queue;
@@ -96,9 +100,9 @@ void	mg_guard_deliver(struct mg_guard *g, const char *from,
 	    const struct mg_strlist *rcpts, const char *data, size_t len,
 	    struct mg_guard_result *r);
 
-/* Records a message that left (relayed or released) in the ledger. */
-int	mg_guard_record_sent(struct mg_guard *g, const char *data, size_t len,
-	    const char *from, const struct mg_strlist *rcpts, time_t now,
-	    const char *verdict, char *err, size_t errlen);
+/* Records a checked letter that left (letter.h: mg_letter_record) under
+ * the guard's lock: a release. */
+int	mg_guard_record(struct mg_guard *g, struct mg_letter *lt,
+	    enum mg_letter_how how, char *err, size_t errlen);
 
 #endif

@@ -17,7 +17,8 @@
  * References), or comes from a program's address or domain, is recorded
  * as a reply (reply.h); anything else is neither stored nor logged.
  * Messages of sent_folder from the applicant to programs that the ledger
- * lacks (sent from a phone or webmail) are recorded as sent.
+ * lacks (sent from a phone or webmail) are recorded as sent, through
+ * letter.h: never the copy of a letter serve held, refused or dropped.
  *
  * Every read and write of a connection is bounded by stream_guard.h: a
  * deadline per command (imap.command_timeout), silence (imap.timeout),

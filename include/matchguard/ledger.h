@@ -88,6 +88,10 @@ void	mg_ledger_read_end(struct mg_ledger *l, int began);
 /* *yes = 1 when the applicant sent a message with this Message-ID. */
 int	mg_ledger_is_sent_id(struct mg_ledger *l, const char *message_id,
 	    int *yes, char *err, size_t errlen);
+/* The same, or (failing that) with this content hash, as
+ * mg_ledger_record_sent() tells a duplicate; either may be NULL. */
+int	mg_ledger_is_sent(struct mg_ledger *l, const char *message_id,
+	    const char *content_hash, int *yes, char *err, size_t errlen);
 
 /* The latest message to program strictly before `before`. */
 struct mg_last_sent {
@@ -148,6 +152,7 @@ int	mg_ledger_forget_sent(struct mg_ledger *l, const char *content_hash,
 struct mg_held {
 	const char	*spool_id;
 	const char	*message_id;	/* may be NULL */
+	const char	*content_hash;	/* SHA-256 hex; may be NULL */
 	time_t		 date;		/* when it was held */
 	const char	*subject;
 	const char	*programs;
@@ -158,6 +163,18 @@ int	mg_ledger_record_held(struct mg_ledger *l, const struct mg_held *h,
 /* state: "released", "dropped" or "rejected" (on_hold = "reject"). */
 int	mg_ledger_set_held_state(struct mg_ledger *l, const char *spool_id,
 	    const char *state, time_t when, char *err, size_t errlen);
+/* The newest held letter with this Message-ID or, when none has it,
+ * with this content hash (either may be NULL): found = 0 when there is
+ * none; state is "held", "released", "dropped" or "rejected".  Two
+ * index lookups, whatever the number of held letters. */
+struct mg_held_row {
+	int	found;
+	char	spool_id[64];
+	char	state[16];
+};
+int	mg_ledger_find_held(struct mg_ledger *l, const char *message_id,
+	    const char *content_hash, struct mg_held_row *out, char *err,
+	    size_t errlen);
 
 /* Letters `serve` answered lately, by a key of their envelope and bytes
  * (guard.c), so that the same letter sent again by a client that never

@@ -122,6 +122,10 @@ struct mg_check_ctx {
 	/* The message answers one from a program: In-Reply-To/References
 	 * name a Message-ID the applicant did not send. */
 	int			  answers_program;
+	/* The template signature of the body's new text (struct
+	 * mg_check.sig), made once by the engine for every letter to a
+	 * program; NULL when n_programs is 0 or for a stand-in program. */
+	const struct mg_textsig	 *sig;
 
 	struct mg_greeting	  greeting;
 };
@@ -160,18 +164,51 @@ int	mg_findings_add(struct mg_findings *f, const char *rule,
 	    __attribute__((format(printf, 5, 6)));
 void	mg_findings_clear(struct mg_findings *f);
 
-/* Runs the policy.  ledger may be an empty read-only ledger.  On success
- * out holds the findings (caller clears) and *verdict is set; *msg_class
- * points to a static class name.  When programs is not NULL, *programs is
- * a new array of the recipient programs (caller frees the array, not the
- * programs).  With out NULL no rule runs: only the class and the programs
- * are worked out (import-sent). */
-int	mg_policy_check(const struct mg_config *cfg,
-	    const struct mg_filters *filters, struct mg_ledger *ledger,
-	    const struct mg_message *msg, time_t now,
-	    struct mg_findings *out, enum mg_verdict *verdict,
-	    const char **msg_class, const struct mg_program ***programs,
-	    size_t *n_programs, char *err, size_t errlen);
+/* What a run of the policy does. */
+enum mg_check_mode {
+	MG_CHECK_RULES,		/* every rule: findings and a verdict */
+	MG_CHECK_CLASSIFY	/* no rule: only the class, the programs and
+				 * the signature (a letter that left
+				 * already: import-sent, the Sent folder, a
+				 * release without --recheck) */
+};
+
+/*
+ * One run of the policy, a function of (message, directory, ledger, now):
+ * the caller sets the inputs, mg_policy_check() the outputs, and
+ * mg_check_clear() frees the outputs (the inputs are the caller's and
+ * stay as they are, so the same struct may be run again).
+ */
+struct mg_check {
+	/* In. */
+	const struct mg_config	 *cfg;
+	const struct mg_filters	 *filters;
+	struct mg_ledger	 *ledger;	/* may be an empty read-only
+						 * ledger */
+	const struct mg_message	 *msg;
+	time_t			  now;
+	enum mg_check_mode	  mode;
+
+	/* Out. */
+	enum mg_verdict		  verdict;	/* MG_PASS when classifying */
+	const char		 *msg_class;	/* static (classify.h) */
+	/* The recipient programs, each once, in recipient order: the
+	 * array is owned here, the programs are cfg's. */
+	const struct mg_program	**programs;
+	size_t			  n_programs;
+	struct mg_findings	  findings;	/* none when classifying */
+	/* The template signature of the new text (mg_policy_signature()),
+	 * made once for a letter to a program (n_programs > 0), in either
+	 * mode: generic-template compares it, the ledger stores it.
+	 * sig.words is 0 when none was made. */
+	struct mg_textsig	  sig;
+};
+
+/* Runs ck (outputs cleared first).  -1 with err set on an internal error
+ * (out of memory, the ledger); the outputs are then empty. */
+int	mg_policy_check(struct mg_check *ck, char *err, size_t errlen);
+/* Frees the outputs of ck and zeroes them; the inputs stay. */
+void	mg_check_clear(struct mg_check *ck);
 
 const char *mg_verdict_name(enum mg_verdict v);
 

@@ -8,20 +8,14 @@
 #include "matchguard/json.h"
 #include "matchguard/policy.h"
 
-struct mg_result {
-	const char		 *file;
-	enum mg_verdict		  verdict;
-	const char		 *msg_class;
-	const struct mg_program	**programs;
-	size_t			  n_programs;
-	const struct mg_findings *findings;
-};
-
-/* {"file":..,"verdict":..,"class":..,"programs":[..],"findings":[..]} */
-void	mg_report_json(struct mg_buf *b, const struct mg_result *r);
+/* {"file":..,"verdict":..,"class":..,"programs":[..],"findings":[..]}:
+ * the outputs of a run of the policy on file (a name to show). */
+void	mg_report_json(struct mg_buf *b, const char *file,
+	    const struct mg_check *r);
 /* The findings alone, as a JSON array (stored in the ledger). */
 void	mg_findings_json(struct mg_buf *b, const struct mg_findings *f);
 /* Several lines of plain text, ending in a newline. */
-void	mg_report_text(struct mg_buf *b, const struct mg_result *r);
+void	mg_report_text(struct mg_buf *b, const char *file,
+	    const struct mg_check *r);
 
 #endif

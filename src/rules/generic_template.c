@@ -144,21 +144,17 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
     size_t errlen)
 {
 	const struct mg_policy_settings *ps = &ctx->cfg->policy;
-	struct mg_textsig	 sig;
+	const struct mg_textsig	*sig = ctx->sig;	/* made by the engine */
 	struct mg_similar	*v = NULL;
 	struct earlier		*e = NULL;
 	size_t			 n = 0, k;
 	int			 rc = 0;
 
-	if (ctx->answers_program || ctx->n_programs == 0)
+	if (ctx->answers_program || ctx->n_programs == 0 || sig == NULL)
 		return 0;
-	if (mg_policy_signature(ctx->cfg, ctx->text_flat->orig, &sig) == -1) {
-		mg_seterr(err, errlen, "out of memory");
-		return -1;
-	}
-	if (sig.words < (size_t)ps->template_min_words)
+	if (sig->words < (size_t)ps->template_min_words)
 		return 0;
-	if (mg_ledger_similar_sent(ctx->ledger, &sig,
+	if (mg_ledger_similar_sent(ctx->ledger, sig,
 	    mg_day_to_time(ctx->cfg->season_start), ctx->history_end,
 	    ps->template_similarity, &v, &n, err, errlen) == -1)
 		return -1;

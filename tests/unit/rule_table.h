@@ -80,11 +80,7 @@ run(struct fixture *fx, const char *to, const char *subject, const char *body)
 	    to, subject != NULL ? subject : "Application", (void *)fx, body);
 	if (mg_message_parse(raw, strlen(raw), &m, err, sizeof(err)) == -1)
 		fail_msg("parse: %s", err);
-	mg_findings_clear(&fx->findings);
-	if (mg_policy_check(&fx->cfg, fx->filters, fx->ledger, m, at(NOW),
-	    &fx->findings, &fx->verdict, &fx->msg_class, NULL, NULL, err,
-	    sizeof(err)) == -1)
-		fail_msg("policy: %s", err);
+	fixture_check(fx, m, at(NOW), NULL, NULL);
 	mg_message_free(m);
 }
 

@@ -74,6 +74,33 @@ at(const char *iso)
 	return t;
 }
 
+/* Runs the policy on m at now (every rule) into fx: its findings,
+ * verdict and class.  With progs, the array of recipient programs is
+ * handed over (the caller frees it). */
+static void __attribute__((unused))
+fixture_check(struct fixture *fx, const struct mg_message *m, time_t now,
+    const struct mg_program ***progs, size_t *n)
+{
+	struct mg_check	ck = { .cfg = &fx->cfg, .filters = fx->filters,
+	    .ledger = fx->ledger, .msg = m, .now = now,
+	    .mode = MG_CHECK_RULES };
+	char		err[MG_ERRLEN];
+
+	mg_findings_clear(&fx->findings);
+	if (mg_policy_check(&ck, err, sizeof(err)) == -1)
+		fail_msg("policy: %s", err);
+	fx->findings = ck.findings;
+	memset(&ck.findings, 0, sizeof(ck.findings));
+	fx->verdict = ck.verdict;
+	fx->msg_class = ck.msg_class;
+	if (progs != NULL) {
+		*progs = ck.programs;
+		*n = ck.n_programs;
+		ck.programs = NULL;
+	}
+	mg_check_clear(&ck);
+}
+
 static const struct mg_finding *
 finding(const struct fixture *fx, const char *rule)
 {

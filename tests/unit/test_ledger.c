@@ -524,6 +524,74 @@ test_resend(void **state)
 	mg_ledger_close(&l);
 }
 
+/* Held letters: found by Message-ID, else by content hash, the newest
+ * first, with their state; a sent letter by either key. */
+static void
+test_held_lookup(void **state)
+{
+	struct fixture		*f = *state;
+	struct mg_ledger	*l = open_ok(f->path, MG_LEDGER_RW);
+	struct mg_held		 h = { .subject = "Update", .programs = "A" };
+	struct mg_held_row	 r;
+	char			 err[MG_ERRLEN] = "";
+	int			 yes;
+
+	h.spool_id = "s1";
+	h.message_id = "m1@x";
+	h.content_hash = "h1";
+	h.date = 100;
+	assert_int_equal(mg_ledger_record_held(l, &h, err, sizeof(err)), 0);
+	h.spool_id = "s2";
+	h.message_id = NULL;
+	h.content_hash = "h2";
+	h.date = 200;
+	assert_int_equal(mg_ledger_record_held(l, &h, err, sizeof(err)), 0);
+	/* The same Message-ID held again later, then dropped. */
+	h.spool_id = "s3";
+	h.message_id = "m1@x";
+	h.content_hash = "h3";
+	h.date = 300;
+	assert_int_equal(mg_ledger_record_held(l, &h, err, sizeof(err)), 0);
+	assert_int_equal(mg_ledger_set_held_state(l, "s3", "dropped", 301,
+	    err, sizeof(err)), 0);
+
+	assert_int_equal(mg_ledger_find_held(l, "m1@x", "nothing", &r, err,
+	    sizeof(err)), 0);
+	assert_int_equal(r.found, 1);
+	assert_string_equal(r.spool_id, "s3");
+	assert_string_equal(r.state, "dropped");
+	assert_int_equal(mg_ledger_find_held(l, "other@x", "h2", &r, err,
+	    sizeof(err)), 0);
+	assert_int_equal(r.found, 1);
+	assert_string_equal(r.spool_id, "s2");
+	assert_string_equal(r.state, "held");
+	assert_int_equal(mg_ledger_find_held(l, NULL, "h1", &r, err,
+	    sizeof(err)), 0);
+	assert_string_equal(r.spool_id, "s1");
+	assert_int_equal(mg_ledger_find_held(l, "other@x", "h9", &r, err,
+	    sizeof(err)), 0);
+	assert_int_equal(r.found, 0);
+	assert_int_equal(mg_ledger_find_held(l, NULL, NULL, &r, err,
+	    sizeof(err)), 0);
+	assert_int_equal(r.found, 0);
+
+	assert_int_equal(sent(l, "m5@x", "h5", 500, "update", "A", NULL, NULL),
+	    1);
+	assert_int_equal(mg_ledger_is_sent(l, "m5@x", "other", &yes, err,
+	    sizeof(err)), 0);
+	assert_int_equal(yes, 1);
+	assert_int_equal(mg_ledger_is_sent(l, "other@x", "h5", &yes, err,
+	    sizeof(err)), 0);
+	assert_int_equal(yes, 1);
+	assert_int_equal(mg_ledger_is_sent(l, NULL, "h5", &yes, err,
+	    sizeof(err)), 0);
+	assert_int_equal(yes, 1);
+	assert_int_equal(mg_ledger_is_sent(l, "other@x", NULL, &yes, err,
+	    sizeof(err)), 0);
+	assert_int_equal(yes, 0);
+	mg_ledger_close(&l);
+}
+
 static void
 test_class_to_other(void **state)
 {
@@ -609,6 +677,10 @@ check_version(const char *path)
 	    3);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master"
 	    " WHERE name IN ('imap_state', 'reply_by_date')"), 2);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master"
+	    " WHERE name IN ('held_by_message_id', 'held_by_hash')"), 2);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_table_info"
+	    "('held') WHERE name = 'content_hash'"), 1);
 	sqlite3_close(db);
 }
 
@@ -620,7 +692,7 @@ test_migrate(void **state)
 	char			 p0[PATH_MAX + 8], p1[PATH_MAX + 8];
 	sqlite3			*db;
 
-	assert_int_equal(mg_ledger_schema_version(), 6);
+	assert_int_equal(mg_ledger_schema_version(), 7);
 
 	/* Version 0: an SQLite file with nothing in it. */
 	snprintf(p0, sizeof(p0), "%s/v0.sqlite", f->dir);
@@ -885,6 +957,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reply_since, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_resend, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_held_lookup, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_class_to_other, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ro_missing, setup,

@@ -147,11 +147,7 @@ held(struct fixture *fx, const char *rule, const char *text, int any)
 	    "Best regards,\r\nPriya Raman\r\n", subject, (void *)fx, body);
 	if (mg_message_parse(raw, strlen(raw), &m, err, sizeof(err)) == -1)
 		fail_msg("parse: %s", err);
-	mg_findings_clear(&fx->findings);
-	if (mg_policy_check(&fx->cfg, fx->filters, fx->ledger, m, at(NOW),
-	    &fx->findings, &fx->verdict, &fx->msg_class, NULL, NULL, err,
-	    sizeof(err)) == -1)
-		fail_msg("policy: %s", err);
+	fixture_check(fx, m, at(NOW), NULL, NULL);
 	mg_message_free(m);
 	f = finding(fx, rule);
 	return f != NULL && (any || f->sev == MG_SEV_HOLD);

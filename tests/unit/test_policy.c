@@ -96,11 +96,7 @@ run_raw(struct fixture *fx, const char *to, const char *rest)
 	    "%s", head, (void *)fx, to, rest);
 	if (mg_message_parse(raw, strlen(raw), &m, err, sizeof(err)) == -1)
 		fail_msg("parse: %s", err);
-	mg_findings_clear(&fx->findings);
-	if (mg_policy_check(&fx->cfg, fx->filters, fx->ledger, m, at(NOW),
-	    &fx->findings, &fx->verdict, &fx->msg_class, &progs, &n, err,
-	    sizeof(err)) == -1)
-		fail_msg("policy: %s", err);
+	fixture_check(fx, m, at(NOW), &progs, &n);
 	/* A stand-in for an unknown program is never returned. */
 	for (size_t i = 0; i < n; i++)
 		assert_true(progs[i]->id[0] != '\0');
@@ -327,10 +323,7 @@ too_long(void **state)
 
 		assert_int_equal(mg_message_parse(raw, strlen(raw), &m, err,
 		    sizeof(err)), 0);
-		mg_findings_clear(&fx->findings);
-		assert_int_equal(mg_policy_check(&fx->cfg, fx->filters,
-		    fx->ledger, m, at(NOW), &fx->findings, &fx->verdict,
-		    &fx->msg_class, NULL, NULL, err, sizeof(err)), 0);
+		fixture_check(fx, m, at(NOW), NULL, NULL);
 		mg_message_free(m);
 	}
 	expect(fx, "unreadable", MG_SEV_HOLD);

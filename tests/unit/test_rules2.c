@@ -124,11 +124,7 @@ run(struct fixture *fx, const char *headers, const char *body, const char *iso)
 	if (mg_message_parse(raw, strlen(raw), &m, err, sizeof(err)) == -1)
 		fail_msg("parse: %s", err);
 	free(raw);
-	mg_findings_clear(&fx->findings);
-	if (mg_policy_check(&fx->cfg, fx->filters, fx->ledger, m, at(iso),
-	    &fx->findings, &fx->verdict, &fx->msg_class, NULL, NULL, err,
-	    sizeof(err)) == -1)
-		fail_msg("policy: %s", err);
+	fixture_check(fx, m, at(iso), NULL, NULL);
 	mg_message_free(m);
 }
 
