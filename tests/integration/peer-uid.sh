@@ -130,16 +130,16 @@ n=$(grep -c 'refused a connection from .* (uid 65534): only the user who started
 
 # --- uid, and smtp.local_password: AUTH in addition.
 stop_serve
-write_conf 'local_user = "priya"; local_password = "local-pw";'
+write_conf 'local_user = "priya"; local_password = "local-password";'
 start_serve "$conf"
 send "no AUTH" "$MG_WORK/noauth.out"
 grep -q "<.* 530 5.7.0" "$MG_WORK/noauth.out" || \
 	fail "uid + local_password, no AUTH: $(grep '<' "$MG_WORK/noauth.out" | tail -1)"
-send "AUTH" "$MG_WORK/auth.out" --auth PLAIN --auth-user priya --auth-password local-pw
+send "AUTH" "$MG_WORK/auth.out" --auth PLAIN --auth-user priya --auth-password local-password
 grep -q "<.* 250 2.0.0 relayed" "$MG_WORK/auth.out" || \
 	fail "uid + local_password, AUTH: $(grep '<' "$MG_WORK/auth.out" | tail -1)"
 as_nobody swaks --server "127.0.0.1:$SERVE_PORT" --from priya.raman@example.com \
-    --to victim@example.org --auth PLAIN --auth-user priya --auth-password local-pw \
+    --to victim@example.org --auth PLAIN --auth-user priya --auth-password local-password \
     --body "no" >"$MG_WORK/nobody2.out" 2>&1
 grep -q "<\*\* 554 5.7.1" "$MG_WORK/nobody2.out" || \
 	fail "uid + local_password: another user with the password got in: $(grep '<' "$MG_WORK/nobody2.out" | tail -1)"
