@@ -78,6 +78,11 @@
 #define POLL_SLICE_MS	500	/* how often an idle session looks at `stopping` */
 #define PAUSE_SLICE_MS	50	/* the same while a failed login waits */
 #define EVICT_WAIT_MS	250	/* for a connection closed to make room */
+/* A connection is closed to make room only once it has had this long
+ * after its greeting to say something (a mail client needs a few
+ * milliseconds), so that a stream of new connections cannot push out
+ * the mail client's own before it has said EHLO. */
+#define EVICT_GRACE_MS	1000
 #define AUTH_WINDOW_MS	60000	/* smtp.max_auth_failures is per minute */
 
 static const char usage[] = "usage: matchguard serve [-c CONF]\n";
@@ -706,6 +711,7 @@ run_session(struct conn *c)
 		ssize_t	n;
 		size_t	off = 0;
 		int	closing = 0;
+		long long until;
 		enum deadline_kind kind;
 
 		/* A deadline, not a timeout per read: a command line must
@@ -721,8 +727,8 @@ run_session(struct conn *c)
 		}
 		if (flush(&io, &out) == -1)
 			break;
-		w = wait_input(&io, s, session_deadline(c, s, deadline,
-		    greeted, &kind), timeout_why[kind], &why);
+		until = session_deadline(c, s, deadline, greeted, &kind);
+		w = wait_input(&io, s, until, timeout_why[kind], &why);
 		if (w != -1 && evicted(c)) {
 			say_evicted(c, s, peer, &io, &out);
 			break;
@@ -894,13 +900,13 @@ load_local_password(const struct mg_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-/* Closes the oldest connection of the phase `phase` to make room
- * (srv.lock held): one that has sent nothing is only waiting, and its
- * session sees its input end; one that has not logged in may be stuck
- * writing to a client that does not read, so both ways are shut.  0 when
- * one is on its way out. */
+/* Closes the oldest connection of the phase `phase` accepted before
+ * `before` to make room (srv.lock held): one that has sent nothing is
+ * only waiting, and its session sees its input end; one that has not
+ * logged in may be stuck writing to a client that does not read, so both
+ * ways are shut.  0 when one is on its way out. */
 static int
-evict_oldest(int phase)
+evict_oldest(int phase, long long before)
 {
 	for (;;) {
 		struct slot	*old = NULL;
@@ -908,6 +914,7 @@ evict_oldest(int phase)
 
 		for (size_t i = 0; i < MG_MAX_SESSIONS_LIMIT; i++)
 			if (atomic_load(&slots[i].phase) == phase &&
+			    slots[i].since < before &&
 			    (old == NULL || slots[i].since < old->since))
 				old = &slots[i];
 		if (old == NULL)
@@ -926,18 +933,21 @@ evict_oldest(int phase)
 /* A session slot for a new connection (srv.lock held): a free one, or,
  * when max_sessions are running, one made free by closing the oldest
  * connection that has sent nothing, or else that has not logged in where
- * a login is required; a web page's idle preconnections, or another
- * user's connections in password mode, then cannot keep the user's mail
- * client out.  NULL when every session is at work. */
+ * a login is required, for longer than its greeting and EVICT_GRACE_MS;
+ * a web page's idle preconnections, or another user's connections in
+ * password mode, then cannot keep the user's mail client out.  NULL when
+ * every session is at work or too new. */
 static struct slot *
 take_slot(void)
 {
 	int		 max = max_sessions(&srv.guard->app.cfg);
+	long long	 before = now_ms() - srv.guard->app.cfg.smtp.greet_pause -
+	    EVICT_GRACE_MS;
 	struct timespec	 dl;
 
 	if (srv.active >= max) {
-		if (evict_oldest(SLOT_QUIET) == -1 &&
-		    evict_oldest(SLOT_UNAUTHED) == -1)
+		if (evict_oldest(SLOT_QUIET, before) == -1 &&
+		    evict_oldest(SLOT_UNAUTHED, before) == -1)
 			return NULL;
 		clock_gettime(CLOCK_REALTIME, &dl);
 		dl.tv_nsec += EVICT_WAIT_MS * 1000000L;
