@@ -195,6 +195,7 @@ mg_cmd_explain(int argc, char **argv, const char *conf)
 		cfg.policy.thank_you_max_paragraphs =
 		    MG_DEF_THANK_YOU_MAX_PARAGRAPHS;
 		cfg.policy.max_words = MG_DEF_MAX_WORDS;
+		cfg.policy.unknown_program_score = MG_DEF_UNKNOWN_PROGRAM_SCORE;
 	}
 	explain(r, &cfg, have);
 	if (have)

@@ -428,7 +428,7 @@ load_policy(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 	    "follow_up_after_days", "season_warn", "season_max",
 	    "template_similarity", "template_min_words", "thank_you_max_days",
 	    "thank_you_max_words", "thank_you_max_paragraphs", "max_words",
-	    "rules", NULL };
+	    "unknown_program_score", "rules", NULL };
 	struct mg_policy_settings *p = &cfg->policy;
 	config_setting_t	*g, *r;
 
@@ -442,6 +442,7 @@ load_policy(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 	p->thank_you_max_words = MG_DEF_THANK_YOU_MAX_WORDS;
 	p->thank_you_max_paragraphs = MG_DEF_THANK_YOU_MAX_PARAGRAPHS;
 	p->max_words = MG_DEF_MAX_WORDS;
+	p->unknown_program_score = MG_DEF_UNKNOWN_PROGRAM_SCORE;
 	if ((g = config_setting_get_member(root, "policy")) == NULL)
 		return 0;
 	if ((g = mg_cfg_need_group(ld, root, "policy", 0)) == NULL)
@@ -462,7 +463,9 @@ load_policy(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 	    &p->thank_you_max_words) ||
 	    mg_cfg_get_int(ld, g, "thank_you_max_paragraphs", 1, 1000,
 	    &p->thank_you_max_paragraphs) ||
-	    mg_cfg_get_int(ld, g, "max_words", 20, 1000000, &p->max_words))
+	    mg_cfg_get_int(ld, g, "max_words", 20, 1000000, &p->max_words) ||
+	    mg_cfg_get_int(ld, g, "unknown_program_score", 1, 100,
+	    &p->unknown_program_score))
 		return -1;
 	if (p->season_warn > p->season_max)
 		return mg_cfg_bad(ld, g, "season_warn (%d) must not be above "

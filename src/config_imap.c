@@ -129,7 +129,8 @@ mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
 	    "timeout", "folders", "sent_folder", "poll_seconds",
 	    "idle_seconds", "max_backoff", "notices", "notice_folder",
 	    "command_timeout", "max_literal_size", "max_response_size",
-	    "max_response_text", "search_window", "max_tries", NULL };
+	    "max_response_text", "search_window", "max_tries", "notice_queue",
+	    NULL };
 	static const char *const tls[] = { "starttls", "implicit", "none",
 	    NULL };
 	struct mg_imap_settings	*im = &cfg->imap;
@@ -151,6 +152,7 @@ mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
 	im->max_response_text = MG_DEF_IMAP_MAX_RESPONSE_TEXT;
 	im->search_window = MG_DEF_IMAP_SEARCH_WINDOW;
 	im->max_tries = MG_DEF_IMAP_MAX_TRIES;
+	im->notice_queue = MG_DEF_IMAP_NOTICE_QUEUE;
 	if (mg_cfg_check_known(ld, g, names) == -1 ||
 	    mg_cfg_get_string(ld, g, "host", 1, &im->host) == -1 ||
 	    mg_cfg_get_choice(ld, g, "tls", tls, &t) == -1 ||
@@ -166,7 +168,9 @@ mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
 	    mg_cfg_get_int(ld, g, "max_backoff", 1, 86400,
 	    &im->max_backoff) == -1 ||
 	    get_bool(ld, g, "notices", &im->notices) == -1 ||
-	    load_limits(ld, g, im) == -1)
+	    load_limits(ld, g, im) == -1 ||
+	    mg_cfg_get_int(ld, g, "notice_queue", 1, 100000,
+	    &im->notice_queue) == -1)
 		return -1;
 	im->tls = (enum mg_tls_mode)t;
 	im->port = im->tls == MG_TLS_IMPLICIT ? 993 : 143;

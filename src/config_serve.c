@@ -134,8 +134,9 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 	    "max_sessions", "max_message_size", "command_timeout",
 	    "data_timeout", "local_user", "local_password", "tls_cert",
 	    "tls_key", "max_bad_commands", "greet_pause", "peer_check",
-	    "first_command_timeout", "auth_timeout", "auth_fail_delay",
-	    "max_auth_failures", "auth_lockout", "log_interval", NULL };
+	    "resend_window", "first_command_timeout", "auth_timeout",
+	    "auth_fail_delay", "max_auth_failures", "auth_lockout",
+	    "log_interval", NULL };
 	static const char *const on_hold[] = { "queue", "reject", NULL };
 	struct mg_smtp_settings	*sm = &cfg->smtp;
 	config_setting_t	*g;
@@ -148,6 +149,7 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 	sm->data_timeout = MG_DEF_DATA_TIMEOUT;
 	sm->max_bad_commands = MG_DEF_MAX_BAD_COMMANDS;
 	sm->greet_pause = MG_DEF_GREET_PAUSE;
+	sm->resend_window = MG_DEF_RESEND_WINDOW;
 	sm->first_command_timeout = MG_DEF_FIRST_COMMAND_TIMEOUT;
 	sm->auth_timeout = MG_DEF_AUTH_TIMEOUT;
 	sm->auth_fail_delay = MG_DEF_AUTH_FAIL_DELAY;
@@ -180,7 +182,9 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 		    mg_cfg_get_string(ld, g, "local_password", 0,
 		    &sm->local_password) == -1 ||
 		    mg_cfg_get_string(ld, g, "tls_cert", 0, &sm->tls_cert) == -1 ||
-		    mg_cfg_get_string(ld, g, "tls_key", 0, &sm->tls_key) == -1)
+		    mg_cfg_get_string(ld, g, "tls_key", 0, &sm->tls_key) == -1 ||
+		    mg_cfg_get_int(ld, g, "resend_window", 0, 30 * 86400,
+		    &sm->resend_window) == -1)
 			return -1;
 		sm->on_hold = (enum mg_on_hold)oh;
 		for (size_t i = 0; i < sm->listen.n; i++)
@@ -227,6 +231,8 @@ load_smtp_upstream(struct loader *ld, config_setting_t *g,
 	int			 t = MG_TLS_STARTTLS, a = MG_AUTH_NONE;
 
 	up->timeout = MG_DEF_UPSTREAM_TIMEOUT;
+	up->data_timeout = MG_DEF_UPSTREAM_DATA_TIMEOUT;
+	up->max_reply_size = MG_DEF_UPSTREAM_MAX_REPLY;
 	if (mg_cfg_get_string(ld, g, "host", 1, &up->host) == -1 ||
 	    mg_cfg_get_choice(ld, g, "tls", tls, &t) == -1 ||
 	    mg_cfg_get_choice(ld, g, "auth", auth, &a) == -1 ||
@@ -236,7 +242,11 @@ load_smtp_upstream(struct loader *ld, config_setting_t *g,
 	    &up->password_command) == -1 ||
 	    mg_cfg_get_string(ld, g, "tls_trust_file", 0,
 	    &up->tls_trust_file) == -1 ||
-	    mg_cfg_get_int(ld, g, "timeout", 1, 3600, &up->timeout) == -1)
+	    mg_cfg_get_int(ld, g, "timeout", 1, 3600, &up->timeout) == -1 ||
+	    mg_cfg_get_int(ld, g, "data_timeout", 1, 86400,
+	    &up->data_timeout) == -1 ||
+	    mg_cfg_get_int(ld, g, "max_reply_size", 512, 16 * 1024 * 1024,
+	    &up->max_reply_size) == -1)
 		return -1;
 	up->tls = (enum mg_tls_mode)t;
 	up->auth = (enum mg_auth_mode)a;
@@ -276,7 +286,8 @@ mg_cfg_load_upstream(struct loader *ld, config_setting_t *root,
 {
 	static const char *const smtp_names[] = { "type", "host", "port",
 	    "tls", "auth", "user", "password", "password_command",
-	    "tls_trust_file", "timeout", NULL };
+	    "tls_trust_file", "timeout", "data_timeout", "max_reply_size",
+	    NULL };
 	static const char *const maildir_names[] = { "type", "path", NULL };
 	static const char *const types[] = { "none", "smtp", "maildir", NULL };
 	struct mg_upstream	*up = &cfg->upstream;

@@ -15,6 +15,7 @@
 #include <libconfig.h>
 
 #include "matchguard/filters.h"
+#include "matchguard/frames.h"
 #include "matchguard/patlit.h"
 #include "matchguard/util.h"
 
@@ -25,6 +26,8 @@ struct mg_patlist {
 	struct mg_patlit **lit;		/* prefilters (patlit.h), may be NULL */
 	size_t		  n;
 	int		  icase;	/* REG_ICASE: not a "_case" list */
+	int		  phrases;	/* a phrase list of the frames (frames.h):
+					 * its strings are kept, not compiled */
 	char		 *file;		/* where it was defined */
 	int		  line;
 };
@@ -32,13 +35,15 @@ struct mg_patlist {
 struct mg_filters {
 	struct mg_patlist	*lists;
 	size_t			 n;
+	struct mg_frames	*frames;	/* the concept lists, compiled */
 };
 
 static void
 patlist_free(struct mg_patlist *pl)
 {
 	for (size_t i = 0; i < pl->n; i++) {
-		regfree(&pl->re[i]);
+		if (!pl->phrases)
+			regfree(&pl->re[i]);
 		free(pl->src[i]);
 		mg_patlit_free(pl->lit[i]);
 	}
@@ -57,6 +62,7 @@ mg_filters_free(struct mg_filters *f)
 	for (size_t i = 0; i < f->n; i++)
 		patlist_free(&f->lists[i]);
 	free(f->lists);
+	mg_frames_free(f->frames);
 	free(f);
 }
 
@@ -94,6 +100,8 @@ load_list(struct mg_patlist *pl, config_setting_t *set, const char *path,
 		goto nomem;
 	snprintf(pl->name, need, "%s.%s", stem, name);
 	pl->line = line;
+	for (const char *const *ph = mg_frames_lists; *ph != NULL; ph++)
+		pl->phrases |= strcmp(*ph, pl->name) == 0;
 	count = config_setting_length(set);
 	pl->src = calloc((size_t)count + 1, sizeof(*pl->src));
 	pl->re = calloc((size_t)count + 1, sizeof(*pl->re));
@@ -110,6 +118,12 @@ load_list(struct mg_patlist *pl, config_setting_t *set, const char *path,
 			mg_seterr(err, errlen, "%s:%d: %s: item %d is not a "
 			    "pattern in double quotes", path, line, name, i + 1);
 			return -1;
+		}
+		if (pl->phrases) {	/* mg_frames_new() reads them */
+			if ((pl->src[pl->n] = strdup(pat)) == NULL)
+				goto nomem;
+			pl->n++;
+			continue;
 		}
 		if ((rc = regcomp(&pl->re[pl->n], pat, flags)) != 0) {
 			regerror(rc, &pl->re[pl->n], msg, sizeof(msg));
@@ -259,7 +273,8 @@ mg_filters_load(const char *dir, const char *const *known,
 	for (size_t i = 0; i < files.n; i++)
 		if (load_file(f, dir, files.v[i], err, errlen) == -1)
 			goto out;
-	if (check_names(f, dir, known, err, errlen) == -1)
+	if (check_names(f, dir, known, err, errlen) == -1 ||
+	    mg_frames_new(f, dir, &f->frames, err, errlen) == -1)
 		goto out;
 	*out = f;
 	f = NULL;
@@ -277,6 +292,12 @@ mg_filters_get(const struct mg_filters *f, const char *name)
 		if (strcmp(f->lists[i].name, name) == 0)
 			return &f->lists[i];
 	return NULL;
+}
+
+const struct mg_frames *
+mg_filters_frames(const struct mg_filters *f)
+{
+	return f->frames;
 }
 
 size_t
@@ -305,9 +326,12 @@ may_match(const struct mg_patlist *pl, size_t i, const char *s,
 int
 mg_patlist_match_str(const struct mg_patlist *pl, const char *s)
 {
-	char	*lower = pl->icase ? mg_ascii_lower(s, strlen(s)) : NULL;
+	char	*lower;
 	int	 yes = 0;
 
+	if (pl->phrases)
+		return 0;
+	lower = pl->icase ? mg_ascii_lower(s, strlen(s)) : NULL;
 	for (size_t i = 0; i < pl->n && !yes; i++)
 		yes = may_match(pl, i, s, lower) &&
 		    regexec(&pl->re[i], s, 0, NULL, 0) == 0;
@@ -339,7 +363,7 @@ int
 mg_patlist_find(const struct mg_patlist *pl, const struct mg_patlist *except,
     const struct mg_normtext *nt, size_t from, size_t *start, size_t *end)
 {
-	while (from < nt->len) {
+	while (!pl->phrases && from < nt->len) {
 		regmatch_t	best = { -1, -1 };
 
 		for (size_t i = 0; i < pl->n; i++) {

@@ -3,18 +3,19 @@
  */
 #include "config_auto.h"
 
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <glib.h>
 #include <gnutls/gnutls.h>
 
 #include "matchguard/guard.h"
-#include "matchguard/imap_poller.h"
+#include "matchguard/imap_notice.h"
 #include "matchguard/log.h"
+#include "matchguard/notice_queue.h"
 #include "matchguard/policy.h"
 #include "matchguard/relay.h"
 #include "matchguard/report.h"
@@ -135,10 +136,64 @@ set_result(struct mg_guard_result *r, enum mg_outcome o, int code,
 			*p = ' ';
 }
 
-void
-mg_guard_deliver(struct mg_guard *g, const char *from,
-    const struct mg_strlist *rcpts, const char *data, size_t len,
-    struct mg_guard_result *r)
+/*
+ * The reply to the client as soon as it is final (mg_guard_process_early):
+ * for a relayed message right after upstream's 250, for a held one right
+ * after the fsync, and only then the slower work.
+ */
+struct early {
+	struct mg_guard		*g;
+	struct mg_guard_result	*r;
+	mg_guard_reply_fn	 reply;		/* NULL: none */
+	void			*arg;
+	int			 replied;
+	time_t			 now;
+	char			 key[65];	/* resends; "" when none */
+};
+
+static void
+answer(struct early *e)
+{
+	if (e == NULL || e->replied)
+		return;
+	e->replied = 1;
+	if (e->reply != NULL)
+		e->reply(e->arg, e->r);
+}
+
+/* After the reply: the same letter sent again within the window is
+ * recognised (mg_guard_process_early). */
+static void
+note_resend(struct early *e, const char *spool_id)
+{
+	struct mg_guard	*g;
+	char		 err[MG_ERRLEN];
+
+	if (e == NULL || e->key[0] == '\0')
+		return;
+	g = e->g;
+	pthread_mutex_lock(&g->lock);
+	if (mg_ledger_resend_note(g->app.ledger, e->key, e->now, spool_id,
+	    e->now - g->app.cfg.smtp.resend_window, err, sizeof(err)) == -1)
+		mg_log("warning: %s (a copy sent again by the mail client would "
+		    "not be recognised)", err);
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void
+on_accepted(void *arg, const struct mg_relay_result *res)
+{
+	struct early	*e = arg;
+
+	set_result(e->r, MG_OUT_RELAYED, 250, "2.0.0", "relayed: %s",
+	    res->text);
+	answer(e);
+	note_resend(e, NULL);
+}
+
+static void
+deliver(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
+    const char *data, size_t len, struct mg_guard_result *r, struct early *e)
 {
 	const struct mg_upstream *up = &g->app.cfg.upstream;
 	struct mg_relay_result	  res;
@@ -154,9 +209,12 @@ mg_guard_deliver(struct mg_guard *g, const char *from,
 		}
 		set_result(r, MG_OUT_RELAYED, 250, "2.0.0", "delivered to %s",
 		    up->path);
+		answer(e);
+		note_resend(e, NULL);
 		return;
 	}
-	switch (mg_relay_send(up, g->hostname, from, rcpts, data, len, &res)) {
+	switch (mg_relay_send_early(up, g->hostname, from, rcpts, data, len,
+	    &res, e != NULL ? on_accepted : NULL, e)) {
 	case 0:
 		set_result(r, MG_OUT_RELAYED, 250, "2.0.0", "relayed: %s",
 		    res.text);
@@ -170,6 +228,14 @@ mg_guard_deliver(struct mg_guard *g, const char *from,
 		    "available, try again later: %s", res.text);
 		break;
 	}
+}
+
+void
+mg_guard_deliver(struct mg_guard *g, const char *from,
+    const struct mg_strlist *rcpts, const char *data, size_t len,
+    struct mg_guard_result *r)
+{
+	deliver(g, from, rcpts, data, len, r, NULL);
 }
 
 /* "a,b,c" */
@@ -193,6 +259,7 @@ struct checked {
 	size_t			  n_programs;
 	char			  plist[512];
 	int			  reserved;	/* recorded before relaying */
+	struct mg_resend	  resent;	/* the same letter answered */
 };
 
 static void
@@ -207,14 +274,45 @@ checked_clear(struct checked *c)
 static int record_sent_locked(struct mg_guard *, const struct checked *,
     time_t, const char *, char *, size_t);
 
+/* A copy of a letter relayed, or still held, within the window: the
+ * client sends again what it never got a 250 for.  The caller holds
+ * g->lock. */
+static int
+find_resend(struct mg_guard *g, struct early *e, struct checked *c)
+{
+	char	err[MG_ERRLEN], path[4096];
+
+	if (e == NULL || e->key[0] == '\0')
+		return 0;
+	if (c->msg->message_id == NULL) {
+		e->key[0] = '\0';	/* only letters with a Message-ID */
+		return 0;
+	}
+	if (mg_ledger_resend_find(g->app.ledger, e->key,
+	    e->now - g->app.cfg.smtp.resend_window, &c->resent, err,
+	    sizeof(err)) == -1) {
+		mg_log("warning: %s", err);
+		return 0;
+	}
+	if (c->resent.found && c->resent.spool_id[0] != '\0') {
+		/* Released, dropped or never complete: not held any more. */
+		snprintf(path, sizeof(path), "%s/%s.env", g->spool_dir,
+		    c->resent.spool_id);
+		if (access(path, F_OK) == -1)
+			c->resent.found = 0;
+	}
+	return c->resent.found;
+}
+
 /* Parse and run the policy; -1 with r set on failure.  With reserve, a
  * message that is not held is recorded as sent in the same locked step
  * as its check, before it is relayed: a second message checked while the
- * first is on its way must see it (frequency, letter-of-intent...). */
+ * first is on its way must see it (frequency, letter-of-intent...).
+ * With e, a resend (find_resend) is not checked again: c->resent. */
 static int
 check(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
     const char *data, size_t len, time_t now, int reserve, struct checked *c,
-    struct mg_guard_result *r)
+    struct mg_guard_result *r, struct early *e)
 {
 	char	err[MG_ERRLEN];
 	int	rc;
@@ -231,6 +329,10 @@ check(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 		if (mg_strlist_add(&c->msg->env_rcpts, rcpts->v[i]) == -1)
 			goto nomem;
 	pthread_mutex_lock(&g->lock);
+	if (find_resend(g, e, c)) {
+		pthread_mutex_unlock(&g->lock);
+		return 0;
+	}
 	rc = mg_policy_check(&g->app.cfg, g->app.filters, g->app.ledger,
 	    c->msg, now, &c->findings, &c->verdict, &c->msg_class,
 	    &c->programs, &c->n_programs, err, sizeof(err));
@@ -323,7 +425,7 @@ mg_guard_record_sent(struct mg_guard *g, const char *data, size_t len,
 	struct mg_guard_result	r;
 	int			rc;
 
-	if (check(g, from, rcpts, data, len, now, 0, &c, &r) == -1) {
+	if (check(g, from, rcpts, data, len, now, 0, &c, &r, NULL) == -1) {
 		mg_seterr(err, errlen, "%s", r.text);
 		return -1;
 	}
@@ -368,81 +470,25 @@ record_rejected(struct mg_guard *g, time_t now, const struct checked *c)
 	mg_buf_free(&fj);
 }
 
-struct notice {
-	struct mg_guard	*g;		/* a reference */
-	char		 id[MG_SPOOL_IDLEN];
-	struct mg_buf	 text;
-};
-
-static void *
-notice_thread(void *arg)
-{
-	struct notice		*n = arg;
-	const struct mg_imap_settings *im = &n->g->app.cfg.imap;
-	char			 err[MG_ERRLEN];
-
-	if (mg_imap_append(im, im->notice_folder, n->text.s, n->text.len, err,
-	    sizeof(err)) == -1)
-		mg_log("imap: no notice of held message %s in \"%s\" (it is "
-		    "held all the same): %s", n->id, im->notice_folder, err);
-	else
-		mg_log("imap: notice of held message %s put in \"%s\"", n->id,
-		    im->notice_folder);
-	mg_buf_free(&n->text);
-	mg_guard_unref(n->g);
-	free(n);
-	return NULL;
-}
-
-/* In serve, the notice of a held message goes to the mailbox from a
- * thread of its own, so that the client's 250 never waits for the IMAP
- * server; a one-shot command (sendmail) sends it before it exits. */
+/* The notice of a held message: from serve's worker thread, so that the
+ * client's 250 never waits for the IMAP server; a one-shot command
+ * (sendmail, g->notices NULL) sends it before it exits.  Either way the
+ * spool keeps it to be sent until the mailbox took it. */
 static void
-notice_later(struct mg_guard *g, const char *id, const struct checked *c,
-    time_t now)
+notice(struct mg_guard *g, const char *id, time_t now)
 {
-	const struct mg_config	*cfg = &g->app.cfg;
-	struct notice		*n;
-	pthread_attr_t		 attr;
-	pthread_t		 t;
-	sigset_t		 all, old;
-	int			 rc;
-
-	if (cfg->imap.host == NULL || !cfg->imap.notices ||
-	    (n = calloc(1, sizeof(*n))) == NULL)
+	if (!mg_notice_enabled(&g->app.cfg))
 		return;
-	snprintf(n->id, sizeof(n->id), "%s", id);
-	mg_notice_build(cfg, id, c->msg->subject, c->plist, &c->findings, now,
-	    &n->text);
-	if (n->text.failed) {
-		mg_log("imap: no notice of held message %s: out of memory", id);
-		mg_buf_free(&n->text);
-		free(n);
-		return;
-	}
-	n->g = g;
-	mg_guard_ref(g);
-	if (!g->async_notices) {
-		notice_thread(n);	/* a one-shot command waits for it */
-		return;
-	}
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&t, &attr, notice_thread, n);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
-	if (rc != 0) {
-		mg_log("imap: no thread for the notice of %s; sending it now", id);
-		notice_thread(n);
-	}
+	if (g->notices != NULL)
+		(void)mg_notice_queue_add(g->notices, g, id);	/* logged */
+	else
+		(void)mg_notice_send_held(&g->app.cfg, g->spool_dir, id, now);
 }
 
 static void
 hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
     const char *data, size_t len, time_t now, struct checked *c,
-    struct mg_guard_result *r)
+    struct mg_guard_result *r, struct early *ea)
 {
 	struct mg_spool_entry	 e;
 	struct mg_spool_finding	*sf;
@@ -476,6 +522,7 @@ hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 	e.programs = c->plist;
 	e.findings = sf;
 	e.n_findings = c->findings.n;
+	e.notice = mg_notice_enabled(&g->app.cfg);
 	if (mg_spool_hold(g->spool_dir, &e, data, len, r->id, err,
 	    sizeof(err)) == -1) {
 		free(sf);
@@ -485,6 +532,11 @@ hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 		return;
 	}
 	free(sf);
+	/* On disk: the client's 250 now, the ledger and the notice after. */
+	set_result(r, MG_OUT_HELD, 250, "2.0.0", "held for review %s: %s",
+	    r->id, first != NULL ? first->message : "see matchguard queue");
+	answer(ea);
+	note_resend(ea, r->id);
 	mg_findings_json(&fj, &c->findings);
 	h.spool_id = r->id;
 	h.message_id = c->msg->message_id;
@@ -497,10 +549,7 @@ hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 		mg_log("warning: %s (the message is held all the same)", err);
 	pthread_mutex_unlock(&g->lock);
 	mg_buf_free(&fj);
-	/* Outside the lock: a slow IMAP server delays only this message. */
-	notice_later(g, r->id, c, now);
-	set_result(r, MG_OUT_HELD, 250, "2.0.0", "held for review %s: %s",
-	    r->id, first != NULL ? first->message : "see matchguard queue");
+	notice(g, r->id, now);
 }
 
 static const char *
@@ -512,24 +561,93 @@ outcome_name(enum mg_outcome o)
 	return names[o];
 }
 
+/* The key of a letter for resends: SHA-256 of its envelope and bytes. */
+static void
+resend_key(const char *from, const struct mg_strlist *rcpts,
+    const char *data, size_t len, char out[65])
+{
+	GChecksum	*ck = g_checksum_new(G_CHECKSUM_SHA256);
+	char		 n[32];
+
+	out[0] = '\0';
+	if (ck == NULL)
+		return;
+	snprintf(n, sizeof(n), "%zu\n", rcpts->n);
+	g_checksum_update(ck, (const guchar *)n, (gssize)strlen(n));
+	/* Each address with its NUL, so that no two envelopes run into
+	 * the same bytes. */
+	g_checksum_update(ck, (const guchar *)(from != NULL ? from : ""),
+	    (gssize)strlen(from != NULL ? from : "") + 1);
+	for (size_t i = 0; i < rcpts->n; i++)
+		g_checksum_update(ck, (const guchar *)rcpts->v[i],
+		    (gssize)strlen(rcpts->v[i]) + 1);
+	g_checksum_update(ck, (const guchar *)data, (gssize)len);
+	snprintf(out, 65, "%s", g_checksum_get_string(ck));
+	g_checksum_free(ck);
+}
+
+/* The same letter again: answered as the first time, nothing sent. */
+static void
+answer_resend(const struct checked *c, struct mg_guard_result *r)
+{
+	char		when[32];
+	struct tm	tm;
+
+	gmtime_r(&c->resent.date, &tm);
+	if (strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(when, sizeof(when), "?");
+	if (c->resent.spool_id[0] != '\0') {
+		snprintf(r->id, sizeof(r->id), "%.*s", (int)sizeof(r->id) - 1,
+		    c->resent.spool_id);
+		set_result(r, MG_OUT_HELD, 250, "2.0.0", "held for review %s: "
+		    "this same message was held at %s already (see "
+		    "matchguard queue)", r->id, when);
+	} else
+		set_result(r, MG_OUT_RELAYED, 250, "2.0.0", "already sent: "
+		    "this same message was relayed at %s and accepted; it is "
+		    "not sent twice", when);
+}
+
 void
 mg_guard_process(struct mg_guard *g, const char *from,
     const struct mg_strlist *rcpts, const char *data, size_t len, time_t now,
     struct mg_guard_result *r)
 {
+	mg_guard_process_early(g, from, rcpts, data, len, now, r, NULL, NULL);
+}
+
+void
+mg_guard_process_early(struct mg_guard *g, const char *from,
+    const struct mg_strlist *rcpts, const char *data, size_t len, time_t now,
+    struct mg_guard_result *r, mg_guard_reply_fn reply, void *arg)
+{
+	struct early	e = { .g = g, .r = r, .reply = reply, .arg = arg,
+	    .now = now };
 	struct checked	c;
 	char		err[MG_ERRLEN];
 
 	memset(r, 0, sizeof(*r));
-	if (check(g, from, rcpts, data, len, now, 1, &c, r) == -1) {
+	if (g->app.cfg.smtp.resend_window > 0)
+		resend_key(from, rcpts, data, len, e.key);
+	if (check(g, from, rcpts, data, len, now, 1, &c, r, &e) == -1) {
 		mg_log("message from <%s>: %s %d %s", from ? from : "",
 		    outcome_name(r->outcome), r->code, r->text);
+		answer(&e);
+		return;
+	}
+	if (c.resent.found) {
+		answer_resend(&c, r);
+		answer(&e);
+		mg_log("%s sent again by the mail client: %s %d %s",
+		    c.msg->message_id, outcome_name(r->outcome), r->code,
+		    r->text);
+		checked_clear(&c);
 		return;
 	}
 	if (c.verdict == MG_HOLD)
-		hold(g, from, rcpts, data, len, now, &c, r);
+		hold(g, from, rcpts, data, len, now, &c, r, &e);
 	else {
-		mg_guard_deliver(g, from, rcpts, data, len, r);
+		deliver(g, from, rcpts, data, len, r, &e);
 		if (r->outcome != MG_OUT_RELAYED && c.reserved) {
 			/* Not sent after all: the client keeps it and will
 			 * try again, and the rules must not count it. */
@@ -540,6 +658,7 @@ mg_guard_process(struct mg_guard *g, const char *from,
 			pthread_mutex_unlock(&g->lock);
 		}
 	}
+	answer(&e);	/* when not answered yet: a failure */
 	mg_log("%s programs=%s verdict=%s class=%s %s %d %s",
 	    c.msg->message_id != NULL ? c.msg->message_id : "(no Message-ID)",
 	    c.plist[0] != '\0' ? c.plist : "-", mg_verdict_name(c.verdict),

@@ -1,8 +1,9 @@
 /*
  * imap_notice.c - the notice of a held message, APPENDed to the
  * applicant's INBOX so that their mail client shows it at once (see
- * imap_poller.h).  Building the message is pure; sending it uses the
- * poller's connection code.
+ * imap_notice.h).  Building the message is pure; sending it uses the
+ * poller's connection code (mg_imap_append) and the spool's record of
+ * which notices went.
  */
 #include "config_auto.h"
 
@@ -13,8 +14,10 @@
 
 #include <glib.h>
 
+#include "matchguard/imap_notice.h"
 #include "matchguard/imap_poller.h"
 #include "matchguard/log.h"
+#include "matchguard/spool.h"
 
 /* Longest quoted evidence and subject in a notice. */
 #define NOTICE_MAX_QUOTE	300
@@ -141,27 +144,107 @@ mg_notice_build(const struct mg_config *cfg, const char *spool_id,
 	free(subj);
 }
 
-void
-mg_imap_notice_held(const struct mg_config *cfg, const char *spool_id,
-    const char *subject, const char *programs, const struct mg_findings *f,
-    time_t now)
+int
+mg_notice_enabled(const struct mg_config *cfg)
 {
-	struct mg_buf	b = { 0 };
-	char		err[MG_ERRLEN];
+	return cfg->imap.host != NULL && cfg->imap.notices;
+}
 
-	if (cfg->imap.host == NULL || !cfg->imap.notices)
-		return;
-	mg_notice_build(cfg, spool_id, subject, programs, f, now, &b);
-	if (b.failed)
-		mg_log("imap: no notice of held message %s: out of memory",
-		    spool_id);
-	else if (mg_imap_append(&cfg->imap, cfg->imap.notice_folder, b.s,
-	    b.len, err, sizeof(err)) == -1)
-		mg_log("imap: no notice of held message %s in \"%s\" (it is "
-		    "held all the same): %s", spool_id, cfg->imap.notice_folder,
-		    err);
-	else
-		mg_log("imap: notice of held message %s put in \"%s\"",
-		    spool_id, cfg->imap.notice_folder);
+static enum mg_severity
+severity_of(const char *name)
+{
+	static const enum mg_severity all[] = { MG_SEV_INFO, MG_SEV_WARN,
+	    MG_SEV_HOLD };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (name != NULL && strcmp(name, mg_severity_name(all[i])) == 0)
+			return all[i];
+	return MG_SEV_INFO;
+}
+
+/* The findings of a spool entry, as the policy gave them. */
+static int
+entry_findings(const struct mg_spool_entry *e, struct mg_findings *f)
+{
+	if (e->n_findings == 0)
+		return 0;
+	if ((f->v = calloc(e->n_findings, sizeof(*f->v))) == NULL)
+		return -1;
+	f->cap = e->n_findings;
+	for (size_t i = 0; i < e->n_findings; i++) {
+		/* Borrowed from the entry: f->v alone is freed. */
+		f->v[i].rule = e->findings[i].rule;
+		f->v[i].sev = severity_of(e->findings[i].severity);
+		f->v[i].message = e->findings[i].message;
+		f->v[i].evidence = e->findings[i].evidence;
+	}
+	f->n = e->n_findings;
+	return 0;
+}
+
+/* Builds the notice of entry e and APPENDs it; 0, or -1 with err. */
+static int
+append_notice(const struct mg_config *cfg, const struct mg_spool_entry *e,
+    time_t now, char *err, size_t errlen)
+{
+	struct mg_findings	f = { 0 };
+	struct mg_buf		b = { 0 };
+	int			rc = -1;
+
+	if (entry_findings(e, &f) == -1)
+		mg_seterr(err, errlen, "out of memory");
+	else {
+		mg_notice_build(cfg, e->id, e->subject, e->programs, &f, now,
+		    &b);
+		if (b.failed)
+			mg_seterr(err, errlen, "out of memory");
+		else
+			rc = mg_imap_append(&cfg->imap, cfg->imap.notice_folder,
+			    b.s, b.len, err, errlen);
+	}
 	mg_buf_free(&b);
+	free(f.v);
+	return rc;
+}
+
+enum mg_notice_status
+mg_notice_send_held(const struct mg_config *cfg, const char *spool_dir,
+    const char *id, time_t now)
+{
+	const char		*folder = cfg->imap.notice_folder;
+	struct mg_spool_entry	 e;
+	char			 err[MG_ERRLEN], derr[MG_ERRLEN];
+	int			 fd, r;
+
+	if (!mg_notice_enabled(cfg))
+		return MG_NOTICE_SKIPPED;
+	if ((r = mg_spool_notice_claim(spool_dir, id, &fd, err,
+	    sizeof(err))) != 1) {
+		if (r == -1)
+			mg_log("imap: no notice of held message %s yet (it is "
+			    "held all the same): %s", id, err);
+		return r == -1 ? MG_NOTICE_FAILED : MG_NOTICE_SKIPPED;
+	}
+	if (mg_spool_load(spool_dir, id, &e, NULL, NULL, err,
+	    sizeof(err)) == -1 || !e.notice) {
+		mg_spool_notice_release(fd);
+		mg_spool_entry_clear(&e);
+		return MG_NOTICE_SKIPPED;	/* gone meanwhile, or not wanted */
+	}
+	if (append_notice(cfg, &e, now, err, sizeof(err)) == -1) {
+		mg_spool_notice_release(fd);
+		mg_spool_entry_clear(&e);
+		mg_log("imap: no notice of held message %s in \"%s\" yet (it is "
+		    "held all the same; matchguard serve tries again when it next "
+		    "starts): %s", id, folder, err);
+		return MG_NOTICE_FAILED;
+	}
+	mg_spool_entry_clear(&e);
+	if (mg_spool_notice_done(spool_dir, id, fd, now, derr,
+	    sizeof(derr)) == -1)
+		mg_log("warning: the notice of held message %s is in \"%s\" but "
+		    "cannot be recorded, so it may come twice: %s", id, folder,
+		    derr);
+	mg_log("imap: notice of held message %s put in \"%s\"", id, folder);
+	return MG_NOTICE_SENT;
 }

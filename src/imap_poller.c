@@ -15,7 +15,7 @@
  * (doubling from 1 s to imap.max_backoff, interrupted by a stop) and
  * enters connect again.
  *
- * Each connection's stream goes through the guard of imap_guard.c, so
+ * Each connection's stream goes through the guard of stream_guard.c, so
  * that whatever libetpan's parser asks for, no command outlives its
  * deadline or reads past its caps; a refusal ends the connection with
  * the guard's own words (failed()).  A pass over a folder goes window by
@@ -50,8 +50,8 @@
 #include "matchguard/redact.h"
 #include "matchguard/reply.h"
 #include "matchguard/secret.h"
+#include "matchguard/stream_guard.h"
 #include "matchguard/tls_verify.h"
-#include "imap_guard.h"
 
 /* The header fields a reply is matched on. */
 static const char *const reply_fields[] = { "From", "To", "Cc", "Subject",
@@ -64,7 +64,7 @@ struct session {
 	char			 name[256];	/* host without [ ] */
 	int			 sni;
 	struct mg_poller	*owner;		/* for the stop: may be NULL */
-	struct mg_imap_guard	 guard;		/* bounds every read */
+	struct mg_stream_guard	 guard;		/* bounds every read */
 	struct mg_redact	*red;		/* the credentials' forms */
 	int			 auth_step;	/* LOGIN or AUTHENTICATE */
 };
@@ -178,7 +178,7 @@ failed(struct session *s, int r, const char *what, char *err, size_t errlen)
 {
 	char	buf[MG_ERRLEN];
 
-	if (mg_imap_guard_why(&s->guard, buf, sizeof(buf)) != NULL)
+	if (mg_stream_guard_why(&s->guard, buf, sizeof(buf)) != NULL)
 		mg_seterr(err, errlen, "%s", buf);
 	else if (is_stream_error(r))
 		mg_seterr(err, errlen, "%s failed: connection to %s lost", what,
@@ -229,7 +229,7 @@ static void
 session_close(struct session *s)
 {
 	if (s->imap != NULL && s->imap->imap_stream != NULL &&
-	    s->guard.refused == MG_IMAP_OK)
+	    s->guard.refused == MG_STREAM_OK)
 		(void)mailimap_logout(cmd(s, "LOGOUT"));	/* may be gone */
 	session_drop(s);
 }
@@ -266,7 +266,7 @@ starttls(struct session *s, char *err, size_t errlen)
 	 * after the check. */
 	if (verify(s, s->imap->imap_stream, err, errlen) == -1)
 		return -1;
-	if ((low = mg_imap_guard_wrap(tls, &s->guard)) == NULL) {
+	if ((low = mg_stream_guard_wrap(tls, &s->guard)) == NULL) {
 		mg_seterr(err, errlen, "out of memory");
 		return -1;
 	}
@@ -305,7 +305,7 @@ open_stream(struct session *s, char *err, size_t errlen)
 		mailstream_close(stream);
 		return -1;
 	}
-	if ((low = mg_imap_guard_wrap(mailstream_get_low(stream),
+	if ((low = mg_stream_guard_wrap(mailstream_get_low(stream),
 	    &s->guard)) == NULL || (s->imap = mailimap_new(0, NULL)) == NULL) {
 		if (low != NULL)
 			mailstream_set_low(stream, low);	/* freed with it */
@@ -316,13 +316,13 @@ open_stream(struct session *s, char *err, size_t errlen)
 	}
 	mailstream_set_low(stream, low);
 	mailimap_set_timeout(s->imap, im->timeout);
-	mg_imap_guard_arm(&s->guard, "the greeting");
+	mg_stream_guard_arm(&s->guard, "the greeting");
 	r = mailimap_connect(s->imap, stream);
 	if (r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED &&
 	    r != MAILIMAP_NO_ERROR_AUTHENTICATED) {
 		char	why[MG_ERRLEN];
 
-		if (mg_imap_guard_why(&s->guard, why, sizeof(why)) != NULL)
+		if (mg_stream_guard_why(&s->guard, why, sizeof(why)) != NULL)
 			mg_seterr(err, errlen, "%s", why);
 		else
 			mg_seterr(err, errlen, "%s:%d did not greet as an IMAP "
@@ -437,7 +437,7 @@ login(struct session *s, char *err, size_t errlen)
 		return -1;
 	}
 	if (r != MAILIMAP_NO_ERROR) {
-		if (mg_imap_guard_why(&s->guard, why, sizeof(why)) != NULL)
+		if (mg_stream_guard_why(&s->guard, why, sizeof(why)) != NULL)
 			mg_seterr(err, errlen, "%s", why);
 		else
 			mg_seterr(err, errlen, "%s refused the %s of %s: %s",
@@ -451,17 +451,40 @@ login(struct session *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* The bounds of every command (stream_guard.h), from the imap group. */
+static void
+imap_limits(const struct mg_imap_settings *im, struct mg_stream_limits *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->host = im->host;
+	l->noun = "answer";
+	l->timeout = im->timeout;
+	l->deadline = im->command_timeout;
+	l->max_bytes = (uint64_t)im->max_response_size;
+	l->max_text = (uint64_t)im->max_response_text;
+	l->max_literal = (uint64_t)im->max_literal_size;
+	l->timeout_name = "imap.timeout";
+	l->deadline_name = "imap.command_timeout";
+	l->max_bytes_name = "imap.max_response_size";
+	l->max_text_name = "imap.max_response_text";
+	l->max_literal_name = "imap.max_literal_size";
+	l->text_cap_name = "more than the UIDs of one imap.search_window need";
+}
+
 /* Connects, secures, logs in; *has_idle from the capabilities after
  * login.  On failure the session is dropped. */
 static int
 session_open(struct session *s, const struct mg_imap_settings *im,
     struct mg_poller *owner, int *has_idle, char *err, size_t errlen)
 {
+	struct mg_stream_limits	lim;
+
 	memset(s, 0, sizeof(*s));
 	s->im = im;
 	s->owner = owner;
-	mg_imap_guard_init(&s->guard, im, owner != NULL ? &owner->stopping :
-	    NULL);
+	imap_limits(im, &lim);
+	mg_stream_guard_init(&s->guard, &lim, owner != NULL ?
+	    &owner->stopping : NULL);
 	if (open_stream(s, err, errlen) == -1 ||
 	    (im->tls == MG_TLS_STARTTLS && (capability(s, err, errlen) == -1 ||
 	    starttls(s, err, errlen) == -1)) ||
@@ -1114,7 +1137,7 @@ sync_folder(struct poller *p, const char *folder, size_t index, int sent)
 
 	if ((r = mailimap_examine(cmd(&p->s, "EXAMINE"), folder)) !=
 	    MAILIMAP_NO_ERROR) {
-		if (is_stream_error(r) || p->s.guard.refused != MG_IMAP_OK) {
+		if (is_stream_error(r) || p->s.guard.refused != MG_STREAM_OK) {
 			failed(&p->s, r, "EXAMINE", p->err, sizeof(p->err));
 			return -1;
 		}
@@ -1258,7 +1281,7 @@ st_idle(struct poller *p)
 
 	if ((r = mailimap_examine(cmd(&p->s, "EXAMINE"), folder)) !=
 	    MAILIMAP_NO_ERROR) {
-		if (!is_stream_error(r) && p->s.guard.refused == MG_IMAP_OK) {
+		if (!is_stream_error(r) && p->s.guard.refused == MG_STREAM_OK) {
 			mg_log("imap: cannot open \"%s\" for IDLE: %s; polling",
 			    folder, server_said(&p->s, said, sizeof(said)));
 			p->has_idle = 0;
@@ -1527,7 +1550,7 @@ mg_imap_append(const struct mg_imap_settings *im, const char *folder,
 		return -1;
 	r = mailimap_append(cmd(&s, "APPEND"), folder, NULL, NULL, data, len);
 	if (r != MAILIMAP_NO_ERROR) {
-		if (mg_imap_guard_why(&s.guard, said, sizeof(said)) != NULL)
+		if (mg_stream_guard_why(&s.guard, said, sizeof(said)) != NULL)
 			mg_seterr(err, errlen, "%s", said);
 		else
 			mg_seterr(err, errlen, "%s refused to APPEND to \"%s\": "

@@ -110,6 +110,15 @@ static const char *const ledger_migrations[] = {
 	"ALTER TABLE reply ADD COLUMN subject TEXT;"
 	"ALTER TABLE reply ADD COLUMN matched TEXT;"
 	"CREATE INDEX reply_by_date ON reply (date);",
+
+	/* 5 -> 6: letters serve relayed or held lately, by a hash of their
+	 * envelope and bytes, so that the same letter sent again by a
+	 * client that never got its 250 is not sent twice (guard.c). */
+	"CREATE TABLE resend ("
+	"  key TEXT PRIMARY KEY,"
+	"  date INTEGER NOT NULL,"
+	"  spool_id TEXT) WITHOUT ROWID;"
+	"CREATE INDEX resend_by_date ON resend (date);",
 };
 
 #define LEDGER_VERSION \
@@ -133,6 +142,7 @@ enum ledger_st {
 	ST_LAST_REPLY,
 	ST_COUNT_SENT,
 	ST_COUNT_CLASS,
+	ST_RESEND_FIND,
 	ST_NREAD,
 	ST_INS_SENT = ST_NREAD,
 	ST_INS_SENT_PROGRAM,
@@ -143,6 +153,8 @@ enum ledger_st {
 	ST_INS_BAND,
 	ST_SET_IMAP,
 	ST_DEL_SENT,
+	ST_INS_RESEND,
+	ST_DEL_RESEND,
 	ST_COUNT
 };
 
@@ -200,6 +212,8 @@ static const char *const ledger_sql[ST_COUNT] = {
 	[ST_COUNT_CLASS] =
 	    "SELECT count(*) FROM sent_program"
 	    " WHERE program = ?1 AND date >= ?2 AND date < ?3 AND class = ?4",
+	[ST_RESEND_FIND] =
+	    "SELECT date, spool_id FROM resend WHERE key = ?1 AND date >= ?2",
 	[ST_INS_SENT] =
 	    "INSERT INTO sent (message_id, content_hash, date, subject, class,"
 	    " verdict, findings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -226,6 +240,12 @@ static const char *const ledger_sql[ST_COUNT] = {
 	[ST_INS_BAND] =
 	    "INSERT INTO sent_band (band, bucket, date, sent_id, program)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+	[ST_INS_RESEND] =
+	    "INSERT INTO resend (key, date, spool_id) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT (key) DO UPDATE SET date = excluded.date,"
+	    " spool_id = excluded.spool_id",
+	[ST_DEL_RESEND] =
+	    "DELETE FROM resend WHERE date < ?1",
 	[ST_SET_IMAP] =
 	    "INSERT INTO imap_state (folder, uidvalidity, last_uid, synced)"
 	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (folder) DO UPDATE SET"
@@ -1408,6 +1428,59 @@ mg_ledger_forget_sent(struct mg_ledger *l, const char *content_hash,
 	if (bind_text(st, 1, content_hash) != SQLITE_OK)
 		return ledger_fail(l, st, what, err, errlen);
 	r = ledger_step(l, st, what, err, errlen);
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+/*
+ * Resends (guard.c).
+ */
+
+int
+mg_ledger_resend_note(struct mg_ledger *l, const char *key, time_t date,
+    const char *spool_id, time_t forget_before, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_INS_RESEND];
+	const char	*what = "noting a letter answered";
+	int		 r;
+
+	if (bind_text(st, 1, key) != SQLITE_OK ||
+	    bind_time(st, 2, date) != SQLITE_OK ||
+	    bind_text(st, 3, spool_id) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	ledger_done(st);
+	if (r == -1)
+		return -1;
+	/* The index on date makes this a seek when nothing is old. */
+	st = l->st[ST_DEL_RESEND];
+	what = "forgetting letters answered long ago";
+	if (bind_time(st, 1, forget_before) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+int
+mg_ledger_resend_find(struct mg_ledger *l, const char *key, time_t since,
+    struct mg_resend *out, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_RESEND_FIND];
+	const char	*what = "looking for a letter answered before";
+	int		 r;
+
+	memset(out, 0, sizeof(*out));
+	if (bind_text(st, 1, key) != SQLITE_OK ||
+	    bind_time(st, 2, since) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	r = ledger_step(l, st, what, err, errlen);
+	if (r == 1) {
+		out->found = 1;
+		out->date = (time_t)sqlite3_column_int64(st, 0);
+		r = ledger_column(l, st, 1, out->spool_id,
+		    sizeof(out->spool_id), err, errlen);
+	}
 	ledger_done(st);
 	return r == -1 ? -1 : 0;
 }

@@ -2,9 +2,10 @@
  * message.c - parse one e-mail with GMime into struct mg_message.
  *
  * GMime does the RFC 5322/2045/2047 work; this file only walks the result
- * with hard limits, picks the body text, records attachments without
- * keeping their data, and splits the body into new text, quoted reply and
- * signature.  Nothing of GMime escapes this file.
+ * with hard limits, reads every text part a reader sees (the body and the
+ * other parts, each with a label), notes what it cannot read, records
+ * attachments without keeping their data, and splits each text into new
+ * text, quoted reply and signature.  Nothing of GMime escapes this file.
  *
  * Raw bytes and the hash: a leading mbox "From " line is not part of the
  * message and is left out of the hash, in a single message as in an mbox.
@@ -45,7 +46,7 @@ struct sbuf {
 static void
 sb_putn(struct sbuf *b, const char *s, size_t n)
 {
-	if (b->oom)
+	if (b->oom || n == 0)
 		return;
 	if (b->len + n + 1 > b->cap) {
 		size_t	 ncap = b->cap ? b->cap : 256;
@@ -801,17 +802,74 @@ set_headers(struct mg_message *m, GMimeMessage *msg)
 }
 
 /* ---------------------------------------------------------------------
- * MIME tree: body text and attachments.
+ * MIME tree: the text a reader sees, attachments, what cannot be read.
+ *
+ * The tree is walked once, in order, with hard limits.  Every inline text
+ * part becomes a candidate; the body is the first text/plain (outside a
+ * forwarded message), else the first text/html, else the first other
+ * text part, so that the body of an ordinary letter is what it has always
+ * been; the other candidates become m->parts, each with a label for
+ * findings.  What stops the walk or cannot be decoded goes to m->unread.
  */
+
+enum text_kind {
+	TEXT_NONE,		/* not text: an attachment */
+	TEXT_PLAIN,
+	TEXT_HTML,
+	TEXT_ENRICHED,
+	TEXT_RICHTEXT,
+	TEXT_OTHER		/* another text/ type, or a Content-Type that
+				 * cannot be parsed: read as plain text */
+};
+
+struct cand {
+	GMimeObject	*obj;
+	enum text_kind	 kind;
+	int		 in_alt;	/* inside a multipart/alternative */
+	int		 forwarded;	/* inside an inline message/rfc822 */
+};
 
 struct walk {
 	struct mg_message	*m;
 	size_t			 cap;		/* of m->attachments */
 	size_t			 seen;		/* objects visited */
-	GMimeObject		*plain;		/* first inline text/plain */
-	GMimeObject		*html;		/* first inline text/html */
+	struct cand		 cands[MG_MSG_MAX_TEXT_PARTS];
+	size_t			 n_cands;
 	int			 failed;
 };
+
+/* Notes one thing that could not be read (once per kind and place). */
+static void
+add_unread(struct mg_message *m, enum mg_unread_kind kind, const char *where,
+    const char *detail)
+{
+	struct mg_unread	*u;
+
+	for (size_t i = 0; i < m->n_unread; i++)
+		if (m->unread[i].kind == kind &&
+		    strcmp(m->unread[i].where, where) == 0)
+			return;
+	if (m->n_unread == MG_MSG_MAX_UNREAD)
+		return;
+	u = &m->unread[m->n_unread++];
+	u->kind = kind;
+	snprintf(u->where, sizeof(u->where), "%s", where);
+	snprintf(u->detail, sizeof(u->detail), "%s", detail);
+	/* A header value may hold anything: keep the detail printable. */
+	for (char *c = u->detail; *c != '\0'; c++)
+		if ((unsigned char)*c < ' ' || (unsigned char)*c >= 127)
+			*c = '?';
+}
+
+/* "" for the whole letter (part 1), else "part N". */
+static void
+part_where(size_t number, char *buf, size_t len)
+{
+	if (number <= 1)
+		snprintf(buf, len, "%s", "");
+	else
+		snprintf(buf, len, "part %zu", number);
+}
 
 static char *
 lower_mime_type(GMimeObject *obj)
@@ -892,98 +950,465 @@ add_attachment(struct walk *w, GMimeObject *obj)
 	return 0;
 }
 
+/* 1 for Content-Disposition: attachment, 2 for inline, 0 for none. */
 static int
-is_attachment(GMimeObject *obj)
+disposition(GMimeObject *obj)
 {
 	GMimeContentDisposition	*cd = g_mime_object_get_content_disposition(obj);
-	GMimeContentType	*ct = g_mime_object_get_content_type(obj);
 
-	if (cd != NULL && g_mime_content_disposition_is_attachment(cd))
-		return 1;
-	if (part_filename(obj) != NULL)
-		return 1;
-	return ct == NULL || !g_mime_content_type_is_type(ct, "text", "*");
+	if (cd == NULL)
+		return 0;
+	return g_mime_content_disposition_is_attachment(cd) ? 1 : 2;
+}
+
+static int
+is_token_char(char c)
+{
+	return isalnum((unsigned char)c) || (c != '\0' &&
+	    strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+/* Does a Content-Type value start with "type/subtype"? */
+static int
+ctype_parses(const char *v)
+{
+	size_t	n;
+
+	while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+		v++;
+	for (n = 0; is_token_char(v[n]); n++)
+		;
+	if (n == 0 || v[n] != '/')
+		return 0;
+	v += n + 1;
+	for (n = 0; is_token_char(v[n]); n++)
+		;
+	if (n == 0)
+		return 0;
+	v += n;
+	while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+		v++;
+	return *v == '\0' || *v == ';' || *v == '(';
+}
+
+static enum text_kind
+text_kind(GMimeObject *obj)
+{
+	GMimeContentType	*ct = g_mime_object_get_content_type(obj);
+	const char		*raw = g_mime_object_get_header(obj,
+	    "Content-Type");
+
+	if (raw != NULL && !ctype_parses(raw))
+		return TEXT_OTHER;	/* RFC 2045 5.2: text/plain */
+	if (ct == NULL)
+		return TEXT_PLAIN;
+	if (!g_mime_content_type_is_type(ct, "text", "*"))
+		return TEXT_NONE;
+	if (g_mime_content_type_is_type(ct, "text", "plain"))
+		return TEXT_PLAIN;
+	if (g_mime_content_type_is_type(ct, "text", "html"))
+		return TEXT_HTML;
+	if (g_mime_content_type_is_type(ct, "text", "enriched"))
+		return TEXT_ENRICHED;
+	if (g_mime_content_type_is_type(ct, "text", "richtext"))
+		return TEXT_RICHTEXT;
+	return TEXT_OTHER;
 }
 
 static void
-walk_leaf(struct walk *w, GMimeObject *obj)
+walk_leaf(struct walk *w, GMimeObject *obj, int in_alt, int forwarded)
 {
-	GMimeContentType	*ct = g_mime_object_get_content_type(obj);
+	enum text_kind	kind = GMIME_IS_PART(obj) ? text_kind(obj) : TEXT_NONE;
+	int		disp = disposition(obj);
+	const char	*name = part_filename(obj);
 
-	if (is_attachment(obj)) {
-		if (add_attachment(w, obj) == -1)
-			w->failed = 1;
-	} else if (w->plain == NULL &&
-	    g_mime_content_type_is_type(ct, "text", "plain"))
-		w->plain = obj;
-	else if (w->html == NULL &&
-	    g_mime_content_type_is_type(ct, "text", "html"))
-		w->html = obj;
-}
-
-static void
-walk_tree(struct walk *w, GMimeObject *obj, int depth)
-{
-	if (obj == NULL || w->failed || depth > MG_MSG_MAX_DEPTH ||
-	    w->seen >= MG_MSG_MAX_PARTS)
+	/* What a reader would have to open: recorded, not read. */
+	if ((kind == TEXT_NONE || name != NULL || disp == 1) &&
+	    add_attachment(w, obj) == -1) {
+		w->failed = 1;
 		return;
+	}
+	/* Shown in the letter: an inline text part (a file name too, when
+	 * it says inline). */
+	if (kind == TEXT_NONE || disp == 1 || (name != NULL && disp != 2))
+		return;
+	if (w->n_cands == MG_MSG_MAX_TEXT_PARTS) {
+		char	detail[64];
+
+		snprintf(detail, sizeof(detail), "more than %d text parts",
+		    MG_MSG_MAX_TEXT_PARTS);
+		add_unread(w->m, MG_UNREAD_PARTS, "", detail);
+		return;
+	}
+	w->cands[w->n_cands].obj = obj;
+	w->cands[w->n_cands].kind = kind;
+	w->cands[w->n_cands].in_alt = in_alt;
+	w->cands[w->n_cands].forwarded = forwarded;
+	w->n_cands++;
+}
+
+/* The letter itself is encrypted (PGP/MIME anywhere; S/MIME as the body
+ * of the letter or of a forwarded one). */
+static const char *
+encrypted(GMimeObject *obj, int depth)
+{
+	GMimeContentType	*ct = g_mime_object_get_content_type(obj);
+
+	if (GMIME_IS_MULTIPART_ENCRYPTED(obj))
+		return "PGP";
+	if (depth == 0 && ct != NULL &&
+	    (g_mime_content_type_is_type(ct, "application", "pkcs7-mime") ||
+	    g_mime_content_type_is_type(ct, "application", "x-pkcs7-mime")))
+		return "S/MIME";
+	return NULL;
+}
+
+static int
+blank(const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		if (!isspace((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+static void walk_tree(struct walk *, GMimeObject *, int, int, int);
+
+static void
+walk_multipart(struct walk *w, GMimeObject *obj, int depth, int in_alt,
+    int forwarded)
+{
+	GMimeMultipart	*mp = GMIME_MULTIPART(obj);
+	int		 count = g_mime_multipart_get_count(mp);
+
+	if (count == 0) {
+		/* No part was found, and the text sits in the preamble. */
+		const char	*raw = g_mime_object_get_header(obj,
+		    "Content-Type");
+		char		 where[32];
+
+		if (blank(g_mime_multipart_get_prologue(mp)))
+			return;
+		part_where(w->seen, where, sizeof(where));
+		add_unread(w->m, MG_UNREAD_BOUNDARY, where, raw != NULL &&
+		    strcasestr(raw, "boundary") != NULL ?
+		    "its boundary never occurs" : "it has no boundary");
+		return;
+	}
+	/* The signature of multipart/signed is no attachment. */
+	if (GMIME_IS_MULTIPART_SIGNED(obj))
+		count = 1;
+	if (g_mime_content_type_is_type(g_mime_object_get_content_type(obj),
+	    "multipart", "alternative"))
+		in_alt = 1;
+	for (int i = 0; i < count && !w->failed; i++)
+		walk_tree(w, g_mime_multipart_get_part(mp, i), depth + 1, in_alt,
+		    forwarded);
+}
+
+static void
+walk_tree(struct walk *w, GMimeObject *obj, int depth, int in_alt,
+    int forwarded)
+{
+	const char	*enc;
+	char		 where[32], detail[64];
+
+	if (obj == NULL || w->failed)
+		return;
+	if (depth > MG_MSG_MAX_DEPTH) {
+		snprintf(detail, sizeof(detail), "more than %d levels",
+		    MG_MSG_MAX_DEPTH);
+		add_unread(w->m, MG_UNREAD_DEPTH, "", detail);
+		return;
+	}
+	if (w->seen >= MG_MSG_MAX_PARTS) {
+		snprintf(detail, sizeof(detail), "more than %d parts",
+		    MG_MSG_MAX_PARTS);
+		add_unread(w->m, MG_UNREAD_PARTS, "", detail);
+		return;
+	}
 	w->seen++;
-	if (GMIME_IS_MULTIPART(obj)) {
-		GMimeMultipart	*mp = GMIME_MULTIPART(obj);
-		int		 count = g_mime_multipart_get_count(mp);
-
-		for (int i = 0; i < count; i++)
-			walk_tree(w, g_mime_multipart_get_part(mp, i), depth + 1);
+	if ((enc = encrypted(obj, depth)) != NULL) {
+		part_where(w->seen, where, sizeof(where));
+		add_unread(w->m, MG_UNREAD_ENCRYPTED, where, enc);
 		return;
 	}
-	walk_leaf(w, obj);
+	if (GMIME_IS_MULTIPART(obj)) {
+		walk_multipart(w, obj, depth, in_alt, forwarded);
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		GMimeMessage	*inner = g_mime_message_part_get_message(
+		    GMIME_MESSAGE_PART(obj));
+
+		/* A forwarded letter counts as an attachment; shown inline,
+		 * its text is read too. */
+		if (add_attachment(w, obj) == -1) {
+			w->failed = 1;
+			return;
+		}
+		if (inner != NULL && disposition(obj) != 1 &&
+		    part_filename(obj) == NULL)
+			walk_tree(w, g_mime_message_get_mime_part(inner), depth + 1,
+			    0, 1);
+	} else
+		walk_leaf(w, obj, in_alt, forwarded);
 }
 
-/* Decoded text of a part as valid UTF-8 with LF line ends; caller frees. */
-static char *
-part_text(GMimeObject *obj)
+/* Appends text with NUL bytes as spaces and CR LF and bare CR as LF. */
+static void
+put_clean(struct sbuf *b, const char *s, size_t n)
 {
-	char	*raw = NULL, *valid, *out;
-	size_t	 i, j;
+	size_t	start = 0;
 
-	if (GMIME_IS_TEXT_PART(obj))
-		raw = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
-	/* Undeclared or unknown charsets can leave invalid bytes behind. */
-	valid = g_utf8_make_valid(raw != NULL ? raw : "", -1);
-	g_free(raw);
-	if ((out = malloc(strlen(valid) + 1)) != NULL) {
-		for (i = j = 0; valid[i] != '\0'; i++)
-			if (valid[i] != '\r' || valid[i + 1] != '\n')
-				out[j++] = valid[i];
-		out[j] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '\0' && s[i] != '\r')
+			continue;
+		sb_putn(b, s + start, i - start);
+		if (s[i] == '\0')
+			sb_putc(b, ' ');
+		else if (i + 1 == n || s[i + 1] != '\n')
+			sb_putc(b, '\n');
+		start = i + 1;
 	}
-	g_free(valid);
+	sb_putn(b, s + start, n - start);
+}
+
+/* Valid UTF-8: undeclared 8-bit text is read as Windows-1252 (what mail
+ * clients assume), anything else invalid is repaired.  Frees s. */
+static char *
+make_utf8(char *s, size_t len, int declared)
+{
+	char	*conv = NULL, *out;
+
+	if (g_utf8_validate(s, (gssize)len, NULL))
+		return s;
+	if (!declared)
+		conv = g_convert(s, (gssize)len, "UTF-8", "WINDOWS-1252", NULL,
+		    NULL, NULL);
+	if (conv == NULL)
+		conv = g_utf8_make_valid(s, (gssize)len);
+	free(s);
+	out = conv != NULL ? strdup(conv) : NULL;
+	g_free(conv);
 	return out;
+}
+
+static int
+has_8bit(const GByteArray *ba)
+{
+	for (guint i = 0; i < ba->len; i++)
+		if (ba->data[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
+/* Adds the charset conversion to fs; 0 when the charset is unknown. */
+static int
+add_charset_filter(GMimeStream *fs, const char *charset)
+{
+	GMimeFilter	*f;
+
+	if (charset == NULL || g_ascii_strcasecmp(charset, "utf-8") == 0 ||
+	    g_ascii_strcasecmp(charset, "us-ascii") == 0)
+		return 1;
+	if ((f = g_mime_filter_charset_new(charset, "UTF-8")) == NULL)
+		return 0;
+	g_mime_stream_filter_add(GMIME_STREAM_FILTER(fs), f);
+	g_object_unref(f);
+	return 1;
+}
+
+/* The decoded content of a text part: bytes in the charset converted to
+ * UTF-8, enriched text as HTML.  Notes what cannot be read under where.
+ * Caller frees; NULL when out of memory. */
+static char *
+part_bytes(struct mg_message *m, GMimeObject *obj, enum text_kind kind,
+    const char *where)
+{
+	GMimePart	*part = GMIME_PART(obj);
+	GMimeDataWrapper *dw = g_mime_part_get_content(part);
+	const char	*cte = g_mime_object_get_header(obj,
+	    "Content-Transfer-Encoding");
+	const char	*charset = g_mime_object_get_content_type_parameter(obj,
+	    "charset");
+	GMimeStream	*mem = g_mime_stream_mem_new();
+	GMimeStream	*fs = g_mime_stream_filter_new(mem);
+	GByteArray	*ba;
+	struct sbuf	 b = { 0 };
+	int		 known;
+
+	if (cte != NULL && !blank(cte) && g_mime_part_get_content_encoding(part) ==
+	    GMIME_CONTENT_ENCODING_DEFAULT)
+		add_unread(m, MG_UNREAD_ENCODING, where, cte + strspn(cte, " \t"));
+	known = add_charset_filter(fs, charset);
+	if (kind == TEXT_ENRICHED || kind == TEXT_RICHTEXT) {
+		GMimeFilter	*f = g_mime_filter_enriched_new(kind ==
+		    TEXT_RICHTEXT ? GMIME_FILTER_ENRICHED_IS_RICHTEXT : 0);
+
+		g_mime_stream_filter_add(GMIME_STREAM_FILTER(fs), f);
+		g_object_unref(f);
+	}
+	if (dw != NULL)
+		g_mime_data_wrapper_write_to_stream(dw, fs);
+	g_mime_stream_flush(fs);
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	/* ASCII reads the same in (nearly) every charset. */
+	if (!known && has_8bit(ba))
+		add_unread(m, MG_UNREAD_CHARSET, where, charset);
+	put_clean(&b, (const char *)ba->data, ba->len);
+	g_object_unref(fs);
+	g_object_unref(mem);
+	if (b.oom) {
+		free(b.s);
+		return NULL;
+	}
+	if (b.s == NULL)
+		return strdup("");
+	return make_utf8(b.s, b.len, charset != NULL);
+}
+
+/* The text of a candidate as a reader sees it; caller frees. */
+static char *
+cand_text(struct mg_message *m, const struct cand *c, const char *where)
+{
+	char	*raw = part_bytes(m, c->obj, c->kind, where), *text;
+
+	if (raw == NULL || c->kind == TEXT_PLAIN || c->kind == TEXT_OTHER)
+		text = raw;
+	else {
+		text = mg_html_to_text(raw, strlen(raw));
+		free(raw);
+	}
+	if (text != NULL && strstr(text, "-----BEGIN PGP MESSAGE-----") != NULL)
+		add_unread(m, MG_UNREAD_ENCRYPTED, where, "PGP");
+	return text;
+}
+
+/* The candidate the body comes from, or -1. */
+static ssize_t
+pick_body(const struct walk *w)
+{
+	static const enum text_kind order[] = { TEXT_PLAIN, TEXT_HTML,
+	    TEXT_NONE };
+
+	for (size_t o = 0; o < G_N_ELEMENTS(order); o++)
+		for (size_t i = 0; i < w->n_cands; i++)
+			if (!w->cands[i].forwarded && (w->cands[i].kind ==
+			    order[o] || order[o] == TEXT_NONE))
+				return (ssize_t)i;
+	return -1;
+}
+
+static const char *const ordinals[] = { "first", "second", "third",
+    "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth" };
+
+/* The label of candidate i for findings. */
+static void
+cand_label(const struct walk *w, size_t i, char *buf, size_t len)
+{
+	const struct cand	*c = &w->cands[i];
+	size_t			 nth = 0;
+
+	if (c->forwarded) {
+		snprintf(buf, len, "the forwarded message");
+		return;
+	}
+	if (c->in_alt && c->kind == TEXT_HTML) {
+		snprintf(buf, len, "the HTML version");
+		return;
+	}
+	if (c->in_alt && (c->kind == TEXT_ENRICHED || c->kind == TEXT_RICHTEXT)) {
+		snprintf(buf, len, "the rich-text version");
+		return;
+	}
+	for (size_t j = 0; j <= i; j++)
+		nth += !w->cands[j].forwarded;
+	if (nth >= 1 && nth <= G_N_ELEMENTS(ordinals))
+		snprintf(buf, len, "the %s text part", ordinals[nth - 1]);
+	else
+		snprintf(buf, len, "text part %zu", nth);
+}
+
+/* Is text already the body or an earlier part? */
+static int
+seen_text(const struct mg_message *m, const char *text)
+{
+	if (strcmp(m->body, text) == 0)
+		return 1;
+	for (size_t i = 0; i < m->n_parts; i++)
+		if (strcmp(m->parts[i].body, text) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+text_part_clear(struct mg_text_part *p)
+{
+	free(p->label);
+	free(p->body);
+	free(p->new_text);
+	free(p->signature);
+}
+
+/* Adds candidate i to m->parts (takes text). */
+static int
+add_part(struct mg_message *m, const struct walk *w, size_t i, char *text,
+    const char *label)
+{
+	struct mg_text_part	*p, *nv;
+	char			*quoted;
+
+	nv = realloc(m->parts, (m->n_parts + 1) * sizeof(*nv));
+	if (nv == NULL) {
+		free(text);
+		return -1;
+	}
+	m->parts = nv;
+	p = &m->parts[m->n_parts];
+	memset(p, 0, sizeof(*p));
+	p->body = text;
+	p->html = w->cands[i].kind == TEXT_HTML;
+	if ((p->label = strdup(label)) == NULL ||
+	    mg_split_body(text, &p->new_text, &quoted, &p->signature) == -1) {
+		text_part_clear(p);
+		return -1;
+	}
+	free(quoted);
+	m->n_parts++;
+	return 0;
 }
 
 static int
 set_body(struct mg_message *m, GMimeMessage *msg)
 {
 	struct walk	 w = { .m = m };
-	char		*text;
+	ssize_t		 body;
+	char		 label[48];
 
-	walk_tree(&w, g_mime_message_get_mime_part(msg), 0);
+	walk_tree(&w, g_mime_message_get_mime_part(msg), 0, 0, 0);
 	if (w.failed)
 		return -1;
-	if (w.plain != NULL)
-		m->body = part_text(w.plain);
-	else if (w.html != NULL) {
-		if ((text = part_text(w.html)) == NULL)
-			return -1;
-		m->body = mg_html_to_text(text, strlen(text));
-		m->html_only = 1;
-		free(text);
+	if ((body = pick_body(&w)) >= 0) {
+		m->body = cand_text(m, &w.cands[body], "");
+		m->html_only = w.cands[body].kind == TEXT_HTML;
 	} else
 		m->body = strdup("");
-	if (m->body == NULL)
+	if (m->body == NULL || mg_split_body(m->body, &m->new_text,
+	    &m->quoted_text, &m->signature) == -1)
 		return -1;
-	return mg_split_body(m->body, &m->new_text, &m->quoted_text,
-	    &m->signature);
+	for (size_t i = 0; i < w.n_cands; i++) {
+		char	*text;
+
+		if ((ssize_t)i == body)
+			continue;
+		cand_label(&w, i, label, sizeof(label));
+		if ((text = cand_text(m, &w.cands[i], label)) == NULL)
+			return -1;
+		if (seen_text(m, text))
+			free(text);
+		else if (add_part(m, &w, i, text, label) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 /* ---------------------------------------------------------------------
@@ -1031,6 +1456,46 @@ build(GMimeMessage *msg, const char *raw, size_t rawlen,
 	return 0;
 }
 
+/* Does the CR at buf[i] end a line on its own?  Not before LF, nor in
+ * the CR CR LF of a line end converted twice. */
+static int
+bare_cr_at(const char *buf, size_t len, size_t i)
+{
+	if (i + 1 < len && buf[i + 1] == '\n')
+		return 0;
+	return !(i + 2 < len && buf[i + 1] == '\r' && buf[i + 2] == '\n');
+}
+
+static int
+has_bare_cr(const char *buf, size_t len)
+{
+	const char	*p = buf, *end = buf + len;
+
+	while ((p = memchr(p, '\r', (size_t)(end - p))) != NULL) {
+		if (bare_cr_at(buf, len, (size_t)(p - buf)))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/* A copy of buf with every bare CR made a LF, for a letter written with
+ * old Mac line ends: GMime splits lines at LF only, so such a letter
+ * would be one endless header.  Caller frees. */
+static char *
+bare_cr_to_lf(const char *buf, size_t len)
+{
+	char	*copy = malloc(len ? len : 1);
+
+	if (copy == NULL)
+		return NULL;
+	memcpy(copy, buf, len);
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == '\r' && bare_cr_at(buf, len, i))
+			copy[i] = '\n';
+	return copy;
+}
+
 static int
 header_count(GMimeMessage *msg)
 {
@@ -1045,6 +1510,7 @@ mg_message_parse(const char *buf, size_t len, struct mg_message **out,
 	GMimeStream	*stream;
 	GMimeParser	*parser;
 	GMimeMessage	*msg;
+	char		*lf = NULL;
 	size_t		 skip;
 	int		 rc;
 
@@ -1065,11 +1531,17 @@ mg_message_parse(const char *buf, size_t len, struct mg_message **out,
 		mg_seterr(err, errlen, "not a mail message: no header fields");
 		return -1;
 	}
-	stream = g_mime_stream_mem_new_with_buffer(buf, len);
+	if (has_bare_cr(buf, len) && (lf = bare_cr_to_lf(buf, len)) == NULL) {
+		mg_seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	/* The hash stays that of the bytes as sent. */
+	stream = g_mime_stream_mem_new_with_buffer(lf != NULL ? lf : buf, len);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_object_unref(stream);
 	msg = g_mime_parser_construct_message(parser, NULL);
 	g_object_unref(parser);
+	free(lf);
 	if (msg == NULL || header_count(msg) == 0) {
 		if (msg != NULL)
 			g_object_unref(msg);
@@ -1252,6 +1724,9 @@ mg_message_free(struct mg_message *m)
 	free(m->new_text);
 	free(m->quoted_text);
 	free(m->signature);
+	for (size_t i = 0; i < m->n_parts; i++)
+		text_part_clear(&m->parts[i]);
+	free(m->parts);
 	for (size_t i = 0; i < m->n_attachments; i++) {
 		free(m->attachments[i].filename);
 		free(m->attachments[i].content_type);

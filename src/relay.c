@@ -18,6 +18,15 @@
  *   - its replies are mapped onto error enums that lose the 4xx/5xx
  *     distinction this file must report.
  * Our own reply reader gives every step the code and the text verbatim.
+ *
+ * The stream goes through the guard of stream_guard.c, as the IMAP
+ * poller's does: each reply must come whole within upstream.timeout of
+ * its command, however the server trickles it, and within
+ * upstream.max_reply_size bytes, however long its lines or however many;
+ * the end of the stream inside a reply is an error, not a short reply;
+ * the message itself must go out within upstream.data_timeout.  A
+ * server that passes a bound gets no more words: the client gets 451
+ * with the guard's own line, which quotes nothing the server sent.
  */
 #include "config_auto.h"
 
@@ -51,12 +60,12 @@
 #include "matchguard/redact.h"
 #include "matchguard/relay.h"
 #include "matchguard/secret.h"
+#include "matchguard/stream_guard.h"
 #include "matchguard/tls_verify.h"
 
 #define MG_RELAY_MAX_ADDR	512	/* RFC 5321's path limit is 256 */
 #define MG_RELAY_MAX_REPLY	400	/* reply text kept for res->text */
 #define MG_RELAY_MAX_RAW	2048	/* reply text read, before redaction */
-#define MG_RELAY_MAX_LINES	200	/* lines in one multi-line reply */
 
 /* Extensions seen in the EHLO reply. */
 #define EXT_STARTTLS	0x01
@@ -71,6 +80,8 @@ struct conn {
 	MMAPString		*line;
 	int			 ext;
 	int			 code;	/* last reply's; 0: none */
+	char			 why[MG_ERRLEN];	/* when 0: why none */
+	struct mg_stream_guard	 guard;	/* bounds every read */
 	char			 reply[MG_RELAY_MAX_REPLY];	/* redacted */
 	char			 raw[MG_RELAY_MAX_RAW];	/* as read */
 	const struct mg_redact	*red;	/* the credentials and their forms */
@@ -130,6 +141,8 @@ reply_fail(struct conn *c, const char *what, int permanent_ok)
 {
 	const char	*host = c->up->host;
 
+	if (c->code == 0 && c->why[0] != '\0')
+		return result(c->res, 1, 451, "%s", c->why);
 	if (c->code == 0)
 		return result(c->res, 1, 451, "no reply from %s to %s "
 		    "(connection closed, or nothing within %d s)", host, what,
@@ -203,9 +216,42 @@ finish_reply(struct conn *c)
 	explicit_bzero(c->raw, sizeof(c->raw));
 }
 
+/* c->why: what the stream did instead of a reply (the guard's bound,
+ * or a lost connection). */
+static void
+stream_failed(struct conn *c)
+{
+	const struct mg_stream_guard *g = &c->guard;
+	int	late = g->refused == MG_STREAM_DEADLINE ||
+	    g->refused == MG_STREAM_SILENCE;
+
+	if (late && !g->reading)
+		snprintf(c->why, sizeof(c->why), "%s did not take the command "
+		    "%s within %d s (upstream.timeout)", c->up->host,
+		    g->refused_what, g->refused_secs);
+	else if (late && g->refused_bytes == 0)
+		snprintf(c->why, sizeof(c->why), "no reply from %s to %s "
+		    "within %d s (upstream.timeout)", c->up->host,
+		    g->refused_what, g->refused_secs);
+	else if (mg_stream_guard_why(g, c->why, sizeof(c->why)) == NULL)
+		snprintf(c->why, sizeof(c->why), "the connection to %s was "
+		    "lost during %s", c->up->host, g->what);
+}
+
+/* c->guard.what, for the guard's messages: command(step(c, "DATA"), ...).
+ * what is not copied. */
+static struct conn *
+step(struct conn *c, const char *what)
+{
+	c->guard.what = what;
+	return c;
+}
+
 /* Reads one reply (all its lines) into c->code and c->reply; a line that
- * is not "DDD[ -]text" or a lost connection gives code 0.  With ehlo set,
- * the lines after the first are noted as extensions. */
+ * is not "DDD[ -]text" or a lost connection gives code 0, and c->why
+ * says which.  With ehlo set, the lines after the first are noted as
+ * extensions.  Its size and time are the guard's (upstream.timeout,
+ * upstream.max_reply_size), whatever the number of lines. */
 static int
 read_reply(struct conn *c, int ehlo)
 {
@@ -213,15 +259,22 @@ read_reply(struct conn *c, int ehlo)
 	int		 code = 0, first = 1;
 
 	c->code = 0;
+	c->why[0] = '\0';
 	c->reply[0] = '\0';
 	c->raw[0] = '\0';
-	for (int n = 0; n < MG_RELAY_MAX_LINES; n++) {
+	for (;;) {
 		l = mailstream_read_line_remove_eol(c->s, c->line);
-		if (l == NULL)
+		if (l == NULL) {
+			explicit_bzero(c->raw, sizeof(c->raw));
+			stream_failed(c);
 			return 0;
+		}
 		if (strlen(l) < 3 || strspn(l, "0123456789") < 3 ||
 		    (l[3] != '\0' && l[3] != ' ' && l[3] != '-')) {
 			explicit_bzero(c->raw, sizeof(c->raw));
+			snprintf(c->why, sizeof(c->why), "%s sent a line that "
+			    "is not an SMTP reply, in answer to %s",
+			    c->up->host, c->guard.what);
 			return 0;
 		}
 		code = (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');
@@ -236,8 +289,6 @@ read_reply(struct conn *c, int ehlo)
 			return code;
 		}
 	}
-	explicit_bzero(c->raw, sizeof(c->raw));
-	return 0;
 }
 
 static int
@@ -262,12 +313,14 @@ send_line(struct conn *c, const char *a, const char *b, int secret)
 	return r ? -1 : 0;
 }
 
-/* One command and its reply: the reply code, 0 for none. */
+/* One command and its reply: the reply code, 0 for none (c->why says
+ * why). */
 static int
 command(struct conn *c, const char *a, const char *b, int secret)
 {
 	if (send_line(c, a, b, secret) == -1) {
 		c->code = 0;
+		stream_failed(c);
 		return 0;
 	}
 	return read_reply(c, 0);
@@ -319,6 +372,39 @@ verify(struct conn *c)
 	return 0;
 }
 
+/* The bounds of every reply (stream_guard.h), from the upstream group;
+ * a first window opens now, for the greeting. */
+static void
+guard_init(struct conn *c)
+{
+	const struct mg_upstream *up = c->up;
+	struct mg_stream_limits	  l;
+
+	memset(&l, 0, sizeof(l));
+	l.host = up->host;
+	l.noun = "reply";
+	l.timeout = l.deadline = up->timeout;
+	l.max_bytes = l.max_text = (uint64_t)up->max_reply_size;
+	l.timeout_name = l.deadline_name = "upstream.timeout";
+	l.max_bytes_name = l.max_text_name = "upstream.max_reply_size";
+	mg_stream_guard_init(&c->guard, &l, NULL);
+	step(c, "our connection");
+}
+
+/* Puts the guard between c->s and its driver (after the certificate
+ * check: tls_verify.c wants libetpan's own TLS driver). */
+static int
+guard_stream(struct conn *c)
+{
+	mailstream_low	*low;
+
+	if ((low = mg_stream_guard_wrap(mailstream_get_low(c->s),
+	    &c->guard)) == NULL)
+		return result(c->res, 1, 451, "out of memory");
+	mailstream_set_low(c->s, low);
+	return 0;
+}
+
 static int
 open_stream(struct conn *c)
 {
@@ -342,7 +428,8 @@ open_stream(struct conn *c)
 	}
 	if (c->up->tls == MG_TLS_IMPLICIT && verify(c) != 0)
 		return 1;
-	return 0;
+	guard_init(c);
+	return guard_stream(c);
 }
 
 static int
@@ -350,8 +437,10 @@ ehlo(struct conn *c, const char *helo_name)
 {
 	c->ext = 0;
 	c->code = 0;
-	if (send_line(c, "EHLO", helo_name, 0) == 0)
+	if (send_line(step(c, "EHLO"), "EHLO", helo_name, 0) == 0)
 		read_reply(c, 1);
+	else
+		stream_failed(c);
 	return c->code == 250 ? 0 : reply_fail(c, "EHLO", 0);
 }
 
@@ -366,7 +455,7 @@ starttls(struct conn *c)
 		return result(c->res, 1, 451, "%s does not offer STARTTLS; "
 		    "the password and the message are never sent "
 		    "unencrypted", c->up->host);
-	if (command(c, "STARTTLS", NULL, 0) != 220)
+	if (command(step(c, "STARTTLS"), "STARTTLS", NULL, 0) != 220)
 		return reply_fail(c, "STARTTLS", 0);
 	/* Bytes already buffered came in clear after the 220 and would be
 	 * read as if they had come through TLS (STARTTLS response injection,
@@ -382,7 +471,9 @@ starttls(struct conn *c)
 		    "failed", c->up->host, c->up->port);
 	mailstream_low_free(low);	/* frees, keeps the socket */
 	mailstream_set_low(c->s, tls);
-	return verify(c);
+	if (verify(c) != 0)
+		return 1;
+	return guard_stream(c);
 }
 
 /* Credentials: the password, or what password_command prints
@@ -456,7 +547,7 @@ auth_plain(struct conn *c, const char *user, const char *secret)
 
 	if ((b64 = base64_parts(parts, lens, 4)) == NULL)
 		return result(c->res, 1, 451, "out of memory");
-	command(c, "AUTH PLAIN", b64, 1);
+	command(step(c, "AUTH PLAIN"), "AUTH PLAIN", b64, 1);
 	wipe_free(b64);
 	return c->code == 235 ? 0 : reply_fail(c, "AUTH PLAIN", 1);
 }
@@ -471,7 +562,7 @@ auth_login(struct conn *c, const char *user, const char *secret)
 	u64 = base64_parts(&user, &ul, 1);
 	s64 = base64_parts(&secret, &sl, 1);
 	if (u64 != NULL && s64 != NULL &&
-	    command(c, "AUTH LOGIN", NULL, 0) == 334 &&
+	    command(step(c, "AUTH LOGIN"), "AUTH LOGIN", NULL, 0) == 334 &&
 	    command(c, u64, NULL, 1) == 334)
 		code = command(c, s64, NULL, 1);
 	wipe_free(u64);
@@ -492,7 +583,7 @@ auth_xoauth2(struct conn *c, const char *user, const char *token)
 
 	if ((b64 = base64_parts(parts, lens, 5)) == NULL)
 		return result(c->res, 1, 451, "out of memory");
-	command(c, "AUTH XOAUTH2", b64, 1);
+	command(step(c, "AUTH XOAUTH2"), "AUTH XOAUTH2", b64, 1);
 	wipe_free(b64);
 	/* A refused token comes as a 334 challenge holding an error in
 	 * JSON; an empty line ends the exchange with the real reply. */
@@ -557,7 +648,7 @@ mail_from(struct conn *c, const char *from, const struct mg_strlist *rcpts,
 	if ((c->ext & EXT_SMTPUTF8) && utf8)
 		snprintf(params + pl, sizeof(params) - pl, " SMTPUTF8");
 	snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>%s", from, params);
-	if (command(c, cmd, NULL, 0) == 250)
+	if (command(step(c, "MAIL FROM"), cmd, NULL, 0) == 250)
 		return 0;
 	snprintf(cmd, sizeof(cmd), "the sender <%s>", from);
 	return reply_fail(c, cmd, 1);
@@ -569,7 +660,8 @@ rcpt_to(struct conn *c, const char *to)
 	char	cmd[MG_RELAY_MAX_ADDR + 32];
 
 	snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", to);
-	if (command(c, cmd, NULL, 0) == 250 || c->code == 251)
+	if (command(step(c, "RCPT TO"), cmd, NULL, 0) == 250 ||
+	    c->code == 251)
 		return 0;
 	snprintf(cmd, sizeof(cmd), "the recipient <%s>", to);
 	return reply_fail(c, cmd, 1);
@@ -598,14 +690,38 @@ send_body(struct conn *c, const char *data, size_t len)
 	return 0;
 }
 
+/* Why the message could not be handed over: its window
+ * (upstream.data_timeout) passed, the server took none of it for
+ * upstream.timeout, or the connection was lost. */
+static int
+body_failed(struct conn *c)
+{
+	const struct mg_stream_guard *g = &c->guard;
+
+	if (g->refused == MG_STREAM_DEADLINE)
+		return result(c->res, 1, 451, "%s did not take the whole "
+		    "message within %d s (upstream.data_timeout)", c->up->host,
+		    g->refused_secs);
+	if (g->refused == MG_STREAM_SILENCE)
+		return result(c->res, 1, 451, "%s took none of the message "
+		    "for %d s (upstream.timeout)", c->up->host,
+		    g->refused_secs);
+	return result(c->res, 1, 451, "connection to %s lost while "
+	    "sending the message", c->up->host);
+}
+
+/* DATA, the message in a window of upstream.data_timeout, then its reply
+ * in a window of its own (upstream.timeout from the final dot). */
 static int
 send_message(struct conn *c, const char *data, size_t len)
 {
-	if (command(c, "DATA", NULL, 0) != 354)
+	if (command(step(c, "DATA"), "DATA", NULL, 0) != 354)
 		return reply_fail(c, "DATA", 1);
+	mg_stream_guard_arm_for(&c->guard, "the message",
+	    c->up->data_timeout);
 	if (send_body(c, data, len) == -1)
-		return result(c->res, 1, 451, "connection to %s lost while "
-		    "sending the message", c->up->host);
+		return body_failed(c);
+	mg_stream_guard_arm(&c->guard, "the message");
 	if (read_reply(c, 0) != 250)
 		return reply_fail(c, "the message", 1);
 	return result(c->res, 0, 250, "%s accepted: %s", c->up->host,
@@ -696,7 +812,8 @@ pick_helo(const char *helo_name, char *buf, size_t len)
 static int
 relay_smtp(const struct mg_upstream *up, const char *helo_name,
     const char *from, const struct mg_strlist *rcpts, const char *data,
-    size_t len, struct mg_relay_result *res)
+    size_t len, struct mg_relay_result *res, mg_relay_accepted_fn accepted,
+    void *arg)
 {
 	struct conn	 c = { .up = up, .res = res };
 	struct mg_redact *red = NULL;
@@ -715,16 +832,19 @@ relay_smtp(const struct mg_upstream *up, const char *helo_name,
 		rc = result(res, 1, 451, "out of memory");
 	else
 		rc = smtp_dialogue(&c, helo, secret, from, rcpts, data, len);
-	smtp_close(&c, rc);
-	if (c.line != NULL)
-		mmap_string_free(c.line);
-	free(c.sni);
 	/* Belt and braces: every reply was redacted as it was read (our own
 	 * words around it, the sender's address included, are kept); no
 	 * result is ever allowed to hold the secret. */
 	if (secret != NULL && *secret != '\0' && strstr(res->text, secret))
 		snprintf(res->text, sizeof(res->text), "%s: reply withheld "
 		    "(it contained the password)", up->host);
+	/* The caller's client first; QUIT and the rest after. */
+	if (rc == 0 && accepted != NULL)
+		accepted(arg, res);
+	smtp_close(&c, rc);
+	if (c.line != NULL)
+		mmap_string_free(c.line);
+	free(c.sni);
 	mg_redact_free(&red);
 	wipe_free(secret);
 	return rc;
@@ -888,17 +1008,33 @@ relay_maildir(const struct mg_upstream *up, const char *data, size_t len,
 }
 
 int
+mg_relay_send_early(const struct mg_upstream *up, const char *helo_name,
+    const char *from, const struct mg_strlist *rcpts, const char *data,
+    size_t len, struct mg_relay_result *res, mg_relay_accepted_fn accepted,
+    void *arg)
+{
+	int	rc;
+
+	memset(res, 0, sizeof(*res));
+	switch (up->type) {
+	case MG_UPSTREAM_SMTP:
+		return relay_smtp(up, helo_name, from, rcpts, data, len, res,
+		    accepted, arg);
+	case MG_UPSTREAM_MAILDIR:
+		rc = relay_maildir(up, data, len, res);
+		if (rc == 0 && accepted != NULL)
+			accepted(arg, res);
+		return rc;
+	default:
+		return result(res, 1, 451, "no upstream is configured");
+	}
+}
+
+int
 mg_relay_send(const struct mg_upstream *up, const char *helo_name,
     const char *from, const struct mg_strlist *rcpts, const char *data,
     size_t len, struct mg_relay_result *res)
 {
-	memset(res, 0, sizeof(*res));
-	switch (up->type) {
-	case MG_UPSTREAM_SMTP:
-		return relay_smtp(up, helo_name, from, rcpts, data, len, res);
-	case MG_UPSTREAM_MAILDIR:
-		return relay_maildir(up, data, len, res);
-	default:
-		return result(res, 1, 451, "no upstream is configured");
-	}
+	return mg_relay_send_early(up, helo_name, from, rcpts, data, len, res,
+	    NULL, NULL);
 }

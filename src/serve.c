@@ -71,6 +71,7 @@
 #include "matchguard/imap_poller.h"
 #include "matchguard/log.h"
 #include "matchguard/peercred.h"
+#include "matchguard/notice_queue.h"
 #include "matchguard/smtp_session.h"
 
 #define MAX_LISTENERS	16
@@ -124,6 +125,9 @@ struct slot {
 };
 
 static struct slot slots[MG_MAX_SESSIONS_LIMIT];
+
+/* Notices of held messages: one worker (notice_queue.h). */
+static struct mg_notice_queue *notices;
 
 struct conn {
 	int		 fd;
@@ -366,17 +370,37 @@ start_tls(struct io *io, struct mg_guard *g, int timeout_s)
 	return 0;
 }
 
+/* The reply goes out as soon as the guard has it (for a relayed message,
+ * right after upstream's 250), before the guard's slower work: a client
+ * cut off before it has its 250 sends the letter again. */
+struct early {
+	struct mg_smtp_session	*s;
+	struct io		*io;
+	struct mg_buf		*out;
+};
+
 static void
-handle_message(struct conn *c, struct mg_smtp_session *s, struct mg_buf *out)
+reply_now(void *arg, const struct mg_guard_result *r)
+{
+	struct early	*e = arg;
+
+	mg_smtp_session_reply(e->s, r->code, r->enhanced, r->text, e->out);
+	(void)flush(e->io, e->out);	/* a lost client shows at the next read */
+}
+
+static void
+handle_message(struct conn *c, struct mg_smtp_session *s, struct io *io,
+    struct mg_buf *out)
 {
 	const char		*from, *data;
 	const struct mg_strlist	*rcpts;
 	size_t			 len;
 	struct mg_guard_result	 r;
+	struct early		 e = { s, io, out };
 
 	mg_smtp_session_message(s, &from, &rcpts, &data, &len);
-	mg_guard_process(c->g, from, rcpts, data, len, time(NULL), &r);
-	mg_smtp_session_reply(s, r.code, r.enhanced, r.text, out);
+	mg_guard_process_early(c->g, from, rcpts, data, len, time(NULL), &r,
+	    reply_now, &e);
 }
 
 
@@ -768,7 +792,7 @@ run_session(struct conn *c)
 				if (flush(&io, &out) == -1)
 					closing = 1;
 				else
-					handle_message(c, s, &out);
+					handle_message(c, s, &io, &out);
 			} else if (ev == MG_SMTP_EV_CLOSE)
 				closing = 1;
 			else if (ev == MG_SMTP_EV_STARTTLS) {
@@ -1214,7 +1238,7 @@ reload(const char *conf)
 		mg_guard_unref(g);
 		return;
 	}
-	g->async_notices = 1;
+	g->notices = notices;
 	pthread_mutex_lock(&srv.lock);
 	old = srv.guard;
 	srv.guard = g;
@@ -1385,7 +1409,8 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 	};
 	struct mg_poller	*poller = NULL;
 	struct listener		 lst[MAX_LISTENERS];
-	int	lfd[MAX_LISTENERS], ch, rc;
+	struct timespec		 grace;
+	int	lfd[MAX_LISTENERS], ch, rc, stuck;
 	size_t	nl = 0;
 	char	err[MG_ERRLEN];
 
@@ -1402,7 +1427,6 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 		fprintf(stderr, "matchguard: %s\n", err);
 		return MG_EXIT_ERROR;
 	}
-	srv.guard->async_notices = 1;
 	warn_state_dir(srv.guard->app.cfg.state_dir);
 	if (load_local_password(&srv.guard->app.cfg, err, sizeof(err)) == -1) {
 		fprintf(stderr, "matchguard: %s\n", err);
@@ -1434,22 +1458,31 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 		lfd[i] = lst[i].fd;
 	describe(&srv.guard->app.cfg, lst, nl);
 	sweep_spool(srv.guard);
+	if (mg_notice_queue_start(srv.guard, &notices, err, sizeof(err)) == -1)
+		mg_log("notices of held messages are sent at once: %s", err);
+	srv.guard->notices = notices;
 	if (mg_poller_start(conf, &poller, err, sizeof(err)) == -1)
 		mg_log("no IMAP poller: %s", err);
 	rc = serve_loop(conf, lfd, nl);
+	clock_gettime(CLOCK_REALTIME, &grace);
+	grace.tv_sec += MG_DEF_SHUTDOWN_GRACE;
 	for (size_t i = 0; i < nl; i++)
 		close(lfd[i]);
 	mg_poller_stop(&poller);
 	drain();
+	/* The notice worker too has until the end of the grace period. */
+	stuck = mg_notice_queue_drain(notices, &grace);
 	rl_tick(1);
 	pthread_mutex_lock(&srv.lock);
-	if (srv.active > 0) {
-		/* Sessions still run (their clients got no 250): leave now,
+	if (srv.active > 0 || stuck) {
+		/* Sessions still run (their clients got no 250), or the
+		 * notice worker waits for its IMAP server: leave now,
 		 * without freeing what they use or shutting GMime down
 		 * under them. */
 		fflush(stderr);
 		_exit(rc == 0 ? MG_EXIT_OK : MG_EXIT_ERROR);
 	}
+	mg_notice_queue_free(&notices);
 	mg_guard_unref(srv.guard);
 	srv.guard = NULL;
 	mg_peercred_password_free(srv.local_pw);

@@ -4,6 +4,7 @@
  */
 #include "config_auto.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -123,6 +124,8 @@ format_env(const struct mg_spool_entry *e)
 	if (e->message_id != NULL)
 		put_value(&b, "message-id", e->message_id);
 	put_value(&b, "programs", e->programs);
+	if (e->notice)
+		mg_buf_puts(&b, "notice wanted\n");
 	for (size_t i = 0; i < e->n_findings; i++) {
 		const struct mg_spool_finding *f = &e->findings[i];
 
@@ -277,6 +280,8 @@ parse_line(struct mg_spool_entry *e, char *line)
 		return set_str(&e->programs, v);
 	else if (strcmp(line, "finding") == 0)
 		return add_finding(e, v);
+	else if (strcmp(line, "notice") == 0)
+		e->notice = 1;
 	return 0;
 }
 
@@ -417,22 +422,31 @@ mg_spool_remove(const char *dir, const char *id, char *err, size_t errlen)
 	}
 	snprintf(path, sizeof(path), "%s/%s.eml", dir, id);
 	unlink(path);
+	snprintf(path, sizeof(path), "%s/%s.notice", dir, id);
+	unlink(path);
 	fsync_dir(dir);
 	return 0;
 }
 
-/* A leftover: ".ID.eml.tmp"-style temporary, or ID.eml with no ID.env. */
+/* A leftover: ".ID.eml.tmp"-style temporary, or ID.eml or ID.notice
+ * with no ID.env. */
 static int
 leftover(const char *dir, const char *name)
 {
 	char	path[4096];
-	size_t	l = strlen(name);
+	size_t	l = strlen(name), suf;
 
 	if (name[0] == '.')
 		return l > 4 && strcmp(name + l - 4, ".tmp") == 0;
-	if (l < 5 || l - 4 >= MG_SPOOL_IDLEN || strcmp(name + l - 4, ".eml"))
+	if (l > 4 && strcmp(name + l - 4, ".eml") == 0)
+		suf = 4;
+	else if (l > 7 && strcmp(name + l - 7, ".notice") == 0)
+		suf = 7;
+	else
 		return 0;
-	snprintf(path, sizeof(path), "%s/%.*s.env", dir, (int)(l - 4), name);
+	if (l - suf >= MG_SPOOL_IDLEN)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%.*s.env", dir, (int)(l - suf), name);
 	return access(path, F_OK) == -1;
 }
 
@@ -463,4 +477,102 @@ mg_spool_sweep(const char *dir, time_t now, time_t min_age, char *err,
 	}
 	closedir(d);
 	return n;
+}
+
+/*
+ * Notices: ID.notice, see spool.h.
+ */
+
+static int
+notice_path(const char *dir, const char *id, const char *ext, char *path,
+    size_t len)
+{
+	if (!valid_id(id))
+		return -1;
+	snprintf(path, len, "%s/%s%s", dir, id, ext);
+	return 0;
+}
+
+int
+mg_spool_notice_sent(const char *dir, const char *id)
+{
+	struct stat	st;
+	char		path[4096];
+
+	return notice_path(dir, id, ".notice", path, sizeof(path)) == 0 &&
+	    stat(path, &st) == 0 && st.st_size > 0;
+}
+
+int
+mg_spool_notice_claim(const char *dir, const char *id, int *fd, char *err,
+    size_t errlen)
+{
+	struct stat	st;
+	char		path[4096];
+
+	*fd = -1;
+	if (notice_path(dir, id, ".env", path, sizeof(path)) == -1) {
+		mg_seterr(err, errlen, "\"%s\" is not a held message ID", id);
+		return -1;
+	}
+	if (access(path, F_OK) == -1)
+		return 0;	/* released or dropped meanwhile */
+	notice_path(dir, id, ".notice", path, sizeof(path));
+	if ((*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0600)) == -1) {
+		mg_seterr(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(*fd, LOCK_EX | LOCK_NB) == -1) {
+		int	saved = errno;
+
+		close(*fd);
+		*fd = -1;
+		if (saved == EWOULDBLOCK)
+			return 0;	/* another process sends it */
+		mg_seterr(err, errlen, "%s: lock: %s", path, strerror(saved));
+		return -1;
+	}
+	if (fstat(*fd, &st) == -1) {
+		mg_seterr(err, errlen, "%s: %s", path, strerror(errno));
+		close(*fd);
+		*fd = -1;
+		return -1;
+	}
+	if (st.st_size > 0) {
+		close(*fd);	/* sent already */
+		*fd = -1;
+		return 0;
+	}
+	return 1;
+}
+
+int
+mg_spool_notice_done(const char *dir, const char *id, int fd, time_t when,
+    char *err, size_t errlen)
+{
+	char	line[64];
+	int	n = snprintf(line, sizeof(line), "sent %lld\n", (long long)when);
+	int	saved, rc = 0;
+
+	if (write_all(fd, line, (size_t)n) == -1 || fsync(fd) == -1 ||
+	    fsync_dir(dir) == -1) {
+		saved = errno;
+		mg_seterr(err, errlen, "%s/%s.notice: %s", dir, id,
+		    strerror(saved));
+		rc = -1;
+	}
+	if (close(fd) == -1 && rc == 0) {
+		mg_seterr(err, errlen, "%s/%s.notice: %s", dir, id,
+		    strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+void
+mg_spool_notice_release(int fd)
+{
+	if (fd != -1)
+		close(fd);
 }

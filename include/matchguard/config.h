@@ -37,6 +37,7 @@ enum mg_severity {
 #define MG_DEF_THANK_YOU_MAX_WORDS	250
 #define MG_DEF_THANK_YOU_MAX_PARAGRAPHS	3
 #define MG_DEF_MAX_WORDS		500
+#define MG_DEF_UNKNOWN_PROGRAM_SCORE	3
 
 /* One entry of policy.rules: a rule's severity set by the user. */
 struct mg_rule_setting {
@@ -56,6 +57,7 @@ struct mg_policy_settings {
 	int			 thank_you_max_words;
 	int			 thank_you_max_paragraphs;
 	int			 max_words;
+	int			 unknown_program_score;
 	struct mg_rule_setting	*rules;
 	size_t			 n_rules;
 };
@@ -87,6 +89,7 @@ struct mg_policy_settings {
  * the first in each interval, then one count at its end. */
 #define MG_DEF_LOG_INTERVAL		60	/* seconds */
 #define MG_DEF_SHUTDOWN_GRACE		30	/* seconds for sessions at SIGTERM */
+#define MG_DEF_RESEND_WINDOW		86400	/* seconds a resend is known */
 
 /* Who may send: the uid of the client's socket, or a password. */
 enum mg_peer_check {
@@ -119,6 +122,7 @@ struct mg_smtp_settings {
 	char			*local_password;
 	char			*tls_cert;	/* STARTTLS for local clients */
 	char			*tls_key;
+	int			 resend_window;	/* seconds; 0: off (guard.h) */
 };
 
 /* upstream group: where passed messages go. */
@@ -130,7 +134,15 @@ enum mg_upstream_type {
 enum mg_tls_mode { MG_TLS_STARTTLS, MG_TLS_IMPLICIT, MG_TLS_NONE };
 enum mg_auth_mode { MG_AUTH_NONE, MG_AUTH_PLAIN, MG_AUTH_LOGIN,
 	MG_AUTH_XOAUTH2 };
+/* Each reply of the server as a whole, from the end of the command to
+ * its last line; also connecting, the TLS handshake, password_command. */
 #define MG_DEF_UPSTREAM_TIMEOUT		60
+/* Handing the message itself over, from the 354 to the final dot: 25 MiB
+ * over about 350 kbit/s. */
+#define MG_DEF_UPSTREAM_DATA_TIMEOUT	600
+/* All the lines of one reply: RFC 5321 4.5.3.1.5 allows 512 bytes a
+ * line, and the longest EHLO answer of a provider is under 1 KiB. */
+#define MG_DEF_UPSTREAM_MAX_REPLY	(64 * 1024)
 
 struct mg_upstream {
 	enum mg_upstream_type	 type;
@@ -142,7 +154,9 @@ struct mg_upstream {
 	char			*password;	/* never logged */
 	char			*password_command;
 	char			*tls_trust_file; /* an extra CA, PEM */
-	int			 timeout;	/* seconds */
+	int			 timeout;	/* seconds, one reply */
+	int			 data_timeout;	/* seconds, the message */
+	int			 max_reply_size; /* bytes, one reply */
 	char			*path;		/* maildir: expanded */
 };
 
@@ -166,6 +180,7 @@ struct mg_upstream {
 #define MG_DEF_IMAP_SEARCH_WINDOW	10000
 /* passes that may fail to read a message before it is given up. */
 #define MG_DEF_IMAP_MAX_TRIES		3
+#define MG_DEF_IMAP_NOTICE_QUEUE	1000	/* notices waiting in serve */
 
 struct mg_imap_settings {
 	char			*host;		/* NULL: no imap group */
@@ -190,6 +205,7 @@ struct mg_imap_settings {
 	int			 max_backoff;	/* seconds */
 	int			 notices;	/* APPEND notices of held mail */
 	char			*notice_folder;	/* default INBOX */
+	int			 notice_queue;	/* serve: notices waiting */
 };
 
 struct mg_config {

@@ -20,6 +20,7 @@
 #include "matchguard/textnorm.h"
 
 struct mg_filters;
+struct mg_frames;
 struct mg_patlist;
 
 /* Loads every *.conf in dir.  known is a NULL-terminated array of the list
@@ -32,6 +33,12 @@ void	mg_filters_free(struct mg_filters *f);
 /* The list of that name, or NULL (only when name was not in known). */
 const struct mg_patlist *mg_filters_get(const struct mg_filters *f,
 	    const char *name);
+
+/* The concept frames compiled from the lists at load (frames.h), or
+ * NULL when the lists loaded do not hold them.  The lists of the frames
+ * (mg_frames_lists) are phrases, not patterns: they are not compiled
+ * here, and the pattern searches below never match them. */
+const struct mg_frames *mg_filters_frames(const struct mg_filters *f);
 
 /* Number of patterns in a list, and the source text of pattern i. */
 size_t	mg_patlist_count(const struct mg_patlist *pl);

@@ -19,6 +19,8 @@
 #include "matchguard/app.h"
 #include "matchguard/spool.h"
 
+struct mg_notice_queue;
+
 enum mg_outcome {
 	MG_OUT_RELAYED,		/* upstream said 250 */
 	MG_OUT_HELD,		/* in the held queue */
@@ -43,7 +45,9 @@ struct mg_guard {
 	char		*spool_dir;
 	char		 hostname[256];
 	pthread_mutex_t	 lock;
-	int		 async_notices;	/* serve: held notices in a thread */
+	/* serve: the queue of notices of held messages (notice_queue.h);
+	 * NULL: a one-shot command sends a notice before it returns. */
+	struct mg_notice_queue *notices;
 	atomic_int	 refs;		/* not under lock: accepting must
 					 * not wait for a policy check */
 };
@@ -59,6 +63,33 @@ void	mg_guard_unref(struct mg_guard *g);
 void	mg_guard_process(struct mg_guard *g, const char *from,
 	    const struct mg_strlist *rcpts, const char *data, size_t len,
 	    time_t now, struct mg_guard_result *r);
+
+/*
+ * The same, and reply(arg, r) is called exactly once, as soon as r is
+ * final: for a relayed message right after upstream's 250 (before QUIT,
+ * the ledger, the log line and the freeing), for a held one right after
+ * it is on disk (before the ledger and the notice), for anything else at
+ * the end.  A client that loses its connection before it has the 250
+ * sends the letter again, so the sooner it has it, the fewer duplicates.
+ * from, rcpts and data are not used after that call (serve's session
+ * forgets them when it replies).
+ *
+ * Resends: once answered, a letter with a Message-ID is noted in the
+ * ledger by a SHA-256 of its envelope and bytes (mg_ledger_resend_note,
+ * which survives a kill of the process).  The same envelope and bytes
+ * again within smtp.resend_window seconds (0: never) are a client
+ * sending again what it never got the 250 for: answered 250 as the first
+ * time ("already sent: ...", or "held for review ID: ..." while that
+ * letter is still held) and logged, but not relayed or held twice, and
+ * not checked again.  Any change, even of one byte or one recipient, is
+ * a new letter.
+ */
+typedef void	(*mg_guard_reply_fn)(void *arg,
+		    const struct mg_guard_result *r);
+void	mg_guard_process_early(struct mg_guard *g, const char *from,
+	    const struct mg_strlist *rcpts, const char *data, size_t len,
+	    time_t now, struct mg_guard_result *r, mg_guard_reply_fn reply,
+	    void *arg);
 
 /* Sends to the upstream with no check (release); fills r like process. */
 void	mg_guard_deliver(struct mg_guard *g, const char *from,

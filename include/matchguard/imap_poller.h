@@ -19,7 +19,7 @@
  * Messages of sent_folder from the applicant to programs that the ledger
  * lacks (sent from a phone or webmail) are recorded as sent.
  *
- * Every read and write of a connection is bounded by imap_guard.h: a
+ * Every read and write of a connection is bounded by stream_guard.h: a
  * deadline per command (imap.command_timeout), silence (imap.timeout),
  * the bytes of an answer, its text outside literals, one literal; the end
  * of the stream in the middle of an answer is an error.
@@ -79,17 +79,6 @@ void	mg_poller_stop(struct mg_poller **pp);
 int	mg_imap_append(const struct mg_imap_settings *im, const char *folder,
 	    const char *data, size_t len, char *err, size_t errlen);
 
-/* The notice of a held message: From and To the applicant, subject
- * "Held: <subject>", the findings, and the commands to release or drop
- * it.  Pure (now passed in). */
-void	mg_notice_build(const struct mg_config *cfg, const char *spool_id,
-	    const char *subject, const char *programs,
-	    const struct mg_findings *f, time_t now, struct mg_buf *out);
-
-/* Builds the notice and APPENDs it to imap.notice_folder when the imap
- * group is set and imap.notices is true; failures are logged. */
-void	mg_imap_notice_held(const struct mg_config *cfg, const char *spool_id,
-	    const char *subject, const char *programs,
-	    const struct mg_findings *f, time_t now);
+/* The notices of held messages use mg_imap_append (imap_notice.h). */
 
 #endif

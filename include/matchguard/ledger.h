@@ -159,6 +159,25 @@ int	mg_ledger_record_held(struct mg_ledger *l, const struct mg_held *h,
 int	mg_ledger_set_held_state(struct mg_ledger *l, const char *spool_id,
 	    const char *state, time_t when, char *err, size_t errlen);
 
+/* Letters `serve` answered lately, by a key of their envelope and bytes
+ * (guard.c), so that the same letter sent again by a client that never
+ * got its 250 (a cut connection, serve killed) is recognised: spool_id is
+ * the ID of a held letter, NULL for one the upstream accepted.  An SQLite
+ * write in WAL mode: it survives the death of the process.  Noting also
+ * removes the rows dated before forget_before. */
+int	mg_ledger_resend_note(struct mg_ledger *l, const char *key, time_t date,
+	    const char *spool_id, time_t forget_before, char *err,
+	    size_t errlen);
+/* The row of key dated since or later: found = 0 when there is none;
+ * spool_id is "" for a relayed letter. */
+struct mg_resend {
+	int	found;
+	time_t	date;
+	char	spool_id[64];
+};
+int	mg_ledger_resend_find(struct mg_ledger *l, const char *key, time_t since,
+	    struct mg_resend *out, char *err, size_t errlen);
+
 /* The programs (ids, sorted) of the sent message with this Message-ID,
  * appended to out; nothing when there is no such message. */
 int	mg_ledger_sent_programs(struct mg_ledger *l, const char *message_id,

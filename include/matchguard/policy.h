@@ -16,12 +16,14 @@
 
 #include "matchguard/config.h"
 #include "matchguard/filters.h"
+#include "matchguard/frames.h"
 #include "matchguard/ledger.h"
 #include "matchguard/message.h"
 #include "matchguard/textnorm.h"
 #include "matchguard/textsim.h"
 
-/* Only the first MG_POLICY_MAX_TEXT bytes of the new text are checked. */
+/* Only the first MG_POLICY_MAX_TEXT bytes of the new text of each part
+ * are checked; a letter with more is held (rule unreadable). */
 #define MG_POLICY_MAX_TEXT	(256u * 1024u)
 /* Recipients examined per message. */
 #define MG_POLICY_MAX_RCPTS	256
@@ -79,9 +81,42 @@ struct mg_check_ctx {
 	/* Recipients whose domain is shared by several programs. */
 	struct mg_strlist	  ambiguous;
 
-	/* Normalised views: subject and new text. */
+	/* Normalised views: subject and new text (without the quoted reply
+	 * and the signature after "-- "). */
 	struct mg_normtext	 *subject_flat, *subject_key;
 	struct mg_normtext	 *text_flat, *text_key;
+	/* The new text without the sign-off and disclaimer blocks at its
+	 * end ("Best regards, / Priya", "CONFIDENTIALITY NOTICE: ...";
+	 * filters/disclaimer.conf), "-- " or not: what the attachment,
+	 * intent, ranking and bargaining rules read (mg_find_phrase()
+	 * reads it).  text_flat when there is none. */
+	struct mg_normtext	 *body_flat;
+	/* Everything the applicant wrote: the new text and the signature
+	 * after "-- " (the placeholder rule reads it: "[Your Full Name]"
+	 * is a slot too).  text_flat when there is no signature. */
+	struct mg_normtext	 *written_flat;
+
+	/* Which text part of the letter the text views are (message.h):
+	 * NULL for the body, else its label ("the HTML version").  The
+	 * engine runs the content rules once more for every part a reader
+	 * sees whose text differs from the body's. */
+	const char		 *part;
+	/* The body's KEY view, whichever part is checked: a program is
+	 * named in the letter when it is named in any part. */
+	const struct mg_normtext *letter_key;
+	/* The text of some part is longer than MG_POLICY_MAX_TEXT: NULL, ""
+	 * (the body) or the part's label. */
+	const char		 *too_long;
+	/* No recipient is a program of the directory, but the letter reads
+	 * as one to a residency program (filters/residency.conf): the
+	 * content rules run with one stand-in program (programs[0]: its
+	 * name is the address, it has no history), and unknown-program
+	 * says how to add it.  unknown_signs lists the signs found. */
+	int			  unknown_program;
+	char			  unknown_signs[160];
+
+	/* The concept frames of subject and new text (frames.h). */
+	struct mg_frames_doc	 *frames;
 
 	const char		 *msg_class;	/* see classify.h */
 	/* The message answers one from a program: In-Reply-To/References
@@ -110,6 +145,7 @@ struct mg_rule {
 
 /* The rules, in the order they run; NULL-terminated. */
 extern const struct mg_rule *const mg_rules[];
+
 
 /* Every filter list any rule or the classifier uses; NULL-terminated.
  * Built on first call. */
@@ -141,15 +177,18 @@ const char *mg_verdict_name(enum mg_verdict v);
 
 /* Helpers shared by rules. */
 
-/* Finds in the key views (subject, then text) a mention of program p:
+/* Finds in the key views (subject, then text, then the body's text when
+ * another part is checked) a mention of program p:
  * its name, an alias or (when with_institution) its institution.  Returns
  * 1 with which view, and the span, or 0. */
 int	mg_mentions_program(const struct mg_check_ctx *ctx,
 	    const struct mg_program *p, int with_institution,
 	    const struct mg_normtext **view, size_t *start, size_t *end);
 
-/* Search subject then new text for a pattern of list (with the optional
- * exception list); on a hit returns 1 and a quotation the caller frees. */
+/* Search the new text without its sign-off and disclaimer blocks
+ * (body_flat), then the subject, for a pattern of list (with the
+ * optional exception list); on a hit returns 1 and a quotation the
+ * caller frees. */
 int	mg_find_phrase(const struct mg_check_ctx *ctx, const char *list,
 	    const char *except, int subject_too, char **quote);
 

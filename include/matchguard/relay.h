@@ -11,9 +11,14 @@
  *   maildir  "local mode": the message is written into a Maildir.
  *
  * up->timeout bounds each network step (connect, TLS handshake, each
- * reply) and password_command as a whole (its process group is killed
- * after it).  password_command runs with /bin/sh -c; the first line of
- * its output is the password or OAuth2 token.
+ * reply as a whole, however it trickles in) and password_command as a
+ * whole (its process group is killed after it); up->max_reply_size the
+ * bytes of one reply; up->data_timeout the sending of the message itself
+ * (stream_guard.h).  A reply past a bound, cut short by the end of the
+ * stream, or not an SMTP reply at all, fails the message with 451 and a
+ * res->text that names the server and the bound, and quotes nothing of
+ * what it sent.  password_command runs with /bin/sh -c; the first line
+ * of its output is the password or OAuth2 token.
  *
  * The caller must ignore SIGPIPE (a server that hangs up mid-write would
  * otherwise kill the process) and must not set SIGCHLD to SIG_IGN (the
@@ -83,6 +88,22 @@ struct mg_relay_result {
 int	 mg_relay_send(const struct mg_upstream *up, const char *helo_name,
 	    const char *from, const struct mg_strlist *rcpts, const char *data,
 	    size_t len, struct mg_relay_result *res);
+
+/*
+ * The same, and accepted(arg, res) is called as soon as upstream has said
+ * 250, before QUIT and the closing of the connection, so that the caller
+ * can answer its own client first (a narrower window for duplicates: a
+ * client that loses its connection before it has the 250 sends the
+ * letter again).  accepted is called at most once, never on a failure;
+ * NULL: none.
+ */
+typedef void	(*mg_relay_accepted_fn)(void *arg,
+		    const struct mg_relay_result *res);
+int	 mg_relay_send_early(const struct mg_upstream *up,
+	    const char *helo_name, const char *from,
+	    const struct mg_strlist *rcpts, const char *data, size_t len,
+	    struct mg_relay_result *res, mg_relay_accepted_fn accepted,
+	    void *arg);
 
 /*
  * Delivers data into maildir, creating maildir/{tmp,new,cur} (mode 0700)

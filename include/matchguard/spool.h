@@ -9,6 +9,15 @@
  * entry exists once its .env exists, and a crash leaves at most a
  * temporary file that is never listed.  Only then does the client get its
  * 250.
+ *
+ * Notices (imap_notice.h): an entry whose .env says "notice" wants one
+ * notice in the applicant's mailbox.  ID.notice, beside it, says how far
+ * that got: missing or empty, the notice is still to be sent; "sent TIME"
+ * once the mailbox took it (written and fsynced, with the directory).
+ * Whoever sends a notice holds an exclusive flock(2) on ID.notice
+ * meanwhile, so that `serve` and `matchguard sendmail` never both send
+ * it; ID.notice is never renamed or replaced, so the lock is on the one
+ * file everybody opens.
  */
 #ifndef MATCHGUARD_SPOOL_H
 #define MATCHGUARD_SPOOL_H
@@ -37,6 +46,7 @@ struct mg_spool_entry {
 	char			*programs;	/* "harborview,lakeside" */
 	struct mg_spool_finding	*findings;
 	size_t			 n_findings;
+	int			 notice;	/* a notice is wanted */
 };
 
 /* Writes a held message durably; id receives its new ID. */
@@ -59,15 +69,34 @@ void	mg_spool_entry_clear(struct mg_spool_entry *e);
 int	mg_spool_update(const char *dir, const struct mg_spool_entry *e,
 	    const char *data, size_t len, char *err, size_t errlen);
 
-/* Removes an entry (both files). */
+/* Removes an entry (its files, ID.notice included). */
 int	mg_spool_remove(const char *dir, const char *id, char *err,
 	    size_t errlen);
 
 /* Removes what a crash can leave behind and nobody acknowledged: hidden
- * temporary files, and an ID.eml without its ID.env, when older than
- * min_age seconds (so that a writer at work now is left alone).  Returns
- * how many files went, or -1. */
+ * temporary files, and an ID.eml or ID.notice without its ID.env, when
+ * older than min_age seconds (so that a writer at work now is left
+ * alone).  Returns how many files went, or -1. */
 int	mg_spool_sweep(const char *dir, time_t now, time_t min_age,
 	    char *err, size_t errlen);
+
+/* 1 when the notice of id was sent (ID.notice says so), else 0. */
+int	mg_spool_notice_sent(const char *dir, const char *id);
+
+/* Takes the notice of id for sending: 1 with *fd (locked) when it is
+ * still to be sent, to be given to mg_spool_notice_done() or
+ * mg_spool_notice_release(); 0 when there is nothing to do (sent
+ * already, being sent by another process, or the letter is no longer
+ * held); -1 with err.  The caller checks that the entry wants one. */
+int	mg_spool_notice_claim(const char *dir, const char *id, int *fd,
+	    char *err, size_t errlen);
+
+/* Records in ID.notice that the mailbox took the notice at `when`,
+ * durably, and lets go of fd (closed in every case). */
+int	mg_spool_notice_done(const char *dir, const char *id, int fd,
+	    time_t when, char *err, size_t errlen);
+
+/* Lets go of fd and records nothing: the notice is still to be sent. */
+void	mg_spool_notice_release(int fd);
 
 #endif

@@ -2,6 +2,11 @@
  * letter_of_intent.c - "you are my first choice" may be said to one
  * program only.  The first letter of intent passes with a note; one to a
  * different program after that, this season, is held.
+ *
+ * A letter of intent is a commitment frame (frames.h): the writer, a
+ * ranking, placing or listing act or a choice, a top position and this
+ * program, in one sentence, with no hedge, negation, question or
+ * condition over it.
  */
 #include "config_auto.h"
 
@@ -10,7 +15,13 @@
 
 #include "matchguard/policy.h"
 
-static const char *const lists[] = { "intent.phrases", NULL };
+static const char *const lists[] = {
+	"intent.rank_act", "intent.place_act", "intent.top_position",
+	"intent.top_all", "intent.top_verb", "intent.none", "intent.choice",
+	"intent.rank_list", "intent.letter_of_intent", "concepts.writer_subject",
+	"concepts.this_program", "concepts.negation", "concepts.hedge",
+	"concepts.condition", NULL
+};
 
 static int
 check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
@@ -43,8 +54,13 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 	char	*quote;
 	int	 rc = 0;
 
-	if (!mg_find_phrase(ctx, "intent.phrases", NULL, 1, &quote))
+	switch (mg_frames_find(ctx->frames, MG_FRAME_COMMITMENT, &quote)) {
+	case 0:
 		return 0;
+	case -1:
+		mg_seterr(err, errlen, "out of memory");
+		return -1;
+	}
 	for (size_t i = 0; i < ctx->n_programs && rc == 0; i++) {
 		err[0] = '\0';
 		rc = check_one(ctx, ctx->programs[i], quote, out, err, errlen);
@@ -61,12 +77,16 @@ const struct mg_rule mg_rule_letter_of_intent = {
 	.id = "letter-of-intent",
 	.severity = MG_SEV_HOLD,
 	.summary = "a second \"you are my first choice\" to another program",
-	.checks = "Looks for a statement that the program will be ranked "
-	    "first (\"I will rank you first\", \"you are my top "
-	    "choice\"; filters/intent.conf).  The first such letter of "
-	    "the season passes with a note; one to a different program "
-	    "after that is held, naming the program that already has "
-	    "it.",
+	.checks = "Looks for a sentence that commits to ranking the "
+	    "program first, however it is worded (\"I will rank you "
+	    "first\", \"you are my top choice\", \"no program will be "
+	    "ranked higher than yours\", \"I have decided to place you at "
+	    "the top of my list\"), and not hedged (\"one of my top "
+	    "choices\"), negated, asked or made conditional (concept "
+	    "lists in filters/intent.conf and filters/concepts.conf).  The "
+	    "first such letter of the season passes with a note; one to a "
+	    "different program after that is held, naming the program "
+	    "that already has it.",
 	.why = "You can tell only one program that it is your first "
 	    "choice.  Program directors talk to each other, and two "
 	    "\"first choices\" are a breach of trust that is easily "

@@ -39,6 +39,12 @@ parse(const char *in, size_t len)
 	FUZZ_ASSERT(m->new_text != NULL && m->quoted_text != NULL &&
 	    m->signature != NULL);
 	FUZZ_ASSERT(strlen(m->hash) == 64);
+	FUZZ_ASSERT(m->n_parts < MG_MSG_MAX_TEXT_PARTS &&
+	    m->n_unread <= MG_MSG_MAX_UNREAD);
+	for (size_t i = 0; i < m->n_parts; i++)
+		FUZZ_ASSERT(m->parts[i].label != NULL &&
+		    m->parts[i].body != NULL && m->parts[i].new_text != NULL &&
+		    m->parts[i].signature != NULL);
 	if (mg_message_recipients(m, &rcpts) == 0)
 		mg_strlist_clear(&rcpts);
 	mg_message_free(m);

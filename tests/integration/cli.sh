@@ -71,7 +71,10 @@ expect_status 1 "check a held message" "$MG_BIN" -c "$conf" check \
 	--now 2027-01-04T10:00:00-05:00 "$msg"
 grep -q "placeholder" "$MG_WORK/out" || fail "human output lacks the rule"
 grep -q "Program Name" "$MG_WORK/out" || fail "human output lacks evidence"
-sed 's/genetics-residency@harborview.edu/aunt@example.org/' "$msg" >"$MG_WORK/aunt.eml"
+# (To the aunt, not to a doctor: a letter to an unknown address that reads
+# as one to a program is checked, see corpus 69-70.)
+sed -e 's/genetics-residency@harborview.edu/aunt@example.org/' \
+    -e 's/Dear Dr. Marchetti/Dear Aunt Maya/' "$msg" >"$MG_WORK/aunt.eml"
 expect_status 0 "check mail to a non-program" "$MG_BIN" -c "$conf" check "$MG_WORK/aunt.eml"
 [ ! -e "$XDG_STATE_HOME/matchguard" ] || fail "check created the state directory"
 "$MG_BIN" -c "$conf" check --json "$msg" "$MG_WORK/aunt.eml" >"$MG_WORK/json"

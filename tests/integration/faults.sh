@@ -37,11 +37,12 @@ SERVE_PORT=$(free_port)
 conf="$MG_WORK/matchguard.conf"
 cp "$MG_SRCDIR/conf/programs.example.conf" "$MG_WORK/"
 LIMIT=131072
-# write_conf UPSTREAM-GROUP
+# write_conf UPSTREAM-GROUP (the same message is sent again on purpose
+# to other upstreams: no resend recognition)
 write_conf() {
 	sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
 	    -e "s#listen = \[.*\];#listen = [ \"127.0.0.1:$SERVE_PORT\" ];#" \
-	    -e "s#max_message_size = 26214400;#max_message_size = $LIMIT; command_timeout = 3; data_timeout = 3;#" \
+	    -e "s#max_message_size = 26214400;#max_message_size = $LIMIT; command_timeout = 3; data_timeout = 3; resend_window = 0;#" \
 	    -e '/^upstream = {/,/^};/d' \
 	    "$MG_SRCDIR/conf/example.conf" >"$conf"
 	echo "upstream = { $1 };" >>"$conf"

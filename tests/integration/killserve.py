@@ -4,6 +4,7 @@ submit messages, then check that nothing acknowledged was lost.
 
   killserve.py --bin MG_BIN --conf CONF --port PORT --state DIR
                --upstream DIR --log LOG [--n 200] [--workers 4] [--seed S]
+               [--kills 10] [--relay-only] [--max-duplicates N]
 
 Starts serve itself (its stderr appended to LOG), and while
 WORKERS client threads submit N messages over SMTP (each on a new
@@ -20,8 +21,11 @@ is in the reply) are in DIR/held, both files complete and the message
 byte for byte; relayed ones are upstream byte for byte.  No .env in the
 spool lacks its .eml; `matchguard queue` lists every held ID and shows
 each; the ledger passes PRAGMA integrity_check (sqlite3, when installed)
-and `matchguard check` opens it.  Prints "ok: ..." and "FAIL: ..." lines;
-exits 1 on any failure.
+and `matchguard check` opens it.  Prints "duplicates: N of M", the letters
+found upstream more than once (a client sent again a letter whose first
+copy upstream took just before a kill), and fails when N is above
+--max-duplicates.  --relay-only sends every letter to a non-program (none
+held).  Prints "ok: ..." and "FAIL: ..." lines; exits 1 on any failure.
 """
 
 import argparse
@@ -51,9 +55,12 @@ def ok(msg):
     print("ok: " + msg, flush=True)
 
 
+RELAY_ONLY = False
+
+
 def message(i, held):
-    to = ("genetics-residency@harborview.edu" if held or i % 3 == 1
-          else "aunt%d@example.org" % i)
+    to = ("genetics-residency@harborview.edu" if held or
+          (i % 3 == 1 and not RELAY_ONLY) else "aunt%d@example.org" % i)
     greeting = "Dear Dr. [Last Name]," if held else "Dear Dr. Marchetti,"
     body = [
         "From: Priya Raman <priya.raman@example.com>",
@@ -122,7 +129,13 @@ def submit_once(port, to, data):
         code, resp = s.rcpt(to)
         if code == 250:
             code, resp = s.data(data)
-            s.quit()
+            # A mail client that got its reply to DATA is done with the
+            # letter: losing the connection during QUIT does not make it
+            # send the letter again.
+            try:
+                s.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
         return code, resp.decode()
     finally:
         s.close()
@@ -158,13 +171,13 @@ def run(args):
                 if not todo:
                     return
                 i = todo.pop(0)
-            submit(args.port, i, i % 3 == 0, results)
+            submit(args.port, i, i % 3 == 0 and not RELAY_ONLY, results)
 
     # Kills at random points of the run, counted in finished submissions
     # rather than in time, so that a fast machine sees as many as a slow
     # one; a random delay within each point puts the kill anywhere in a
     # session (greeting, DATA, the policy, the fsync, the relay).
-    points = sorted(random.sample(range(5, args.n - 10), 10))
+    points = sorted(random.sample(range(5, args.n - 10), args.kills))
 
     def killer():
         for p in points:
@@ -212,7 +225,7 @@ def check(args, kills, results):
                                              len(cut)))
     if len(results) != args.n:
         fail("only %d of %d submissions finished" % (len(results), args.n))
-    if kills < 5:
+    if kills < min(5, args.kills):
         fail("only %d kills" % kills)
     if len(acked) < args.n // 4:
         fail("too few messages got 250 to say anything (%d)" % len(acked))
@@ -249,6 +262,14 @@ def check(args, kills, results):
     ok("%d acknowledged as held, %d as relayed: every one found, byte for "
        "byte" % (n_held, n_relayed) if not FAILS else
        "%d held, %d relayed checked" % (n_held, n_relayed))
+    dups = sorted(i for i, copies in upstream.items() if len(copies) > 1)
+    print("duplicates: %d of %d (letters upstream more than once, of the "
+          "letters upstream)%s" % (len(dups), len(upstream),
+                                   ": " + " ".join(map(str, dups[:20]))
+                                   if dups else ""), flush=True)
+    if args.max_duplicates is not None and len(dups) > args.max_duplicates:
+        fail("%d letters went upstream twice, more than %d" %
+             (len(dups), args.max_duplicates))
 
     # The spool: every entry whole; temporary files hidden from the queue.
     names = os.listdir(held_dir) if os.path.isdir(held_dir) else []
@@ -311,7 +332,13 @@ def main():
     p.add_argument("--n", type=int, default=200)
     p.add_argument("--workers", type=int, default=4)
     p.add_argument("--seed", type=int, default=int(time.time()))
+    p.add_argument("--kills", type=int, default=10)
+    p.add_argument("--relay-only", action="store_true",
+                   help="every letter to a non-program (none held)")
+    p.add_argument("--max-duplicates", type=int, default=None)
     args = p.parse_args()
+    global RELAY_ONLY
+    RELAY_ONLY = args.relay_only
     print("seed %d" % args.seed, flush=True)
     kills, results = run(args)
     check(args, kills, results)

@@ -23,11 +23,12 @@ SERVE_PORT=$(free_port)
 conf="$MG_WORK/matchguard.conf"
 cp "$MG_SRCDIR/conf/programs.example.conf" "$MG_WORK/"
 # write_conf FILE EXTRA-SMTP-SETTINGS: the example configuration, with an
-# smtp upstream on $PORT.
+# smtp upstream on $PORT.  The same message is sent again on purpose to
+# other upstreams: no resend recognition (resend_window = 0).
 write_conf() {
 	sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
 	    -e "s#listen = \[.*\];#listen = [ \"127.0.0.1:$SERVE_PORT\" ];#" \
-	    -e "s#max_sessions = 16;#$2#" \
+	    -e "s#max_sessions = 16;#$2 resend_window = 0;#" \
 	    -e '/^upstream = {/,/^};/d' \
 	    "$MG_SRCDIR/conf/example.conf" >"$1"
 	cat >>"$1" <<CONF

@@ -16,11 +16,14 @@ re-encoded), with its envelope in DIR/N.json:
                                    (the token is PASS)
       [--reject-rcpt ADDR]         550 for that recipient
       [--tempfail]                 451 at the end of DATA
+      [--delay S]                  store the message, then wait S seconds
+                                   before the 250
 
 Prints "ready" once listening; SIGTERM or SIGINT stop it cleanly.
 """
 
 import argparse
+import asyncio
 import base64
 import itertools
 import json
@@ -68,6 +71,8 @@ class Handler:
         with open(base + ".json", "w") as f:
             json.dump(meta, f)
         os.rename(base + ".eml.tmp", base + ".eml")
+        if self.args.delay:
+            await asyncio.sleep(self.args.delay)
         return "250 2.0.0 Ok: queued as %d" % n
 
     async def auth_XOAUTH2(self, server, args):
@@ -114,6 +119,7 @@ def parse_args():
     p.add_argument("--auth", metavar="USER:PASS")
     p.add_argument("--reject-rcpt", metavar="ADDR")
     p.add_argument("--tempfail", action="store_true")
+    p.add_argument("--delay", type=float, default=0)
     args = p.parse_args()
     if bool(args.tls_cert) != bool(args.tls_key):
         p.error("--tls-cert and --tls-key go together")

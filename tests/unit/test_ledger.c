@@ -478,6 +478,52 @@ test_reply_since(void **state)
 	mg_ledger_close(&l);
 }
 
+/* Resends: a key is found within its window, with the held ID if any;
+ * noting again moves it; old rows go when a new one is noted. */
+static void
+test_resend(void **state)
+{
+	struct fixture		*f = *state;
+	struct mg_ledger	*l = open_ok(f->path, MG_LEDGER_RW);
+	struct mg_resend	 r;
+	char			 err[MG_ERRLEN] = "";
+
+	assert_int_equal(mg_ledger_resend_note(l, "k1", 1000, NULL, 0, err,
+	    sizeof(err)), 0);
+	assert_int_equal(mg_ledger_resend_note(l, "k2", 1100, "20261120-x", 0,
+	    err, sizeof(err)), 0);
+	assert_int_equal(mg_ledger_resend_find(l, "k1", 900, &r, err,
+	    sizeof(err)), 0);
+	assert_int_equal(r.found, 1);
+	assert_int_equal(r.date, 1000);
+	assert_string_equal(r.spool_id, "");
+	assert_int_equal(mg_ledger_resend_find(l, "k1", 1001, &r, err,
+	    sizeof(err)), 0);
+	assert_int_equal(r.found, 0);
+	assert_int_equal(mg_ledger_resend_find(l, "k2", 0, &r, err,
+	    sizeof(err)), 0);
+	assert_string_equal(r.spool_id, "20261120-x");
+	assert_int_equal(mg_ledger_resend_find(l, "k3", 0, &r, err,
+	    sizeof(err)), 0);
+	assert_int_equal(r.found, 0);
+	/* k3 noted at 2000 with a window of 950: k1 (1000) goes. */
+	assert_int_equal(mg_ledger_resend_note(l, "k3", 2000, NULL, 1050, err,
+	    sizeof(err)), 0);
+	assert_int_equal(mg_ledger_resend_find(l, "k1", 0, &r, err,
+	    sizeof(err)), 0);
+	assert_int_equal(r.found, 0);
+	assert_int_equal(mg_ledger_resend_find(l, "k2", 0, &r, err,
+	    sizeof(err)), 0);
+	assert_int_equal(r.found, 1);
+	assert_int_equal(mg_ledger_resend_note(l, "k2", 2100, NULL, 0, err,
+	    sizeof(err)), 0);
+	assert_int_equal(mg_ledger_resend_find(l, "k2", 2050, &r, err,
+	    sizeof(err)), 0);
+	assert_int_equal(r.found, 1);
+	assert_string_equal(r.spool_id, "");
+	mg_ledger_close(&l);
+}
+
 static void
 test_class_to_other(void **state)
 {
@@ -574,7 +620,7 @@ test_migrate(void **state)
 	char			 p0[PATH_MAX + 8], p1[PATH_MAX + 8];
 	sqlite3			*db;
 
-	assert_int_equal(mg_ledger_schema_version(), 5);
+	assert_int_equal(mg_ledger_schema_version(), 6);
 
 	/* Version 0: an SQLite file with nothing in it. */
 	snprintf(p0, sizeof(p0), "%s/v0.sqlite", f->dir);
@@ -838,6 +884,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reply_since, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_resend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_class_to_other, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ro_missing, setup,

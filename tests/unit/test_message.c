@@ -113,6 +113,181 @@ test_alternative(void **state)
 	assert_string_equal(m->new_text, "Plain version");
 	assert_int_equal(m->html_only, 0);
 	assert_int_equal(m->n_attachments, 0);
+	/* The HTML version is kept too, as text. */
+	assert_int_equal(m->n_parts, 1);
+	assert_string_equal(m->parts[0].label, "the HTML version");
+	assert_string_equal(m->parts[0].new_text, "HTML version");
+	assert_int_equal(m->parts[0].html, 1);
+	assert_int_equal(m->n_unread, 0);
+	mg_message_free(m);
+}
+
+static void
+test_text_parts(void **state)
+{
+	struct mg_message	*m;
+
+	(void)state;
+	/* Apple Mail: text, image, text; a copy of the body is left out;
+	 * an attached text file is not read; a text part named inline is. */
+	m = parse_ok("From: a@b.org\n"
+	    "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+	    "--m\nContent-Type: text/plain\n\nFirst part.\n"
+	    "--m\nContent-Type: image/png; name=a.png\n"
+	    "Content-Disposition: inline; filename=a.png\n\nxx\n"
+	    "--m\nContent-Type: text/plain\n\nSecond part.\n-- \nPriya\n"
+	    "--m\nContent-Type: text/plain\n\nFirst part.\n"
+	    "--m\nContent-Type: text/plain; name=cv.txt\n"
+	    "Content-Disposition: attachment; filename=cv.txt\n\nThe CV.\n"
+	    "--m\nContent-Type: text/plain; name=note.txt\n"
+	    "Content-Disposition: inline; filename=note.txt\n\nA note.\n"
+	    "--m\nContent-Type: text/x-markdown\n\n*Third*\n"
+	    "--m--\n");
+	assert_string_equal(m->new_text, "First part.");
+	assert_int_equal(m->n_parts, 3);
+	assert_string_equal(m->parts[0].label, "the second text part");
+	assert_string_equal(m->parts[0].new_text, "Second part.");
+	assert_string_equal(m->parts[0].signature, "Priya");
+	/* Counted among the text parts a reader sees, the copy too. */
+	assert_string_equal(m->parts[1].label, "the fourth text part");
+	assert_string_equal(m->parts[1].new_text, "A note.");
+	assert_string_equal(m->parts[2].label, "the fifth text part");
+	assert_int_equal(m->n_attachments, 3);	/* a.png, cv.txt, note.txt */
+	mg_message_free(m);
+
+	/* Enriched text, and a forwarded message shown inline. */
+	m = parse_ok("From: a@b.org\n"
+	    "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+	    "--m\nContent-Type: text/enriched\n\n<bold>Dear</bold> Dr. Lee,\n"
+	    "--m\nContent-Type: message/rfc822\nContent-Disposition: inline\n\n"
+	    "From: x@y.org\nSubject: old\n\nThe old letter.\n"
+	    "--m--\n");
+	assert_string_equal(m->new_text, "Dear Dr. Lee,");
+	assert_int_equal(m->n_parts, 1);
+	assert_string_equal(m->parts[0].label, "the forwarded message");
+	assert_string_equal(m->parts[0].new_text, "The old letter.");
+	assert_int_equal(m->n_attachments, 1);
+	mg_message_free(m);
+
+	/* multipart/signed: the signature is no attachment. */
+	m = parse_ok("From: a@b.org\n"
+	    "Content-Type: multipart/signed; protocol=\"application/"
+	    "pgp-signature\"; micalg=pgp-sha256; boundary=\"s\"\n\n"
+	    "--s\nContent-Type: text/plain\n\nSigned text.\n"
+	    "--s\nContent-Type: application/pgp-signature; name=sig.asc\n\n"
+	    "-----BEGIN PGP SIGNATURE-----\n--s--\n");
+	assert_string_equal(m->new_text, "Signed text.");
+	assert_int_equal(m->n_attachments, 0);
+	mg_message_free(m);
+}
+
+static void
+test_unread(void **state)
+{
+	struct mg_message	*m;
+
+	(void)state;
+	/* An unknown transfer encoding in the HTML version. */
+	m = parse_ok("From: a@b.org\n"
+	    "Content-Type: multipart/alternative; boundary=\"a\"\n\n"
+	    "--a\nContent-Type: text/plain\n\nPlain.\n"
+	    "--a\nContent-Type: text/html\nContent-Transfer-Encoding: x-gz\n\n"
+	    "<p>HTML.</p>\n--a--\n");
+	assert_int_equal(m->n_unread, 1);
+	assert_int_equal(m->unread[0].kind, MG_UNREAD_ENCODING);
+	assert_string_equal(m->unread[0].where, "the HTML version");
+	assert_string_equal(m->unread[0].detail, "x-gz");
+	mg_message_free(m);
+	/* A known one is decoded. */
+	m = parse_ok("From: a@b.org\nContent-Transfer-Encoding: x-uuencode\n\n"
+	    "begin 644 a.txt\n&2&5L;&\\*\n`\nend\n");
+	assert_int_equal(m->n_unread, 0);
+	assert_string_equal(m->body, "Hello\n");
+	mg_message_free(m);
+	/* 8-bit text in a charset nobody knows; ASCII in one is fine. */
+	m = parse_ok("From: a@b.org\n"
+	    "Content-Type: text/plain; charset=x-nobody\n\nCaf\xe9\n");
+	assert_int_equal(m->n_unread, 1);
+	assert_int_equal(m->unread[0].kind, MG_UNREAD_CHARSET);
+	assert_string_equal(m->unread[0].detail, "x-nobody");
+	mg_message_free(m);
+	m = parse_ok("From: a@b.org\n"
+	    "Content-Type: text/plain; charset=x-nobody\n\nCafe\n");
+	assert_int_equal(m->n_unread, 0);
+	assert_string_equal(m->body, "Cafe\n");
+	mg_message_free(m);
+	/* Encrypted: PGP/MIME, S/MIME, inline PGP. */
+	m = parse_ok("From: a@b.org\n"
+	    "Content-Type: multipart/encrypted; protocol=\"application/"
+	    "pgp-encrypted\"; boundary=\"e\"\n\n"
+	    "--e\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n"
+	    "--e\nContent-Type: application/octet-stream\n\nxx\n--e--\n");
+	assert_int_equal(m->n_unread, 1);
+	assert_int_equal(m->unread[0].kind, MG_UNREAD_ENCRYPTED);
+	assert_string_equal(m->unread[0].detail, "PGP");
+	mg_message_free(m);
+	m = parse_ok("From: a@b.org\nContent-Type: application/pkcs7-mime; "
+	    "smime-type=enveloped-data; name=smime.p7m\n"
+	    "Content-Transfer-Encoding: base64\n\nMIAGCSqGSIb3DQEHA6CAMIAC\n");
+	assert_int_equal(m->n_unread, 1);
+	assert_string_equal(m->unread[0].detail, "S/MIME");
+	mg_message_free(m);
+	m = parse_ok("From: a@b.org\n\n-----BEGIN PGP MESSAGE-----\n\nhQEM\n"
+	    "-----END PGP MESSAGE-----\n");
+	assert_int_equal(m->n_unread, 1);
+	assert_int_equal(m->unread[0].kind, MG_UNREAD_ENCRYPTED);
+	mg_message_free(m);
+	/* A boundary that never occurs, in a nested part. */
+	m = parse_ok("From: a@b.org\n"
+	    "Content-Type: multipart/mixed; boundary=\"o\"\n\n"
+	    "--o\nContent-Type: text/plain\n\nHello.\n"
+	    "--o\nContent-Type: multipart/alternative; boundary=\"zz\"\n\n"
+	    "--yy\nContent-Type: text/plain\n\nHidden.\n--yy--\n"
+	    "--o--\n");
+	assert_string_equal(m->new_text, "Hello.");
+	assert_int_equal(m->n_unread, 1);
+	assert_int_equal(m->unread[0].kind, MG_UNREAD_BOUNDARY);
+	assert_string_equal(m->unread[0].where, "part 3");
+	assert_string_equal(m->unread[0].detail, "its boundary never occurs");
+	mg_message_free(m);
+}
+
+static void
+test_odd_text(void **state)
+{
+	struct mg_message	*m;
+	static const char	 nul[] = "From: a@b.org\r\n\r\nDear\0Dr. [X],\r\n";
+	char			 err[MG_ERRLEN];
+
+	(void)state;
+	/* Bare CR line ends: the header ends, the body is read. */
+	m = parse_ok("From: a@b.org\rSubject: cr only\r\rLine one\rLine two\r");
+	assert_string_equal(m->subject, "cr only");
+	assert_string_equal(m->new_text, "Line one\nLine two");
+	mg_message_free(m);
+	/* The CR CR LF of a line end converted twice stays as it was. */
+	m = parse_ok("From: a@b.org\r\r\nSubject: x\r\n\r\nText\r\r\n");
+	assert_string_equal(m->subject, "x");
+	mg_message_free(m);
+	/* A NUL byte does not cut the text short. */
+	assert_int_equal(mg_message_parse(nul, sizeof(nul) - 1, &m, err,
+	    sizeof(err)), 0);
+	assert_string_equal(m->new_text, "Dear Dr. [X],");
+	mg_message_free(m);
+	/* A Content-Type that does not parse is text/plain (RFC 2045). */
+	m = parse_ok("From: a@b.org\nContent-Type: ;;garbage\n\nRead me.\n");
+	assert_string_equal(m->new_text, "Read me.");
+	assert_int_equal(m->n_attachments, 0);
+	mg_message_free(m);
+	/* Undeclared 8-bit text is read as Windows-1252. */
+	m = parse_ok("From: a@b.org\n\nthe \x93program\x94 caf\xe9\n");
+	assert_string_equal(m->new_text,
+	    "the \xe2\x80\x9cprogram\xe2\x80\x9d caf\xc3\xa9");
+	mg_message_free(m);
+	/* Base64 text with CR-only line ends inside. */
+	m = parse_ok("From: a@b.org\nContent-Transfer-Encoding: base64\n\n"
+	    "b25lDXR3bw0=\n");
+	assert_string_equal(m->new_text, "one\ntwo");
 	mg_message_free(m);
 }
 
@@ -306,11 +481,15 @@ test_broken_mime(void **state)
 	struct mg_message	*m;
 
 	(void)state;
-	/* multipart without a boundary parameter */
+	/* multipart without a boundary parameter: not read, and said */
 	m = parse_ok("From: a@b.org\n"
 	    "Content-Type: multipart/mixed\n"
 	    "\n"
 	    "--foo\nContent-Type: text/plain\n\nhello\n");
+	assert_int_equal(m->n_unread, 1);
+	assert_int_equal(m->unread[0].kind, MG_UNREAD_BOUNDARY);
+	assert_string_equal(m->unread[0].where, "");
+	assert_string_equal(m->unread[0].detail, "it has no boundary");
 	mg_message_free(m);
 	/* truncated: no closing boundary, base64 cut in the middle */
 	m = parse_ok("From: a@b.org\n"
@@ -495,8 +674,11 @@ test_deep_nesting(void **state)
 		    " boundary=\"b%d\"\n\n", i, i + 1);
 	g_string_append(s, "--b200\nContent-Type: text/plain\n\ndeep text\n");
 	m = parse_ok(s->str);
-	/* the text is below MG_MSG_MAX_DEPTH, so it is not walked */
+	/* the text is below MG_MSG_MAX_DEPTH, so it is not walked, and
+	 * that is said */
 	assert_null(strstr(m->body, "deep text"));
+	assert_int_equal(m->n_unread, 1);
+	assert_int_equal(m->unread[0].kind, MG_UNREAD_DEPTH);
 	mg_message_free(m);
 	g_string_free(s, TRUE);
 
@@ -509,6 +691,8 @@ test_deep_nesting(void **state)
 	m = parse_ok(s->str);
 	assert_true(m->n_attachments > 0);
 	assert_true(m->n_attachments < MG_MSG_MAX_PARTS);
+	assert_int_equal(m->n_unread, 1);
+	assert_int_equal(m->unread[0].kind, MG_UNREAD_PARTS);
 	mg_message_free(m);
 	g_string_free(s, TRUE);
 }
@@ -682,6 +866,9 @@ main(void)
 		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_no_headers_absent),
 		cmocka_unit_test(test_alternative),
+		cmocka_unit_test(test_text_parts),
+		cmocka_unit_test(test_unread),
+		cmocka_unit_test(test_odd_text),
 		cmocka_unit_test(test_html_only),
 		cmocka_unit_test(test_html_to_text),
 		cmocka_unit_test(test_html_pathological),

@@ -7,6 +7,7 @@
 #include "mg_test.h"
 
 #include "matchguard/config.h"
+#include "matchguard/imap_notice.h"
 #include "matchguard/imap_poller.h"
 #include "matchguard/reply.h"
 

@@ -2,6 +2,9 @@
  * test_spool.c - the held queue on disk: an entry round-trips, is private,
  * is listed oldest first, can be updated and removed; IDs that could name
  * another file are refused; a leftover temporary file is never listed.
+ * Notices: the entry says whether one is wanted; one sender at a time
+ * may claim it; once done it is never claimed again; an entry from
+ * before notices were recorded wants none.
  */
 #include "config_auto.h"
 
@@ -173,6 +176,91 @@ sweep(void **state)
 }
 
 static void
+notices(void **state)
+{
+	char			*dir = mg_test_tmpdir(), *sdir, *f;
+	struct mg_spool_entry	 e, got, *v;
+	struct mg_spool_finding	 fi;
+	char			 id[MG_SPOOL_IDLEN], old[MG_SPOOL_IDLEN];
+	char			 err[MG_ERRLEN], *path, *data;
+	size_t			 n, len;
+	int			 fd, fd2;
+
+	(void)state;
+	sdir = mg_test_path(dir, "held");
+	fill(&e, &fi, 1000);
+	e.notice = 1;
+	assert_int_equal(mg_spool_hold(sdir, &e, msg, sizeof(msg) - 1, id, err,
+	    sizeof(err)), 0);
+	assert_int_equal(mg_spool_load(sdir, id, &got, NULL, NULL, err,
+	    sizeof(err)), 0);
+	assert_int_equal(got.notice, 1);
+	mg_spool_entry_clear(&got);
+	assert_int_equal(mg_spool_notice_sent(sdir, id), 0);
+
+	/* One sender at a time: a second claim while the first holds it
+	 * finds nothing to do; a released claim can be taken again. */
+	assert_int_equal(mg_spool_notice_claim(sdir, id, &fd, err,
+	    sizeof(err)), 1);
+	assert_int_equal(mg_spool_notice_claim(sdir, id, &fd2, err,
+	    sizeof(err)), 0);
+	mg_spool_notice_release(fd);
+	assert_int_equal(mg_spool_notice_sent(sdir, id), 0);
+	assert_int_equal(mg_spool_notice_claim(sdir, id, &fd, err,
+	    sizeof(err)), 1);
+	assert_int_equal(mg_spool_notice_done(sdir, id, fd, 2000, err,
+	    sizeof(err)), 0);
+	assert_int_equal(mg_spool_notice_sent(sdir, id), 1);
+	assert_int_equal(mg_spool_notice_claim(sdir, id, &fd, err,
+	    sizeof(err)), 0);
+	path = mg_test_path(sdir, id);
+	path = realloc(path, strlen(path) + 8);
+	strcat(path, ".notice");
+	assert_int_equal(mg_read_file(path, 100, &data, &len, err,
+	    sizeof(err)), 0);
+	assert_string_equal(data, "sent 2000\n");
+	free(data);
+
+	/* queue edit keeps the wish. */
+	assert_int_equal(mg_spool_load(sdir, id, &got, NULL, NULL, err,
+	    sizeof(err)), 0);
+	assert_int_equal(mg_spool_update(sdir, &got, "new", 3, err,
+	    sizeof(err)), 0);
+	mg_spool_entry_clear(&got);
+	assert_int_equal(mg_spool_load(sdir, id, &got, NULL, NULL, err,
+	    sizeof(err)), 0);
+	assert_int_equal(got.notice, 1);
+	mg_spool_entry_clear(&got);
+
+	/* Removed: the record goes too, and nothing can be claimed. */
+	assert_int_equal(mg_spool_remove(sdir, id, err, sizeof(err)), 0);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(mg_spool_notice_claim(sdir, id, &fd, err,
+	    sizeof(err)), 0);
+	assert_int_equal(mg_spool_notice_claim(sdir, "../x", &fd, err,
+	    sizeof(err)), -1);
+	free(path);
+
+	/* An entry written without the wish (before notices were
+	 * recorded) wants none; a record without its entry is swept. */
+	e.notice = 0;
+	assert_int_equal(mg_spool_hold(sdir, &e, msg, sizeof(msg) - 1, old,
+	    err, sizeof(err)), 0);
+	assert_int_equal(mg_spool_list(sdir, &v, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].notice, 0);
+	mg_spool_free_list(v, n);
+	f = mg_test_write(sdir, "20990101-000000-cc.notice", "");
+	free(f);
+	assert_int_equal(mg_spool_sweep(sdir, time(NULL) + 7200, 3600, err,
+	    sizeof(err)), 1);
+	mg_strlist_clear(&e.rcpts);
+	mg_test_rmrf(dir);
+	free(sdir);
+	free(dir);
+}
+
+static void
 bad_ids(void **state)
 {
 	static const char *const ids[] = { "../etc/passwd", "", "a/b", "A..",
@@ -196,6 +284,7 @@ main(void)
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(listing),
 		cmocka_unit_test(sweep),
+		cmocka_unit_test(notices),
 		cmocka_unit_test(bad_ids),
 	};
 
