@@ -105,6 +105,27 @@ peer_check(struct loader *ld, config_setting_t *g, int pc,
 	return 0;
 }
 
+/* The limits against idle connections and password guessing. */
+static int
+load_guards(struct loader *ld, config_setting_t *g,
+    struct mg_smtp_settings *sm)
+{
+	if (mg_cfg_get_int(ld, g, "first_command_timeout", 1, 3600,
+	    &sm->first_command_timeout) == -1 ||
+	    mg_cfg_get_int(ld, g, "auth_timeout", 1, 3600,
+	    &sm->auth_timeout) == -1 ||
+	    mg_cfg_get_int(ld, g, "auth_fail_delay", 0, 10000,
+	    &sm->auth_fail_delay) == -1 ||
+	    mg_cfg_get_int(ld, g, "max_auth_failures", 1,
+	    MG_MAX_AUTH_FAILURES_LIMIT, &sm->max_auth_failures) == -1 ||
+	    mg_cfg_get_int(ld, g, "auth_lockout", 1, 86400,
+	    &sm->auth_lockout) == -1 ||
+	    mg_cfg_get_int(ld, g, "log_interval", 1, 3600,
+	    &sm->log_interval) == -1)
+		return -1;
+	return 0;
+}
+
 int
 mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
     struct mg_config *cfg)
@@ -113,7 +134,9 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 	    "max_sessions", "max_message_size", "command_timeout",
 	    "data_timeout", "local_user", "local_password", "tls_cert",
 	    "tls_key", "max_bad_commands", "greet_pause", "peer_check",
-	    "resend_window", NULL };
+	    "resend_window", "first_command_timeout", "auth_timeout",
+	    "auth_fail_delay", "max_auth_failures", "auth_lockout",
+	    "log_interval", NULL };
 	static const char *const on_hold[] = { "queue", "reject", NULL };
 	struct mg_smtp_settings	*sm = &cfg->smtp;
 	config_setting_t	*g;
@@ -127,6 +150,12 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 	sm->max_bad_commands = MG_DEF_MAX_BAD_COMMANDS;
 	sm->greet_pause = MG_DEF_GREET_PAUSE;
 	sm->resend_window = MG_DEF_RESEND_WINDOW;
+	sm->first_command_timeout = MG_DEF_FIRST_COMMAND_TIMEOUT;
+	sm->auth_timeout = MG_DEF_AUTH_TIMEOUT;
+	sm->auth_fail_delay = MG_DEF_AUTH_FAIL_DELAY;
+	sm->max_auth_failures = MG_DEF_MAX_AUTH_FAILURES;
+	sm->auth_lockout = MG_DEF_AUTH_LOCKOUT;
+	sm->log_interval = MG_DEF_LOG_INTERVAL;
 	if ((g = config_setting_get_member(root, "smtp")) != NULL) {
 		if ((g = mg_cfg_need_group(ld, root, "smtp", 0)) == NULL)
 			return -1;
@@ -147,6 +176,7 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 		    &sm->command_timeout) == -1 ||
 		    mg_cfg_get_int(ld, g, "data_timeout", 1, 3600,
 		    &sm->data_timeout) == -1 ||
+		    load_guards(ld, g, sm) == -1 ||
 		    mg_cfg_get_string(ld, g, "local_user", 0,
 		    &sm->local_user) == -1 ||
 		    mg_cfg_get_string(ld, g, "local_password", 0,
@@ -174,6 +204,13 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 			return mg_cfg_bad(ld, g, "local_user and local_password "
 			    "go together: set both (the user name and password "
 			    "your mail client will use) or neither");
+		if (sm->local_password != NULL &&
+		    strlen(sm->local_password) < MG_LOCAL_PASSWORD_MIN)
+			return mg_cfg_bad(ld, config_setting_get_member(g,
+			    "local_password"), "has %zu characters: use at "
+			    "least %d, since any program on this computer may "
+			    "try to guess it", strlen(sm->local_password),
+			    MG_LOCAL_PASSWORD_MIN);
 	}
 	if (sm->listen.n == 0 && (mg_strlist_add(&sm->listen,
 	    "127.0.0.1:2525") == -1 || mg_strlist_add(&sm->listen,

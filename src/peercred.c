@@ -17,6 +17,7 @@
 
 #include <netinet/in.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -296,14 +297,27 @@ fail:
 	return NULL;
 }
 
-static int
-proc_lookup(const struct sockaddr *peer, const struct sockaddr *self,
-    uid_t *uid, char *err, size_t errlen)
+/* 127.0.0.1:port as ::ffff:127.0.0.1:port, the name a dual-stack
+ * client's socket has in /proc/net/tcp6. */
+static void
+map_v4(const struct sockaddr *sa, struct sockaddr_in6 *in6)
 {
-	const char	*path = peer->sa_family == AF_INET6 ?
-	    "/proc/net/tcp6" : "/proc/net/tcp";
-	char		*text;
-	int		 rc;
+	const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+
+	memset(in6, 0, sizeof(*in6));
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = in->sin_port;
+	in6->sin6_addr.s6_addr[10] = 0xff;
+	in6->sin6_addr.s6_addr[11] = 0xff;
+	memcpy(in6->sin6_addr.s6_addr + 12, &in->sin_addr, 4);
+}
+
+static int
+proc_find_in(const char *path, const struct sockaddr *peer,
+    const struct sockaddr *self, uid_t *uid, char *err, size_t errlen)
+{
+	char	*text;
+	int	 rc;
 
 	if ((text = read_proc(path, err, errlen)) == NULL)
 		return -1;
@@ -313,17 +327,55 @@ proc_lookup(const struct sockaddr *peer, const struct sockaddr *self,
 	return rc;
 }
 
+static int
+proc_lookup(const struct sockaddr *peer, const struct sockaddr *self,
+    uid_t *uid, char *err, size_t errlen)
+{
+	struct sockaddr_in6	 mpeer, mself;
+	int			 rc;
+
+	if (peer->sa_family == AF_INET6)
+		return proc_find_in("/proc/net/tcp6", peer, self, uid, err,
+		    errlen);
+	if ((rc = proc_find_in("/proc/net/tcp", peer, self, uid, err,
+	    errlen)) != 0)
+		return rc;
+	/* An IPv4 client that is an AF_INET6 socket (a dual-stack one). */
+	map_v4(peer, &mpeer);
+	map_v4(self, &mself);
+	rc = proc_find_in("/proc/net/tcp6", (struct sockaddr *)&mpeer,
+	    (struct sockaddr *)&mself, uid, err, errlen);
+	/* A kernel without IPv6 has no tcp6: the client is not there. */
+	return rc == -1 && access("/proc/net/tcp6", F_OK) == -1 ? 0 : rc;
+}
+
+/* The reply's address is the one asked for.  An IPv4 question may be
+ * answered about an IPv6 socket: a dual-stack client (Java, Python's
+ * AF_INET6 socket) connected to ::ffff:127.0.0.1 is in the same table as
+ * an IPv4 one, and the kernel reports its addresses as ::ffff:a.b.c.d. */
+static int
+diag_same_addr(int family, const uint32_t *got, const uint32_t *want,
+    int qfamily)
+{
+	if (qfamily == AF_INET6)
+		return family == AF_INET6 && memcmp(got, want, 16) == 0;
+	if (family == AF_INET)
+		return got[0] == want[0];
+	return family == AF_INET6 && got[0] == 0 && got[1] == 0 &&
+	    got[2] == htonl(0xffff) && got[3] == want[0];
+}
+
 /* The reply's socket is the one asked for, and owned. */
 static int
 diag_answer(const struct inet_diag_msg *m, const struct inet_diag_req_v2 *q,
     uid_t *uid)
 {
-	size_t	 alen = q->sdiag_family == AF_INET ? 4 : 16;
-
 	if (m->id.idiag_sport != q->id.idiag_sport ||
 	    m->id.idiag_dport != q->id.idiag_dport ||
-	    memcmp(m->id.idiag_src, q->id.idiag_src, alen) != 0 ||
-	    memcmp(m->id.idiag_dst, q->id.idiag_dst, alen) != 0 ||
+	    !diag_same_addr(m->idiag_family, m->id.idiag_src, q->id.idiag_src,
+	    q->sdiag_family) ||
+	    !diag_same_addr(m->idiag_family, m->id.idiag_dst, q->id.idiag_dst,
+	    q->sdiag_family) ||
 	    m->idiag_state == TCP_ST_LISTEN ||
 	    m->idiag_state == TCP_ST_TIME_WAIT || m->idiag_inode == 0)
 		return 0;
@@ -331,9 +383,17 @@ diag_answer(const struct inet_diag_msg *m, const struct inet_diag_req_v2 *q,
 	return 1;
 }
 
+/* Set once netlink has answered about a socket of the family (IPv4, IPv6):
+ * from then on its "no such socket" is believed, without reading /proc
+ * (which a flood of connections that close at once would make us read
+ * again and again).  Before that, ENOENT may mean a kernel without
+ * inet_diag. */
+static atomic_int diag_works[2];
+
+/* *listed: the kernel described the socket (owned or not). */
 static int
-diag_read(int fd, const struct inet_diag_req_v2 *q, uid_t *uid, char *err,
-    size_t errlen)
+diag_read(int fd, const struct inet_diag_req_v2 *q, uid_t *uid, int *listed,
+    char *err, size_t errlen)
 {
 	union {
 		struct nlmsghdr	 h;
@@ -342,6 +402,7 @@ diag_read(int fd, const struct inet_diag_req_v2 *q, uid_t *uid, char *err,
 	ssize_t			 n;
 	int			 len;
 
+	*listed = 0;
 	while ((n = recv(fd, &buf, sizeof(buf), 0)) == -1 && errno == EINTR)
 		continue;
 	if (n == -1) {
@@ -363,8 +424,12 @@ diag_read(int fd, const struct inet_diag_req_v2 *q, uid_t *uid, char *err,
 			return -1;
 		}
 		if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
-		    h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+		    h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct inet_diag_msg))) {
+			*listed = 1;
+			atomic_store(&diag_works[q->sdiag_family == AF_INET6],
+			    1);
 			return diag_answer(NLMSG_DATA(h), q, uid);
+		}
 	}
 	mg_seterr(err, errlen, "netlink: no answer about the socket");
 	return -1;
@@ -372,7 +437,7 @@ diag_read(int fd, const struct inet_diag_req_v2 *q, uid_t *uid, char *err,
 
 static int
 diag_lookup(const struct sockaddr *peer, const struct sockaddr *self,
-    uid_t *uid, char *err, size_t errlen)
+    uid_t *uid, int *listed, char *err, size_t errlen)
 {
 	struct {
 		struct nlmsghdr		 h;
@@ -385,6 +450,7 @@ diag_lookup(const struct sockaddr *peer, const struct sockaddr *self,
 	unsigned		 pport = 0, sport = 0;
 	int			 fd, rc;
 
+	*listed = 0;
 	pa = inet_parts(peer, &alen, &pport);
 	sa = inet_parts(self, &alen, &sport);
 	memset(&req, 0, sizeof(req));
@@ -414,7 +480,7 @@ diag_lookup(const struct sockaddr *peer, const struct sockaddr *self,
 		close(fd);
 		return -1;
 	}
-	rc = diag_read(fd, &req.q, uid, err, errlen);
+	rc = diag_read(fd, &req.q, uid, listed, err, errlen);
 	close(fd);
 	return rc;
 }
@@ -443,7 +509,7 @@ mg_peercred_tcp_uid(int fd, enum mg_peercred_how how, uid_t *uid, char *err,
 {
 	struct sockaddr_storage	 peer, self;
 	socklen_t		 plen = sizeof(peer), slen = sizeof(self);
-	int			 rc = 0;
+	int			 rc = 0, listed = 0;
 
 	if (getpeername(fd, (struct sockaddr *)&peer, &plen) == -1 ||
 	    getsockname(fd, (struct sockaddr *)&self, &slen) == -1) {
@@ -461,10 +527,16 @@ mg_peercred_tcp_uid(int fd, enum mg_peercred_how how, uid_t *uid, char *err,
 		return 0;	/* another computer: no uid here */
 	if (how != MG_PEERCRED_PROC) {
 		rc = diag_lookup((struct sockaddr *)&peer,
-		    (struct sockaddr *)&self, uid, err, errlen);
-		/* ENOENT is also what a kernel without inet_diag says. */
+		    (struct sockaddr *)&self, uid, &listed, err, errlen);
 		if (rc == 1 || how == MG_PEERCRED_NETLINK)
 			return rc;
+		/* The kernel listed the socket as no process's (closing), or
+		 * has answered about sockets before and says there is none:
+		 * /proc would say the same, only slower.  ENOENT is also what
+		 * a kernel without inet_diag says. */
+		if (rc == 0 && (listed ||
+		    atomic_load(&diag_works[peer.ss_family == AF_INET6])))
+			return 0;
 	}
 	return proc_lookup((struct sockaddr *)&peer, (struct sockaddr *)&self,
 	    uid, err, errlen);
@@ -495,6 +567,13 @@ mg_peercred_tcp_uid(int fd, enum mg_peercred_how how, uid_t *uid, char *err,
 /*
  * The local password
  */
+
+static void
+wipe_buf(char *p, size_t n)
+{
+	for (volatile char *v = p; n > 0; n--)
+		*v++ = '\0';
+}
 
 void
 mg_peercred_password_free(char *pw)
@@ -570,22 +649,42 @@ write_password(const char *path, char **pw, char *err, size_t errlen)
 	return 0;
 }
 
+/* What is wrong with the file, in words; NULL when it is ours alone. */
+static const char *
+password_file_problem(const struct stat *st, char *why, size_t len)
+{
+	if (!S_ISREG(st->st_mode))
+		return "is not a plain file (something else was put there)";
+	if (st->st_uid != geteuid()) {
+		snprintf(why, len, "belongs to another user (uid %u), who could "
+		    "have chosen the password", (unsigned)st->st_uid);
+		return why;
+	}
+	if ((st->st_mode & 077) != 0) {
+		snprintf(why, len, "can be read by other users (mode %04o)",
+		    (unsigned)(st->st_mode & 07777));
+		return why;
+	}
+	return NULL;
+}
+
 static int
 read_password(const char *path, int fd, char **pw, char *err, size_t errlen)
 {
 	struct stat	 st;
-	char		 buf[PW_MAX + 1];
+	char		 buf[PW_MAX + 1], why[96];
+	const char	*bad;
 	ssize_t		 n;
 	size_t		 len;
 
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		mg_seterr(err, errlen, "%s is not a file", path);
+	if (fstat(fd, &st) == -1) {
+		mg_seterr(err, errlen, "cannot read %s: %s", path,
+		    strerror(errno));
 		return -1;
 	}
-	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
-		mg_seterr(err, errlen, "%s can be read by other users: delete "
-		    "it, and matchguard makes a new password when it starts",
-		    path);
+	if ((bad = password_file_problem(&st, why, sizeof(why))) != NULL) {
+		mg_seterr(err, errlen, "%s %s: delete it, and matchguard makes "
+		    "a new password when it starts", path, bad);
 		return -1;
 	}
 	while ((n = read(fd, buf, PW_MAX)) == -1 && errno == EINTR)
@@ -601,8 +700,17 @@ read_password(const char *path, int fd, char **pw, char *err, size_t errlen)
 		    "matchguard makes a new one when it starts", path);
 		return -1;
 	}
+	if (len < MG_LOCAL_PASSWORD_MIN) {
+		wipe_buf(buf, sizeof(buf));
+		mg_seterr(err, errlen, "%s holds a password of %zu characters, "
+		    "and any program on this computer may try to guess it: "
+		    "write one of at least %d, or delete the file and "
+		    "matchguard makes a new one when it starts", path, len,
+		    MG_LOCAL_PASSWORD_MIN);
+		return -1;
+	}
 	*pw = mg_strndup(buf, len);
-	memset(buf, 0, sizeof(buf));
+	wipe_buf(buf, sizeof(buf));
 	if (*pw == NULL) {
 		mg_seterr(err, errlen, "out of memory");
 		return -1;
@@ -627,12 +735,20 @@ mg_peercred_local_password(const char *state_dir, char **pw, int *created,
 		return -1;
 	}
 	snprintf(path, len, "%s/%s", state_dir, MG_LOCAL_PASSWORD_FILE);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) != -1) {
+	/* O_NONBLOCK: a FIFO put there must not make us wait for a
+	 * writer (it is refused: not a plain file). */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) != -1) {
 		rc = read_password(path, fd, pw, err, errlen);
 		close(fd);
 	} else if (errno == ENOENT) {
 		rc = write_password(path, pw, err, errlen);
 		*created = rc == 0;
+	} else if (errno == ELOOP) {
+		mg_seterr(err, errlen, "%s is a symbolic link, not a plain file: "
+		    "delete it, and matchguard makes a new password when it "
+		    "starts", path);
+		rc = -1;
 	} else {
 		mg_seterr(err, errlen, "cannot read %s: %s", path,
 		    strerror(errno));

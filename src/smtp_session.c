@@ -30,6 +30,7 @@
 #include "config_auto.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,10 @@ struct mg_smtp_session {
 	struct mg_smtp_limits	 lim;
 	enum smtp_state		 state;
 	int			 authed;
+	int			 auth_locked;	/* the caller says: 454 */
+	int			 auth_failed_now; /* in this line: the event */
+	unsigned		 auth_failures;
+	unsigned		 commands;	/* complete lines read */
 	size_t			 bad;		/* unknown commands and such */
 	enum mg_smtp_close	 closed_by;
 
@@ -820,8 +825,26 @@ auth_done(struct mg_smtp_session *s, int ok, struct mg_buf *out)
 		reply(out, 235, "2.7.0", "Authentication successful");
 	} else {
 		bad_command(s);
+		if (s->auth_failures < UINT_MAX)
+			s->auth_failures++;
+		s->auth_failed_now = 1;
 		reply(out, 535, "5.7.8", "Authentication credentials invalid");
 	}
+}
+
+/* The caller refuses logins for now (too many failures on this computer):
+ * the password is not even looked at. */
+static int
+auth_refused(struct mg_smtp_session *s, struct mg_buf *out)
+{
+	if (!s->auth_locked)
+		return 0;
+	wipe(s->login_user, sizeof(s->login_user));
+	s->login_userlen = 0;
+	smtp_enter_state(s, SMTP_READY);
+	reply(out, 454, "4.7.0", "Too many failed logins on this computer: "
+	    "try again in a few minutes");
+	return 1;
 }
 
 /* A response that is no answer: cancelled, or garbage or too long (bad,
@@ -909,6 +932,10 @@ auth_response(struct mg_smtp_session *s, const char *line, size_t len,
 
 	if (auth_decode(s, line, len, buf, &n, out) == -1)
 		return;
+	if (s->state != SMTP_AUTH_LOGIN_USER && auth_refused(s, out)) {
+		wipe(buf, sizeof(buf));
+		return;
+	}
 	switch (s->state) {
 	case SMTP_AUTH_PLAIN:
 		auth_plain(s, buf, n, out);
@@ -959,6 +986,11 @@ cmd_auth(struct mg_smtp_session *s, char *arg, struct mg_buf *out,
 	ir = mech + strcspn(mech, " ");
 	if (*ir != '\0')
 		*ir++ = '\0';
+	if (s->auth_locked) {
+		reply(out, 454, "4.7.0", "Too many failed logins on this "
+		    "computer: try again in a few minutes");
+		return;
+	}
 	if (strcasecmp(mech, "PLAIN") == 0)
 		next = SMTP_AUTH_PLAIN;
 	else if (strcasecmp(mech, "LOGIN") == 0)
@@ -1114,6 +1146,9 @@ line_done(struct mg_smtp_session *s, struct mg_buf *out,
 {
 	size_t	 len = s->linelen, bad = s->bad;
 
+	if (s->commands < UINT_MAX)
+		s->commands++;
+	s->auth_failed_now = 0;
 	if (len > 0 && s->line[len - 1] == '\r')
 		len--;
 	s->line[len] = '\0';
@@ -1129,6 +1164,8 @@ line_done(struct mg_smtp_session *s, struct mg_buf *out,
 	else
 		command(s, s->line, len, out, ev);
 	check_bad_commands(s, bad, out, ev);
+	if (s->auth_failed_now && *ev == MG_SMTP_EV_NONE)
+		*ev = MG_SMTP_EV_AUTH_FAILED;
 	/* The line may have held a password. */
 	wipe(s->line, s->linelen + 1);
 	s->linelen = 0;
@@ -1380,6 +1417,30 @@ mg_smtp_session_feed(struct mg_smtp_session *s, const char *buf, size_t len,
 	if (*ev == MG_SMTP_EV_STARTTLS || *ev == MG_SMTP_EV_CLOSE)
 		return len;
 	return off;
+}
+
+unsigned
+mg_smtp_session_commands(const struct mg_smtp_session *s)
+{
+	return s->commands;
+}
+
+unsigned
+mg_smtp_session_auth_failures(const struct mg_smtp_session *s)
+{
+	return s->auth_failures;
+}
+
+int
+mg_smtp_session_needs_auth(const struct mg_smtp_session *s)
+{
+	return auth_offered(s) && !s->authed;
+}
+
+void
+mg_smtp_session_auth_locked(struct mg_smtp_session *s, int locked)
+{
+	s->auth_locked = locked != 0;
 }
 
 void

@@ -76,6 +76,18 @@ struct mg_policy_settings {
 #define MG_DEF_MAX_MESSAGE_SIZE		(25 * 1024 * 1024)
 #define MG_DEF_COMMAND_TIMEOUT		300	/* seconds, RFC 5321 4.5.3.2 */
 #define MG_DEF_DATA_TIMEOUT		600
+/* A mail client sends EHLO as soon as it is greeted; a browser's
+ * preconnected socket sends nothing. */
+#define MG_DEF_FIRST_COMMAND_TIMEOUT	15	/* seconds */
+/* When AUTH is required: the time from connect to a successful login. */
+#define MG_DEF_AUTH_TIMEOUT		30	/* seconds */
+#define MG_DEF_AUTH_FAIL_DELAY		1500	/* ms before a 535 */
+#define MG_DEF_MAX_AUTH_FAILURES	10	/* in a minute, all clients */
+#define MG_MAX_AUTH_FAILURES_LIMIT	1000
+#define MG_DEF_AUTH_LOCKOUT		300	/* seconds of 454 after that */
+/* Lines a hostile peer can make serve write (refusals, failed logins):
+ * the first in each interval, then one count at its end. */
+#define MG_DEF_LOG_INTERVAL		60	/* seconds */
 #define MG_DEF_SHUTDOWN_GRACE		30	/* seconds for sessions at SIGTERM */
 #define MG_DEF_RESEND_WINDOW		86400	/* seconds a resend is known */
 
@@ -97,6 +109,12 @@ struct mg_smtp_settings {
 	int			 max_message_size;
 	int			 command_timeout;
 	int			 data_timeout;
+	int			 first_command_timeout;
+	int			 auth_timeout;
+	int			 auth_fail_delay;	/* milliseconds */
+	int			 max_auth_failures;	/* a minute */
+	int			 auth_lockout;		/* seconds */
+	int			 log_interval;		/* seconds */
 	int			 max_bad_commands;
 	int			 greet_pause;	/* milliseconds */
 	enum mg_peer_check	 peer_check;	/* resolved: never "unset" */

@@ -49,10 +49,16 @@ int	mg_peercred_proc_find(const char *text, const struct sockaddr *local,
 	    size_t errlen);
 
 /* The local password in state_dir/local-password: read, or made (random,
- * mode 0600, state_dir created 0700 when missing).  *pw is the caller's
- * to free with mg_peercred_password_free(); *created says it is new.
- * A file that others may read is refused (-1, err says what to do). */
+ * 24 characters, mode 0600, state_dir created 0700 when missing).  *pw is
+ * the caller's to free with mg_peercred_password_free(); *created says it
+ * is new.  Refused (-1, err says what is wrong and what to do): a file
+ * that others may read, one that belongs to another user, a symbolic
+ * link, anything but a plain file (a FIFO is never waited on), and a
+ * password shorter than MG_LOCAL_PASSWORD_MIN. */
 #define MG_LOCAL_PASSWORD_FILE	"local-password"
+/* The shortest local password (this file, or smtp.local_password): any
+ * program of any user on the computer may try to log in. */
+#define MG_LOCAL_PASSWORD_MIN	12
 int	mg_peercred_local_password(const char *state_dir, char **pw,
 	    int *created, char *err, size_t errlen);
 void	mg_peercred_password_free(char *pw);

@@ -17,6 +17,13 @@
  *                        Whatever followed STARTTLS in the plaintext is
  *                        consumed and dropped (CVE-2011-0411), and so is
  *                        anything fed before tls_started().
+ *   MG_SMTP_EV_AUTH_FAILED  a login failed: "535 5.7.8" is queued and the
+ *                        session stops after that line.  The caller
+ *                        counts it and waits a while before it sends the
+ *                        reply (serve: smtp.auth_fail_delay), so that
+ *                        guessing is slow.  (A failure that also reaches
+ *                        max_bad_commands ends in MG_SMTP_EV_CLOSE
+ *                        instead: mg_smtp_session_auth_failures() tells.)
  *   MG_SMTP_EV_CLOSE     the reply queued is the last one (QUIT, a 421,
  *                        or a 554 to a line that is HTTP): flush it and
  *                        close the connection.  The rest of the input is
@@ -72,6 +79,7 @@ enum mg_smtp_event {
 	MG_SMTP_EV_NONE,
 	MG_SMTP_EV_MESSAGE,
 	MG_SMTP_EV_STARTTLS,
+	MG_SMTP_EV_AUTH_FAILED,
 	MG_SMTP_EV_CLOSE
 };
 
@@ -134,6 +142,22 @@ void	mg_smtp_session_abort(struct mg_smtp_session *s, const char *why,
  * HTTP, not SMTP (a web page?)"; "" for NONE). */
 enum mg_smtp_close mg_smtp_session_closed_by(const struct mg_smtp_session *s);
 const char *mg_smtp_close_reason(enum mg_smtp_close why);
+
+/* Complete lines read so far (commands and AUTH responses): 0 for a
+ * client that has not yet said anything, such as a browser's idle
+ * preconnected socket. */
+unsigned mg_smtp_session_commands(const struct mg_smtp_session *s);
+
+/* Failed logins (535) in the session so far. */
+unsigned mg_smtp_session_auth_failures(const struct mg_smtp_session *s);
+
+/* 1 while AUTH is required (auth_password set) and not yet done. */
+int	mg_smtp_session_needs_auth(const struct mg_smtp_session *s);
+
+/* While locked (the caller's limit of failed logins is reached), AUTH
+ * is answered "454 4.7.0" without looking at the password.  Call it
+ * before each feed; it starts unlocked. */
+void	mg_smtp_session_auth_locked(struct mg_smtp_session *s, int locked);
 
 /* The state name, for logs and tests ("greeting", "ready", "mail",
  * "rcpt", "data", "message", "auth-plain", "auth-login-user",

@@ -14,9 +14,9 @@ conf="$MG_WORK/matchguard.conf"
 cp "$MG_SRCDIR/conf/programs.example.conf" "$MG_WORK/"
 sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
     -e "s#listen = \[.*\];#listen = [ \"127.0.0.1:$SERVE_PORT\" ];#" \
-    -e "s#max_message_size = 26214400;#max_message_size = 62914560; local_user = \"priya\"; local_password = \"local-pw\";#" \
+    -e "s#max_message_size = 26214400;#max_message_size = 62914560; local_user = \"priya\"; local_password = \"local-password\";#" \
     "$MG_SRCDIR/conf/example.conf" >"$conf"
-grep -q 'local-pw' "$conf" || { echo "cannot set up $conf" >&2; exit 99; }
+grep -q 'local-password' "$conf" || { echo "cannot set up $conf" >&2; exit 99; }
 start_serve "$conf"
 
 python3 "$MG_SRCDIR/tests/hostile/run.py" --bin "$MG_BIN" --conf "$conf" \

@@ -145,7 +145,7 @@ def session(auth=True):
     c.reply()
     c.cmd(b"EHLO hostile.test")
     if auth:
-        r = c.cmd(b"AUTH PLAIN " + auth_plain(b"priya", b"local-pw"))
+        r = c.cmd(b"AUTH PLAIN " + auth_plain(b"priya", b"local-password"))
         assert r.startswith("235"), r
     return c
 

@@ -8,6 +8,11 @@
 #     setpriv or runuser), with swaks and with a raw client, over IPv4 and
 #     IPv6, gets 554 5.7.1 and is closed, and is logged; nothing of it
 #     reaches upstream;
+#   - a dual-stack client (an AF_INET6 socket, as Java's and many
+#     Python programs' are) to ::ffff:127.0.0.1, which the kernel lists
+#     with IPv6 addresses: the same user is relayed, nobody is refused;
+#   - the refusals are logged once an interval (smtp.log_interval), the
+#     rest counted in one line;
 #   - with smtp.local_password too, AUTH is required in addition;
 #   - smtp.peer_check = "password": a password is made at the first start
 #     (0600 file, never logged), AUTH is required (530 without, 535 when
@@ -106,7 +111,9 @@ case $out in
 	esac ;;
 *) fail "another user, raw, IPv4: $out" ;;
 esac
+more=2		# refusals after the first: raw IPv4, mapped; and IPv6
 if grep -q "listening on \[::1\]:$SERVE_PORT" "$MG_WORK/serve.log"; then
+	more=3
 	out=$(raw_as_nobody ::1)
 	case $out in
 	"uid 65534: 554 5.7.1 "*) pass "another user, raw, IPv6: $out" ;;
@@ -124,27 +131,81 @@ else
 	echo "no IPv6 loopback here: the IPv6 cases are skipped"
 fi
 [ "$(upstream_count)" = 1 ] || fail "another user's letter reached upstream"
+
+# mapped [as_nobody]: a whole letter from an AF_INET6 socket connected to
+# ::ffff:127.0.0.1 (the user's own Java client does this); prints the
+# replies.
+mapped() {
+	"$@" /usr/bin/python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.settimeout(10)
+s.connect(("::ffff:127.0.0.1", int(sys.argv[1])))
+f = s.makefile("rb")
+def reply():
+    while True:
+        l = f.readline().decode().strip()
+        if l[3:4] != "-":
+            return l or "EOF"
+got = [reply()]
+for cmd in (b"EHLO dual.test", b"MAIL FROM:<priya.raman@example.com>",
+            b"RCPT TO:<aunt@example.org>", b"DATA"):
+    if not got[-1][:1] in ("2", "3"):
+        break
+    try:
+        s.sendall(cmd + b"\r\n")
+        got.append(reply())
+    except OSError as e:
+        got.append(type(e).__name__)
+if got[-1].startswith("354"):
+    s.sendall(b"Subject: dual-stack\r\n\r\nDear Aunt Maya, from Java.\r\n.\r\n")
+    got.append(reply())
+print("uid %d: %s" % (os.getuid(), " | ".join(got)))
+' "$SERVE_PORT"
+}
+out=$(mapped)
+case $out in
+"uid 0: 220 "*"| 250 2.0.0 relayed"*) pass "the same user, AF_INET6 socket to ::ffff:127.0.0.1: $out" ;;
+*) fail "the same user, AF_INET6 socket to ::ffff:127.0.0.1: $out" ;;
+esac
+out=$(mapped as_nobody)
+case $out in
+"uid 65534: 554 5.7.1 "*) pass "another user, AF_INET6 socket to ::ffff:127.0.0.1: $out" ;;
+*) fail "another user, AF_INET6 socket to ::ffff:127.0.0.1: $out" ;;
+esac
+[ "$(upstream_count)" = 2 ] || fail "upstream has $(upstream_count) letters, wanted 2"
+grep -q "cannot tell which user" "$MG_WORK/serve.log" && \
+	fail "serve could not tell a user: $(grep -m1 'cannot tell' "$MG_WORK/serve.log")"
+
+# The refusals so far: the first is logged, the others are counted, and
+# the count is logged when the interval ends (here: at the stop).
 n=$(grep -c 'refused a connection from .* (uid 65534): only the user who started matchguard (uid 0) may send through it' \
     "$MG_WORK/serve.log")
-[ "$n" -ge 2 ] && pass "refusals logged: $n" || fail "refusals logged: $n: $(tail -3 "$MG_WORK/serve.log")"
+[ "$n" = 1 ] && pass "refusals logged once: $n line" || fail "refusals logged: $n lines: $(tail -3 "$MG_WORK/serve.log")"
+stop_serve
+line=$(grep -E '^matchguard: [0-9]+ more connections of other users refused in the last [0-9]+ s$' "$MG_WORK/serve.log")
+case $line in
+*": $more more "*) pass "and counted: $line" ;;
+*) fail "the count of refusals: '$line'" ;;
+esac
 
 # --- uid, and smtp.local_password: AUTH in addition.
 stop_serve
-write_conf 'local_user = "priya"; local_password = "local-pw";'
+write_conf 'local_user = "priya"; local_password = "local-password";'
 start_serve "$conf"
 send "no AUTH" "$MG_WORK/noauth.out"
 grep -q "<.* 530 5.7.0" "$MG_WORK/noauth.out" || \
 	fail "uid + local_password, no AUTH: $(grep '<' "$MG_WORK/noauth.out" | tail -1)"
-send "AUTH" "$MG_WORK/auth.out" --auth PLAIN --auth-user priya --auth-password local-pw
+send "AUTH" "$MG_WORK/auth.out" --auth PLAIN --auth-user priya --auth-password local-password
 grep -q "<.* 250 2.0.0 relayed" "$MG_WORK/auth.out" || \
 	fail "uid + local_password, AUTH: $(grep '<' "$MG_WORK/auth.out" | tail -1)"
 as_nobody swaks --server "127.0.0.1:$SERVE_PORT" --from priya.raman@example.com \
-    --to victim@example.org --auth PLAIN --auth-user priya --auth-password local-pw \
+    --to victim@example.org --auth PLAIN --auth-user priya --auth-password local-password \
     --body "no" >"$MG_WORK/nobody2.out" 2>&1
 grep -q "<\*\* 554 5.7.1" "$MG_WORK/nobody2.out" || \
 	fail "uid + local_password: another user with the password got in: $(grep '<' "$MG_WORK/nobody2.out" | tail -1)"
-[ "$(upstream_count)" = 2 ] && pass "uid + local_password: 530 without AUTH, relayed with it, another user refused even with the password" || \
-	fail "uid + local_password: upstream has $(upstream_count), wanted 2"
+[ "$(upstream_count)" = 3 ] && pass "uid + local_password: 530 without AUTH, relayed with it, another user refused even with the password" || \
+	fail "uid + local_password: upstream has $(upstream_count), wanted 3"
 
 # --- peer_check = "password": the generated password.
 stop_serve
@@ -167,7 +228,7 @@ grep -q "AUTH PLAIN LOGIN" "$MG_WORK/p1.out" || fail "password mode: AUTH not of
 send "password, wrong" "$MG_WORK/p2.out" --auth PLAIN --auth-user x --auth-password wrong
 grep -q "<.* 535 5.7.8" "$MG_WORK/p2.out" || fail "password mode, wrong password: $(grep '<' "$MG_WORK/p2.out" | tail -1)"
 send "password, right" "$MG_WORK/p3.out" --auth LOGIN --auth-user anyone --auth-password "$pw"
-if grep -q "<.* 250 2.0.0 relayed" "$MG_WORK/p3.out" && [ "$(upstream_count)" = 3 ]; then
+if grep -q "<.* 250 2.0.0 relayed" "$MG_WORK/p3.out" && [ "$(upstream_count)" = 4 ]; then
 	pass "password mode: 530 without AUTH, 535 when wrong, relayed with the password (any user name)"
 else
 	fail "password mode, right password: $(grep '<' "$MG_WORK/p3.out" | tail -2)"

@@ -109,13 +109,16 @@ swaks --server 127.0.0.1 --port "$SERVE_PORT" --from priya.raman@example.com \
 grep -q "<.* 250 2.0.0 relayed" "$MG_WORK/swaks.out" || \
 	fail "swaks --tls: $(tail -5 "$MG_WORK/swaks.out")"
 
-# 421 past max_sessions (2): two idle sessions, then a third.
+# 421 past max_sessions (2): two idle sessions, then a third.  They have
+# said EHLO: one that has said nothing would be closed to make room.
 python3 - "$SERVE_PORT" <<'PY' || fail "no 421 past max_sessions"
 import socket, sys, time
 port = int(sys.argv[1])
 held = [socket.create_connection(("127.0.0.1", port)) for _ in range(2)]
 for s in held:
     assert s.recv(512).startswith(b"220"), "no greeting"
+    s.sendall(b"EHLO held.test\r\n")
+    assert b"250 " in s.recv(4096), "no EHLO reply"
 third = socket.create_connection(("127.0.0.1", port))
 reply = third.recv(512)
 assert reply.startswith(b"421 4.3.2"), reply
@@ -143,7 +146,7 @@ grep -q "<.* 550 " "$MG_WORK/swaks.out" || \
 stop_upstream
 start_upstream --tls-cert "$CA/selfsigned.pem" --tls-key "$CA/selfsigned.key"
 stop_serve
-write_conf "$conf" "max_sessions = 16; local_user = \"priya\"; local_password = \"local-pw\";"
+write_conf "$conf" "max_sessions = 16; local_user = \"priya\"; local_password = \"local-password\";"
 start_serve "$conf"
 sed 's/relay-clean-1/relay-clean-2/' "$MG_WORK/clean.eml" >"$MG_WORK/c2.eml"
 # With smtp.local_password set, AUTH comes first.
@@ -155,7 +158,7 @@ swaks --server 127.0.0.1 --port "$SERVE_PORT" --from priya.raman@example.com \
     --data "@$MG_WORK/c2.eml" >"$MG_WORK/swaks.out" 2>&1
 grep -q "<.* 535 5.7.8" "$MG_WORK/swaks.out" || fail "a wrong local password is not refused"
 swaks --server 127.0.0.1 --port "$SERVE_PORT" --from priya.raman@example.com \
-    --to aunt@example.org --auth LOGIN --auth-user priya --auth-password local-pw \
+    --to aunt@example.org --auth LOGIN --auth-user priya --auth-password local-password \
     --data "@$MG_WORK/c2.eml" >"$MG_WORK/swaks.out" 2>&1
 grep -q "<.* 235 2.7.0" "$MG_WORK/swaks.out" || fail "local AUTH LOGIN refused"
 grep -q "<.* 451 4.4.1 .*certificate" "$MG_WORK/swaks.out" || \
@@ -165,7 +168,7 @@ grep -q "<.* 451 4.4.1 .*certificate" "$MG_WORK/swaks.out" || \
 # Upstream down: 451; nothing held, nothing lost.
 stop_upstream
 swaks --server 127.0.0.1 --port "$SERVE_PORT" --from priya.raman@example.com \
-    --to aunt@example.org --auth PLAIN --auth-user priya --auth-password local-pw \
+    --to aunt@example.org --auth PLAIN --auth-user priya --auth-password local-password \
     --data "@$MG_WORK/c2.eml" >"$MG_WORK/swaks.out" 2>&1
 grep -q "<.* 451 4.4.1" "$MG_WORK/swaks.out" || fail "upstream down: no 451"
 # A letter to a program that could not be relayed is not history: the
@@ -173,7 +176,7 @@ grep -q "<.* 451 4.4.1" "$MG_WORK/swaks.out" || fail "upstream down: no 451"
 sed -e 's/relay-clean-1/relay-down-1/' -e 's/genetics-residency@harborview.edu/mggresidency@northgate.edu/' \
     -e 's/Dr. Marchetti/Dr. Feldman/' -e 's/hereditary cancer/genetics/' "$MG_WORK/clean.eml" >"$MG_WORK/down.eml"
 swaks --server 127.0.0.1 --port "$SERVE_PORT" --from priya.raman@example.com \
-    --to mggresidency@northgate.edu --auth PLAIN --auth-user priya --auth-password local-pw \
+    --to mggresidency@northgate.edu --auth PLAIN --auth-user priya --auth-password local-password \
     --data "@$MG_WORK/down.eml" >"$MG_WORK/swaks.out" 2>&1
 grep -q "<.* 451 4.4.1" "$MG_WORK/swaks.out" || fail "upstream down, program letter: no 451"
 [ "$(sqlite3 "$XDG_STATE_HOME/matchguard/ledger.sqlite" \

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -59,11 +60,14 @@ static const char tcp_sample[] =
 "   4: 0100007F:D433 0100007F:09C5 05 00000000:00000000 00:00000000 00000000  1001        0 0 1 0000000000000000 20 4 0 10 -1\n"
 "   5: 0200007F:D431 0100007F:09C5 01 00000000:00000000 00:00000000 00000000  1002        0 40005 1 0000000000000000 20 4 30 10 -1\n";
 
-/* ::1 port 2501, its client from 54321 as uid 65534. */
+/* ::1 port 2501, its client from 54321 as uid 65534; a dual-stack
+ * client (uid 1000) of 127.0.0.1:2501 from port 54322, which is
+ * ::ffff:127.0.0.1 in this table. */
 static const char tcp6_sample[] =
 "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
 "   0: 00000000000000000000000001000000:09C5 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 50001 1 0000000000000000 100 0 0 10 0\n"
-"   1: 00000000000000000000000001000000:D431 00000000000000000000000001000000:09C5 01 00000000:00000000 00:00000000 00000000 65534        0 50002 1 0000000000000000 20 4 30 10 -1\n";
+"   1: 00000000000000000000000001000000:D431 00000000000000000000000001000000:09C5 01 00000000:00000000 00:00000000 00000000 65534        0 50002 1 0000000000000000 20 4 30 10 -1\n"
+"   2: 0000000000000000FFFF00000100007F:D432 0000000000000000FFFF00000100007F:09C5 01 00000000:00000000 00:00000000 00000000  1000        0 50003 1 0000000000000000 20 4 30 10 -1\n";
 
 static int
 little_endian(void)
@@ -129,6 +133,14 @@ proc_parser(void **state)
 	    (struct sockaddr *)&cli6, (struct sockaddr *)&srv6, &uid, err,
 	    sizeof(err)), 1);
 	assert_int_equal(uid, 65534);
+	/* The dual-stack client, by its mapped addresses. */
+	cli6 = v6("::ffff:127.0.0.1", 54322);
+	srv6 = v6("::ffff:127.0.0.1", 2501);
+	assert_int_equal(mg_peercred_proc_find(tcp6_sample,
+	    (struct sockaddr *)&cli6, (struct sockaddr *)&srv6, &uid, err,
+	    sizeof(err)), 1);
+	assert_int_equal(uid, 1000);
+	srv6 = v6("::1", 2501);
 	cli6 = v6("::2", 54321);
 	assert_int_equal(mg_peercred_proc_find(tcp6_sample,
 	    (struct sockaddr *)&cli6, (struct sockaddr *)&srv6, &uid, err,
@@ -168,14 +180,18 @@ loopback(void **state)
 	assert_false(mg_peercred_is_loopback((struct sockaddr *)&g));
 }
 
-/* A real connection over loopback: *srv is the accepted end, *cli the
- * client's.  -1 when the family is not available here. */
+/* The address a client connects to: 127.0.0.1, ::1, or 127.0.0.1 as
+ * ::ffff:127.0.0.1 from an AF_INET6 socket (a dual-stack client, such as
+ * Java's or Python's AF_INET6 socket, to an IPv4 listener). */
+enum pair { PAIR_V4, PAIR_V6, PAIR_MAPPED };
+
+/* The listener: its family and address, and the address to connect to. */
 static int
-connect_pair(int family, int *srv, int *cli)
+pair_listen(enum pair kind, struct sockaddr_storage *to, socklen_t *tolen)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
-	int			 l;
+	int			 l, family = kind == PAIR_V6 ? AF_INET6 : AF_INET;
 
 	memset(&ss, 0, sizeof(ss));
 	if (family == AF_INET) {
@@ -196,9 +212,38 @@ connect_pair(int family, int *srv, int *cli)
 		close(l);
 		return -1;
 	}
-	*cli = socket(family, SOCK_STREAM, 0);
-	assert_true(*cli != -1);
-	assert_int_equal(connect(*cli, (struct sockaddr *)&ss, len), 0);
+	if (kind == PAIR_MAPPED) {
+		struct sockaddr_in	*in = (struct sockaddr_in *)&ss;
+		struct sockaddr_in6	 m = v6("::ffff:127.0.0.1",
+		    ntohs(in->sin_port));
+
+		memset(&ss, 0, sizeof(ss));
+		memcpy(&ss, &m, sizeof(m));
+		len = sizeof(m);
+	}
+	memcpy(to, &ss, sizeof(ss));
+	*tolen = len;
+	return l;
+}
+
+/* A real connection over loopback: *srv is the accepted end, *cli the
+ * client's.  -1 when the family is not available here. */
+static int
+connect_pair(enum pair kind, int *srv, int *cli)
+{
+	struct sockaddr_storage	 to;
+	socklen_t		 len;
+	int			 l;
+
+	if ((l = pair_listen(kind, &to, &len)) == -1)
+		return -1;
+	if ((*cli = socket(to.ss_family, SOCK_STREAM, 0)) == -1 ||
+	    connect(*cli, (struct sockaddr *)&to, len) == -1) {
+		if (*cli != -1)
+			close(*cli);
+		close(l);
+		return -1;
+	}
 	*srv = accept(l, NULL, NULL);
 	assert_true(*srv != -1);
 	close(l);
@@ -206,7 +251,7 @@ connect_pair(int family, int *srv, int *cli)
 }
 
 static void
-live_one(int family, const char *name)
+live_one(enum pair kind, const char *name)
 {
 	static const enum mg_peercred_how how[] = { MG_PEERCRED_ANY,
 	    MG_PEERCRED_NETLINK, MG_PEERCRED_PROC };
@@ -215,7 +260,7 @@ live_one(int family, const char *name)
 	int	 srv, cli, rc;
 	uid_t	 uid;
 
-	if (connect_pair(family, &srv, &cli) == -1) {
+	if (connect_pair(kind, &srv, &cli) == -1) {
 		print_message("%s: not available here, skipped\n", name);
 		return;
 	}
@@ -259,34 +304,66 @@ static void
 live(void **state)
 {
 	(void)state;
-	live_one(AF_INET, "127.0.0.1");
-	live_one(AF_INET6, "::1");
+	live_one(PAIR_V4, "127.0.0.1");
+	live_one(PAIR_V6, "::1");
+	live_one(PAIR_MAPPED, "::ffff:127.0.0.1 from an AF_INET6 socket");
 }
 
-/* As root: a client made by another user (65534, nobody) is seen as it. */
+/* How long one lookup takes (serve makes it in its accept loop, for every
+ * connection, before the connection gets a session). */
 static void
-other_user(void **state)
+lookup_time(void **state)
 {
-	struct sockaddr_in	 a = v4("127.0.0.1", 0);
-	socklen_t		 len = sizeof(a);
+	static const enum mg_peercred_how how[] = { MG_PEERCRED_NETLINK,
+	    MG_PEERCRED_PROC };
+	static const char *const hname[] = { "netlink", "/proc" };
+	struct timespec	 t0, t1;
+	char		 err[MG_ERRLEN];
+	int		 srv, cli, n = 2000;
+	uid_t		 uid;
+
+	(void)state;
+	if (!mg_peercred_supported() || connect_pair(PAIR_V4, &srv, &cli) == -1)
+		skip();
+	for (size_t k = 0; k < 2; k++) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (int i = 0; i < n; i++)
+			if (mg_peercred_tcp_uid(srv, how[k], &uid, err,
+			    sizeof(err)) != 1)
+				break;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		print_message("one lookup through %s: %.1f microseconds (mean "
+		    "of %d)\n", hname[k], ((double)(t1.tv_sec - t0.tv_sec) *
+		    1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / 1e3 / n, n);
+		if (k == 0)
+			n = 200;
+	}
+	close(cli);
+	close(srv);
+}
+
+/* As root: a client made by another user (65534, nobody) is seen as it,
+ * over IPv4, IPv6, and from a dual-stack socket to ::ffff:127.0.0.1. */
+static void
+other_user_one(enum pair kind, const char *name)
+{
+	struct sockaddr_storage	 to;
+	socklen_t		 len;
 	char			 err[MG_ERRLEN], c;
 	int			 l, srv, st, rc;
 	pid_t			 pid;
 	uid_t			 uid;
 
-	(void)state;
-	if (geteuid() != 0 || !mg_peercred_supported())
-		skip();
-	assert_true((l = socket(AF_INET, SOCK_STREAM, 0)) != -1);
-	assert_int_equal(bind(l, (struct sockaddr *)&a, len), 0);
-	assert_int_equal(listen(l, 1), 0);
-	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &len), 0);
+	if ((l = pair_listen(kind, &to, &len)) == -1) {
+		print_message("%s: not available here, skipped\n", name);
+		return;
+	}
 	if ((pid = fork()) == 0) {
 		int	 fd;
 
 		if (setgid(65534) == -1 || setuid(65534) == -1 ||
-		    (fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
-		    connect(fd, (struct sockaddr *)&a, len) == -1 ||
+		    (fd = socket(to.ss_family, SOCK_STREAM, 0)) == -1 ||
+		    connect(fd, (struct sockaddr *)&to, len) == -1 ||
 		    write(fd, "x", 1) != 1)
 			_exit(1);
 		(void)read(fd, &c, 1);	/* until the parent closes */
@@ -301,9 +378,12 @@ other_user(void **state)
 		    err, sizeof(err));
 		if (rc == -1 && how == MG_PEERCRED_NETLINK)
 			continue;
-		assert_int_equal(rc, 1);
+		if (rc != 1)
+			fail_msg("%s, how %d: %d %s", name, how, rc,
+			    rc == -1 ? err : "not found");
 		assert_int_equal(uid, 65534);
 	}
+	print_message("%s as uid 65534: seen as 65534\n", name);
 	close(srv);
 	close(l);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
@@ -311,10 +391,21 @@ other_user(void **state)
 }
 
 static void
+other_user(void **state)
+{
+	(void)state;
+	if (geteuid() != 0 || !mg_peercred_supported())
+		skip();
+	other_user_one(PAIR_V4, "127.0.0.1");
+	other_user_one(PAIR_V6, "::1");
+	other_user_one(PAIR_MAPPED, "::ffff:127.0.0.1 from an AF_INET6 socket");
+}
+
+static void
 local_password(void **state)
 {
 	char		 dir[] = "/tmp/mgpeercred.XXXXXX", sub[256], path[300];
-	char		 err[MG_ERRLEN], *pw = NULL, *again = NULL;
+	char		 err[MG_ERRLEN], *pw = NULL, *again = NULL, fifo[310];
 	int		 created = -1;
 	struct stat	 st;
 	FILE		*f;
@@ -343,7 +434,35 @@ local_password(void **state)
 	assert_int_equal(mg_peercred_local_password(sub, &again, &created, err,
 	    sizeof(err)), -1);
 	assert_null(again);
-	assert_non_null(strstr(err, "other users: delete it"));
+	assert_non_null(strstr(err, "can be read by other users (mode 0644): "
+	    "delete it"));
+	/* Another user's (as root): refused, and it says so. */
+	assert_int_equal(chmod(path, 0600), 0);
+	if (geteuid() == 0) {
+		assert_int_equal(chown(path, 65534, 65534), 0);
+		assert_int_equal(mg_peercred_local_password(sub, &again,
+		    &created, err, sizeof(err)), -1);
+		assert_null(again);
+		assert_non_null(strstr(err, "belongs to another user (uid "
+		    "65534)"));
+		assert_null(strstr(err, "can be read"));
+		assert_int_equal(chown(path, 0, 0), 0);
+	}
+	/* A FIFO planted there: refused at once, not waited on. */
+	snprintf(fifo, sizeof(fifo), "%s.real", path);
+	assert_int_equal(rename(path, fifo), 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(mg_peercred_local_password(sub, &again, &created, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "is not a plain file"));
+	assert_int_equal(unlink(path), 0);
+	/* A symbolic link to the user's own 0600 file: refused too. */
+	assert_int_equal(symlink(fifo, path), 0);
+	assert_int_equal(mg_peercred_local_password(sub, &again, &created, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "is a symbolic link"));
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rename(fifo, path), 0);
 	/* Empty: refused. */
 	assert_int_equal(chmod(path, 0600), 0);
 	assert_non_null(f = fopen(path, "w"));
@@ -351,13 +470,19 @@ local_password(void **state)
 	assert_int_equal(mg_peercred_local_password(sub, &again, &created, err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "holds no password"));
-	/* Written by the user: the first line. */
+	/* Written by the user: the first line, when it is long enough. */
 	assert_non_null(f = fopen(path, "w"));
 	fputs("my own\r\nsecond\n", f);
 	fclose(f);
 	assert_int_equal(mg_peercred_local_password(sub, &again, &created, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "a password of 6 characters"));
+	assert_non_null(f = fopen(path, "w"));
+	fputs("my own long one\r\nsecond\n", f);
+	fclose(f);
+	assert_int_equal(mg_peercred_local_password(sub, &again, &created, err,
 	    sizeof(err)), 0);
-	assert_string_equal(again, "my own");
+	assert_string_equal(again, "my own long one");
 	mg_peercred_password_free(again);
 	mg_peercred_password_free(pw);
 	unlink(path);
@@ -375,6 +500,7 @@ main(void)
 		cmocka_unit_test(loopback),
 		cmocka_unit_test(live),
 		cmocka_unit_test(other_user),
+		cmocka_unit_test(lookup_time),
 		cmocka_unit_test(local_password),
 	};
 

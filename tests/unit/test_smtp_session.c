@@ -27,6 +27,7 @@
 #define O_TLS		0x01	/* tls_available */
 #define O_TLS_ACTIVE	0x02
 #define O_AUTH		0x04	/* alice / s3cret */
+#define O_AUTH_LOCKED	0x08	/* mg_smtp_session_auth_locked() */
 
 /* Base64 of the credentials used below. */
 #define PLAIN_GOOD	"AGFsaWNlAHMzY3JldA=="		/* \0alice\0s3cret */
@@ -50,7 +51,8 @@ struct tcase {
 	size_t		 max_size;	/* 0: default */
 	size_t		 max_rcpts;	/* 0: default */
 	const char	*want;		/* reply tokens */
-	const char	*want_ev;	/* M(essage) T(starttls) C(lose) */
+	const char	*want_ev;	/* M(essage) T(starttls) C(lose)
+					 * F(ailed login) */
 	const char	*want_msg;	/* messages joined by '|'; NULL: any */
 	const char	*want_env;	/* "from:rcpt,rcpt|..."; NULL: any */
 	const char	*want_state;	/* NULL: any */
@@ -88,6 +90,8 @@ new_session(const struct tcase *c)
 	}
 	s = mg_smtp_session_new(&lim);
 	assert_non_null(s);
+	if (c->opts & O_AUTH_LOCKED)
+		mg_smtp_session_auth_locked(s, 1);
 	return s;
 }
 
@@ -139,6 +143,9 @@ feed_all(struct mg_smtp_session *s, const struct tcase *c, const char *p,
 			break;
 		case MG_SMTP_EV_CLOSE:
 			mg_buf_puts(&r->ev, "C");
+			break;
+		case MG_SMTP_EV_AUTH_FAILED:
+			mg_buf_puts(&r->ev, "F");
 			break;
 		case MG_SMTP_EV_NONE:
 			if (n == 0)
@@ -656,7 +663,7 @@ static const struct tcase bad_cases[] = {
 	{ .name = "failed logins count", .opts = O_AUTH,
 	  .in = "EHLO c\r\n" BAD_LOGIN BAD_LOGIN BAD_LOGIN
 	    "AUTH PLAIN " PLAIN_GOOD "\r\n",
-	  .want = "250 535/5.7.8 535/5.7.8 535/5.7.8 421/4.7.0", .want_ev = "C",
+	  .want = "250 535/5.7.8 535/5.7.8 535/5.7.8 421/4.7.0", .want_ev = "FFC",
 	  .want_closed = MG_SMTP_CLOSE_ERRORS },
 	{ .name = "garbage logins count", .opts = O_AUTH,
 	  .in = "EHLO c\r\nAUTH PLAIN !!!!\r\nAUTH LOGIN\r\n!!\r\n" BAD_LOGIN
@@ -1016,11 +1023,12 @@ static const struct tcase auth_cases[] = {
 	{ .name = "PLAIN, wrong password", .opts = O_AUTH,
 	  .in = "EHLO c\r\nAUTH PLAIN " PLAIN_BAD "\r\nMAIL FROM:<a@b>\r\n"
 	    "AUTH PLAIN " PLAIN_PREFIX "\r\n",
-	  .want = "250 535/5.7.8 530/5.7.0 535/5.7.8", .want_state = "ready" },
+	  .want = "250 535/5.7.8 530/5.7.0 535/5.7.8", .want_ev = "FF",
+	  .want_state = "ready" },
 	{ .name = "PLAIN, wrong user or authzid", .opts = O_AUTH,
 	  .in = "EHLO c\r\nAUTH PLAIN " PLAIN_USER "\r\nAUTH PLAIN "
 	    PLAIN_OTHERZ "\r\n",
-	  .want = "250 535/5.7.8 535/5.7.8" },
+	  .want = "250 535/5.7.8 535/5.7.8", .want_ev = "FF" },
 	{ .name = "PLAIN continuation", .opts = O_AUTH,
 	  .in = "EHLO c\r\nAUTH PLAIN\r\n" PLAIN_GOOD "\r\nMAIL FROM:<a@b>\r\n",
 	  .want = "250 334 235/2.7.0 250", .want_state = "mail" },
@@ -1043,10 +1051,10 @@ static const struct tcase auth_cases[] = {
 	  .want = "250 334 235/2.7.0" },
 	{ .name = "LOGIN bad password", .opts = O_AUTH,
 	  .in = "EHLO c\r\nAUTH LOGIN\r\n" B64_ALICE "\r\n" B64_WRONG "\r\n",
-	  .want = "250 334 334 535/5.7.8", .want_state = "ready" },
+	  .want = "250 334 334 535/5.7.8", .want_ev = "F", .want_state = "ready" },
 	{ .name = "LOGIN user and password swapped", .opts = O_AUTH,
 	  .in = "EHLO c\r\nAUTH LOGIN\r\n" B64_S3CRET "\r\n" B64_ALICE "\r\n",
-	  .want = "250 334 334 535/5.7.8" },
+	  .want = "250 334 334 535/5.7.8", .want_ev = "F" },
 	{ .name = "LOGIN cancelled at the password", .opts = O_AUTH,
 	  .in = "EHLO c\r\nAUTH LOGIN\r\n" B64_ALICE "\r\n*\r\n",
 	  .want = "250 334 334 501", .want_state = "ready" },
@@ -1086,11 +1094,88 @@ static const struct tcase auth_cases[] = {
 	  .want = "250 334 501/5.5.2 250", .want_state = "ready" },
 };
 
+/* While serve's limit of failed logins is reached, AUTH gets 454 and the
+ * password is not looked at, good or bad; nothing else changes. */
+static const struct tcase auth_locked_cases[] = {
+	{ .name = "locked: PLAIN, LOGIN, good or bad",
+	  .opts = O_AUTH | O_AUTH_LOCKED,
+	  .in = "EHLO c\r\nAUTH PLAIN " PLAIN_GOOD "\r\nAUTH PLAIN\r\n"
+	    "AUTH LOGIN\r\nAUTH PLAIN " PLAIN_BAD "\r\nMAIL FROM:<a@b>\r\n"
+	    "NOOP\r\n",
+	  .want = "250 454/4.7.0 454/4.7.0 454/4.7.0 454/4.7.0 530/5.7.0 250",
+	  .want_ev = "", .want_state = "ready" },
+	{ .name = "locked: 454 is no error that closes",
+	  .opts = O_AUTH | O_AUTH_LOCKED, .max_bad = 1,
+	  .in = "EHLO c\r\nAUTH PLAIN " PLAIN_BAD "\r\nAUTH PLAIN " PLAIN_BAD
+	    "\r\nNOOP\r\n",
+	  .want = "250 454/4.7.0 454/4.7.0 250", .want_state = "ready" },
+};
+
 static void
 test_auth(void **state)
 {
 	(void)state;
 	CHECK_CASES(auth_cases);
+	CHECK_CASES(auth_locked_cases);
+}
+
+static size_t	feed_str(struct mg_smtp_session *s, const char *in,
+		    struct mg_buf *out, enum mg_smtp_event *ev);
+
+/* A failed login stops the feed after its line (serve waits before it
+ * answers); the counters serve reads: lines, failures, login needed. */
+static void
+test_auth_failed_event(void **state)
+{
+	static const char	 in[] = "EHLO c\r\nAUTH PLAIN " PLAIN_BAD
+	    "\r\nNOOP\r\nAUTH LOGIN\r\n" B64_ALICE "\r\n";
+	struct tcase		 c = { .opts = O_AUTH };
+	struct mg_smtp_session	*s = new_session(&c);
+	struct mg_buf		 out = { 0 };
+	enum mg_smtp_event	 ev;
+	size_t			 n, off;
+
+	(void)state;
+	mg_smtp_session_greet(s, &out);
+	assert_int_equal(mg_smtp_session_commands(s), 0);
+	assert_int_equal(feed_str(s, "EH", &out, &ev), 2);
+	assert_int_equal(mg_smtp_session_commands(s), 0);
+	assert_true(mg_smtp_session_needs_auth(s));
+	n = mg_smtp_session_feed(s, in + 2, sizeof(in) - 3, &out, &ev);
+	off = 2 + n;
+	assert_int_equal(ev, MG_SMTP_EV_AUTH_FAILED);
+	assert_int_equal(off, strlen("EHLO c\r\nAUTH PLAIN " PLAIN_BAD
+	    "\r\n"));
+	assert_int_equal(mg_smtp_session_commands(s), 2);
+	assert_int_equal(mg_smtp_session_auth_failures(s), 1);
+	assert_non_null(strstr(out.s, "\r\n535 5.7.8 "));
+	assert_null(strstr(out.s, "\r\n250 2.0.0"));	/* no NOOP yet */
+	/* The rest; the lock comes down between user and password. */
+	n = mg_smtp_session_feed(s, in + off, sizeof(in) - 1 - off, &out, &ev);
+	assert_int_equal(n, sizeof(in) - 1 - off);
+	assert_int_equal(ev, MG_SMTP_EV_NONE);
+	assert_string_equal(mg_smtp_session_state(s), "auth-login-pass");
+	mg_smtp_session_auth_locked(s, 1);
+	out.len = 0;
+	feed_str(s, B64_S3CRET "\r\n", &out, &ev);
+	assert_int_equal(ev, MG_SMTP_EV_NONE);
+	assert_true(strncmp(out.s, "454 4.7.0 ", 10) == 0);
+	assert_true(mg_smtp_session_needs_auth(s));
+	/* Unlocked: the good password. */
+	mg_smtp_session_auth_locked(s, 0);
+	out.len = 0;
+	feed_str(s, "AUTH PLAIN " PLAIN_GOOD "\r\n", &out, &ev);
+	assert_true(strncmp(out.s, "235 ", 4) == 0);
+	assert_false(mg_smtp_session_needs_auth(s));
+	assert_int_equal(mg_smtp_session_auth_failures(s), 1);
+	assert_int_equal(mg_smtp_session_commands(s), 7);
+	mg_buf_free(&out);
+	mg_smtp_session_free(s);
+	/* Without AUTH, none is needed. */
+	c.opts = 0;
+	s = new_session(&c);
+	assert_false(mg_smtp_session_needs_auth(s));
+	mg_smtp_session_free(s);
 }
 
 /*
@@ -1417,7 +1502,7 @@ check_wellformed(const struct mg_buf *out)
 static void
 fuzz_one(char *buf, size_t cap)
 {
-	struct tcase		 c = { .opts = (int)(rng() & 7),
+	struct tcase		 c = { .opts = (int)(rng() & 15),
 				    .max_size = rng() % 400, .max_rcpts = 3 };
 	struct mg_smtp_session	*s;
 	struct mg_buf		 out = { 0 };
@@ -1496,6 +1581,7 @@ main(void)
 		cmocka_unit_test(test_data_line_length),
 		cmocka_unit_test(test_nul),
 		cmocka_unit_test(test_auth),
+		cmocka_unit_test(test_auth_failed_event),
 		cmocka_unit_test(test_starttls),
 		cmocka_unit_test(test_message_event_stops),
 		cmocka_unit_test(test_reply_codes_sanitised),
