@@ -36,34 +36,6 @@ get_bool(struct loader *ld, config_setting_t *g, const char *name, int *out)
 }
 
 static int
-load_credentials(struct loader *ld, config_setting_t *g,
-    struct mg_imap_settings *im)
-{
-	static const char *const auth[] = { "login", "plain", "xoauth2",
-	    NULL };
-	static const enum mg_auth_mode modes[] = { MG_AUTH_LOGIN,
-	    MG_AUTH_PLAIN, MG_AUTH_XOAUTH2 };
-	int	a = 0;
-
-	if (mg_cfg_get_choice(ld, g, "auth", auth, &a) == -1 ||
-	    mg_cfg_get_string(ld, g, "user", 1, &im->user) == -1 ||
-	    mg_cfg_get_string(ld, g, "password", 0, &im->password) == -1 ||
-	    mg_cfg_get_string(ld, g, "password_command", 0,
-	    &im->password_command) == -1)
-		return -1;
-	im->auth = modes[a];
-	if (im->password == NULL && im->password_command == NULL)
-		return mg_cfg_bad(ld, g, "set \"password\" or "
-		    "\"password_command\" (for an OAuth2 token, a command "
-		    "that prints it, with auth = \"xoauth2\")");
-	if (im->password != NULL && im->password_command != NULL)
-		return mg_cfg_bad(ld, config_setting_get_member(g,
-		    "password_command"), "set \"password\" or "
-		    "\"password_command\", not both");
-	return 0;
-}
-
-static int
 load_folders(struct loader *ld, config_setting_t *g,
     struct mg_imap_settings *im)
 {
@@ -131,17 +103,22 @@ mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
 	    "command_timeout", "max_literal_size", "max_response_size",
 	    "max_response_text", "search_window", "max_tries", "notice_queue",
 	    NULL };
-	static const char *const tls[] = { "starttls", "implicit", "none",
+	static const char *const auth[] = { "login", "plain", "xoauth2",
 	    NULL };
+	static const enum mg_auth_mode modes[] = { MG_AUTH_LOGIN,
+	    MG_AUTH_PLAIN, MG_AUTH_XOAUTH2 };
+	static const struct mg_endpoint_profile pf = {
+		.tls = MG_TLS_IMPLICIT, .port_implicit = 993,
+		.port_other = 143, .auth_names = auth, .auth_modes = modes,
+		.login_required = 1, .timeout = MG_DEF_IMAP_TIMEOUT,
+	};
 	struct mg_imap_settings	*im = &cfg->imap;
 	config_setting_t	*g;
-	int			 t = MG_TLS_IMPLICIT;
 
 	if (config_setting_get_member(root, "imap") == NULL)
 		return 0;
 	if ((g = mg_cfg_need_group(ld, root, "imap", 0)) == NULL)
 		return -1;
-	im->timeout = MG_DEF_IMAP_TIMEOUT;
 	im->poll_seconds = MG_DEF_IMAP_POLL_SECONDS;
 	im->idle_seconds = MG_DEF_IMAP_IDLE_SECONDS;
 	im->max_backoff = MG_DEF_IMAP_MAX_BACKOFF;
@@ -154,12 +131,7 @@ mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
 	im->max_tries = MG_DEF_IMAP_MAX_TRIES;
 	im->notice_queue = MG_DEF_IMAP_NOTICE_QUEUE;
 	if (mg_cfg_check_known(ld, g, names) == -1 ||
-	    mg_cfg_get_string(ld, g, "host", 1, &im->host) == -1 ||
-	    mg_cfg_get_choice(ld, g, "tls", tls, &t) == -1 ||
-	    load_credentials(ld, g, im) == -1 ||
-	    mg_cfg_get_string(ld, g, "tls_trust_file", 0,
-	    &im->tls_trust_file) == -1 ||
-	    mg_cfg_get_int(ld, g, "timeout", 1, 3600, &im->timeout) == -1 ||
+	    mg_cfg_load_endpoint(ld, g, &pf, &im->ep) == -1 ||
 	    load_folders(ld, g, im) == -1 ||
 	    mg_cfg_get_int(ld, g, "poll_seconds", 1, 86400,
 	    &im->poll_seconds) == -1 ||
@@ -172,22 +144,6 @@ mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
 	    mg_cfg_get_int(ld, g, "notice_queue", 1, 100000,
 	    &im->notice_queue) == -1)
 		return -1;
-	im->tls = (enum mg_tls_mode)t;
-	im->port = im->tls == MG_TLS_IMPLICIT ? 993 : 143;
-	if (mg_cfg_get_int(ld, g, "port", 1, 65535, &im->port) == -1)
-		return -1;
-	if (im->tls == MG_TLS_NONE && !mg_is_loopback_host(im->host))
-		return mg_cfg_bad(ld, config_setting_get_member(g, "tls"),
-		    "\"none\" sends your password and mail unencrypted, so it "
-		    "is allowed only for a server on this machine (127.0.0.1)");
-	if (im->tls_trust_file != NULL) {
-		char	*p = mg_expand_path(im->tls_trust_file, ld->dir);
-
-		if (p == NULL)
-			return mg_cfg_bad(ld, g, "out of memory");
-		free(im->tls_trust_file);
-		im->tls_trust_file = p;
-	}
 	return 0;
 }
 
@@ -196,14 +152,7 @@ mg_cfg_clear_imap(struct mg_config *cfg)
 {
 	struct mg_imap_settings	*im = &cfg->imap;
 
-	free(im->host);
-	free(im->user);
-	if (im->password != NULL) {
-		explicit_bzero(im->password, strlen(im->password));
-		free(im->password);
-	}
-	free(im->password_command);
-	free(im->tls_trust_file);
+	mg_endpoint_clear(&im->ep);
 	mg_strlist_clear(&im->folders);
 	free(im->sent_folder);
 	free(im->notice_folder);

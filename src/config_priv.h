@@ -1,6 +1,7 @@
 /*
  * config_priv.h - the checked getters that every part of the
- * configuration loader shares (config.c, config_serve.c).  Not installed,
+ * configuration loader shares (config.c, config_serve.c, config_imap.c,
+ * endpoint.c).  Not installed,
  * not used outside the loader.
  *
  * Each getter leaves *out unchanged when the setting is absent, and on a
@@ -40,6 +41,24 @@ int	mg_cfg_get_strlist(struct loader *ld, config_setting_t *group,
  * index, unchanged when the setting is absent. */
 int	mg_cfg_get_choice(struct loader *ld, config_setting_t *group,
 	    const char *name, const char *const *choices, int *out);
+
+/* The connection settings of a group (endpoint.h), the same names for
+ * every group that has them; what differs between groups: */
+struct mg_endpoint_profile {
+	enum mg_tls_mode	 tls;		/* default */
+	int			 port_implicit;	/* default port, tls = implicit */
+	int			 port_other;	/* default port otherwise */
+	const char *const	*auth_names;	/* NULL-terminated; [0] default */
+	const enum mg_auth_mode	*auth_modes;	/* one per name */
+	int			 login_required; /* user, password: always */
+	int			 timeout;	/* default, seconds */
+};
+/* Reads host, tls, auth, user, password, password_command,
+ * tls_trust_file (expanded), timeout and port of group g into ep
+ * (zeroed by the caller; freed by mg_endpoint_clear() whatever the
+ * result).  The caller checks the names of g first. */
+int	mg_cfg_load_endpoint(struct loader *ld, config_setting_t *g,
+	    const struct mg_endpoint_profile *pf, struct mg_endpoint *ep);
 
 /* The groups loaded by config_serve.c. */
 int	mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,

@@ -223,60 +223,24 @@ static int
 load_smtp_upstream(struct loader *ld, config_setting_t *g,
     struct mg_upstream *up)
 {
-	static const char *const tls[] = { "starttls", "implicit", "none",
-	    NULL };
 	static const char *const auth[] = { "none", "plain", "login",
 	    "xoauth2", NULL };
-	config_setting_t	*s;
-	int			 t = MG_TLS_STARTTLS, a = MG_AUTH_NONE;
+	static const enum mg_auth_mode modes[] = { MG_AUTH_NONE,
+	    MG_AUTH_PLAIN, MG_AUTH_LOGIN, MG_AUTH_XOAUTH2 };
+	static const struct mg_endpoint_profile pf = {
+		.tls = MG_TLS_STARTTLS, .port_implicit = 465,
+		.port_other = 587, .auth_names = auth, .auth_modes = modes,
+		.login_required = 0, .timeout = MG_DEF_UPSTREAM_TIMEOUT,
+	};
 
-	up->timeout = MG_DEF_UPSTREAM_TIMEOUT;
 	up->data_timeout = MG_DEF_UPSTREAM_DATA_TIMEOUT;
 	up->max_reply_size = MG_DEF_UPSTREAM_MAX_REPLY;
-	if (mg_cfg_get_string(ld, g, "host", 1, &up->host) == -1 ||
-	    mg_cfg_get_choice(ld, g, "tls", tls, &t) == -1 ||
-	    mg_cfg_get_choice(ld, g, "auth", auth, &a) == -1 ||
-	    mg_cfg_get_string(ld, g, "user", 0, &up->user) == -1 ||
-	    mg_cfg_get_string(ld, g, "password", 0, &up->password) == -1 ||
-	    mg_cfg_get_string(ld, g, "password_command", 0,
-	    &up->password_command) == -1 ||
-	    mg_cfg_get_string(ld, g, "tls_trust_file", 0,
-	    &up->tls_trust_file) == -1 ||
-	    mg_cfg_get_int(ld, g, "timeout", 1, 3600, &up->timeout) == -1 ||
+	if (mg_cfg_load_endpoint(ld, g, &pf, &up->ep) == -1 ||
 	    mg_cfg_get_int(ld, g, "data_timeout", 1, 86400,
 	    &up->data_timeout) == -1 ||
 	    mg_cfg_get_int(ld, g, "max_reply_size", 512, 16 * 1024 * 1024,
 	    &up->max_reply_size) == -1)
 		return -1;
-	up->tls = (enum mg_tls_mode)t;
-	up->auth = (enum mg_auth_mode)a;
-	up->port = up->tls == MG_TLS_IMPLICIT ? 465 : 587;
-	if (mg_cfg_get_int(ld, g, "port", 1, 65535, &up->port) == -1)
-		return -1;
-	if (up->tls == MG_TLS_NONE && !mg_is_loopback_host(up->host))
-		return mg_cfg_bad(ld, config_setting_get_member(g, "tls"),
-		    "\"none\" sends your password and mail unencrypted, so it "
-		    "is allowed only for a server on this machine (127.0.0.1)");
-	if (up->auth != MG_AUTH_NONE && up->user == NULL)
-		return mg_cfg_bad(ld, g, "auth = \"%s\" needs a \"user\"",
-		    auth[a]);
-	if (up->auth != MG_AUTH_NONE && up->password == NULL &&
-	    up->password_command == NULL)
-		return mg_cfg_bad(ld, g, "auth = \"%s\" needs \"password\" or "
-		    "\"password_command\"", auth[a]);
-	if (up->password != NULL && up->password_command != NULL)
-		return mg_cfg_bad(ld, config_setting_get_member(g,
-		    "password_command"), "set \"password\" or "
-		    "\"password_command\", not both");
-	if (up->tls_trust_file != NULL) {
-		char	*p = mg_expand_path(up->tls_trust_file, ld->dir);
-
-		s = config_setting_get_member(g, "tls_trust_file");
-		if (p == NULL)
-			return mg_cfg_bad(ld, s, "out of memory");
-		free(up->tls_trust_file);
-		up->tls_trust_file = p;
-	}
 	return 0;
 }
 
@@ -342,10 +306,6 @@ mg_cfg_clear_serve(struct mg_config *cfg)
 	free(sm->local_password);
 	free(sm->tls_cert);
 	free(sm->tls_key);
-	free(up->host);
-	free(up->user);
-	free(up->password);
-	free(up->password_command);
-	free(up->tls_trust_file);
+	mg_endpoint_clear(&up->ep);
 	free(up->path);
 }

@@ -147,7 +147,7 @@ mg_notice_build(const struct mg_config *cfg, const char *spool_id,
 int
 mg_notice_enabled(const struct mg_config *cfg)
 {
-	return cfg->imap.host != NULL && cfg->imap.notices;
+	return cfg->imap.ep.host != NULL && cfg->imap.notices;
 }
 
 static enum mg_severity

@@ -40,19 +40,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <glib.h>
 #include <libetpan/libetpan.h>
 
+#include "matchguard/endpoint.h"
 #include "matchguard/imap_poller.h"
 #include "matchguard/letter.h"
 #include "matchguard/log.h"
 #include "matchguard/message.h"
-#include "matchguard/net.h"
 #include "matchguard/redact.h"
 #include "matchguard/reply.h"
 #include "matchguard/secret.h"
 #include "matchguard/stream_guard.h"
-#include "matchguard/tls_verify.h"
 
 /* The header fields a reply is matched on. */
 static const char *const reply_fields[] = { "From", "To", "Cc", "Subject",
@@ -61,9 +59,9 @@ static const char *const reply_fields[] = { "From", "To", "Cc", "Subject",
 /* One IMAP connection. */
 struct session {
 	const struct mg_imap_settings *im;
+	const struct mg_endpoint *ep;		/* &im->ep */
+	struct mg_endpoint_conn	 tls;		/* the names checked and sent */
 	mailimap		*imap;
-	char			 name[256];	/* host without [ ] */
-	int			 sni;
 	struct mg_poller	*owner;		/* for the stop: may be NULL */
 	struct mg_stream_guard	 guard;		/* bounds every read */
 	struct mg_redact	*red;		/* the credentials' forms */
@@ -183,31 +181,15 @@ failed(struct session *s, int r, const char *what, char *err, size_t errlen)
 		mg_seterr(err, errlen, "%s", buf);
 	else if (is_stream_error(r))
 		mg_seterr(err, errlen, "%s failed: connection to %s lost", what,
-		    s->im->host);
+		    s->ep->host);
 	else
-		mg_seterr(err, errlen, "%s refused %s: %s", s->im->host, what,
+		mg_seterr(err, errlen, "%s refused %s: %s", s->ep->host, what,
 		    server_said(s, buf, sizeof(buf)));
 }
 
 /*
  * Connecting, TLS and login: shared by the poller and the notices.
  */
-
-static void
-tls_setup(struct mailstream_ssl_context *ctx, void *data)
-{
-	struct session	*s = data;
-
-	if (s->sni)
-		mailstream_ssl_set_server_name(ctx, s->name);
-}
-
-static int
-verify(struct session *s, mailstream *stream, char *err, size_t errlen)
-{
-	return mg_tls_verify_stream(stream, s->name, s->im->tls_trust_file,
-	    err, errlen);
-}
 
 /* Drops the connection without a word (it may be dead). */
 static void
@@ -238,85 +220,47 @@ session_close(struct session *s)
 static int
 starttls(struct session *s, char *err, size_t errlen)
 {
-	const struct mg_imap_settings *im = s->im;
-	mailstream_low	*low, *tls;
-	int		 r;
+	int	r;
 
 	if (!mailimap_has_extension(s->imap, "STARTTLS")) {
 		mg_seterr(err, errlen, "%s does not offer STARTTLS; the "
-		    "password is never sent unencrypted", im->host);
+		    "password is never sent unencrypted", s->ep->host);
 		return -1;
 	}
 	/* mailimap_starttls() refuses data sent after the OK
-	 * (response injection, CVE-2020-15953). */
+	 * (response injection, CVE-2020-15953), as the endpoint does. */
 	if ((r = mailimap_starttls(cmd(s, "STARTTLS"))) != MAILIMAP_NO_ERROR) {
 		failed(s, r, "STARTTLS", err, errlen);
 		return -1;
 	}
-	low = mailstream_get_low(s->imap->imap_stream);
-	tls = mailstream_low_tls_open_with_callback_timeout(
-	    mailstream_low_get_fd(low), im->timeout, tls_setup, s);
-	if (tls == NULL) {
-		mg_seterr(err, errlen, "TLS handshake with %s:%d failed",
-		    im->host, im->port);
-		return -1;
-	}
-	mailstream_low_free(low);	/* frees, keeps the socket */
-	mailstream_set_low(s->imap->imap_stream, tls);
-	/* tls_verify.c wants libetpan's own TLS driver: the guard comes
-	 * after the check. */
-	if (verify(s, s->imap->imap_stream, err, errlen) == -1)
-		return -1;
-	if ((low = mg_stream_guard_wrap(tls, &s->guard)) == NULL) {
-		mg_seterr(err, errlen, "out of memory");
-		return -1;
-	}
-	mailstream_set_low(s->imap->imap_stream, low);
-	return 0;
+	return mg_endpoint_starttls(&s->tls, s->imap->imap_stream, &s->guard,
+	    err, errlen);
 }
 
+/* Connects (endpoint.h: TCP, implicit TLS and its check, the guard)
+ * and reads the greeting. */
 static int
 open_stream(struct session *s, char *err, size_t errlen)
 {
-	const struct mg_imap_settings *im = s->im;
+	const struct mg_endpoint *ep = s->ep;
 	mailstream	*stream;
-	mailstream_low	*low = NULL;
 	int		 fd, r;
 
-	s->sni = mg_net_host_name(im->host, s->name, sizeof(s->name));
-	if ((fd = mg_net_connect(s->name, im->host, im->port, im->timeout,
-	    err, errlen)) == -1)
+	if ((fd = mg_endpoint_connect(&s->tls, ep, err, errlen)) == -1)
 		return -1;
 	set_fd(s->owner, fd);
-	if (im->tls == MG_TLS_IMPLICIT)
-		stream = mailstream_ssl_open_with_callback_timeout(fd,
-		    im->timeout, tls_setup, s);
-	else
-		stream = mailstream_socket_open_timeout(fd, im->timeout);
-	if (stream == NULL) {
+	if ((stream = mg_endpoint_open(&s->tls, fd, &s->guard, err,
+	    errlen)) == NULL) {
 		set_fd(s->owner, -1);
-		close(fd);
-		mg_seterr(err, errlen, "TLS handshake with %s:%d failed",
-		    im->host, im->port);
 		return -1;
 	}
-	if (im->tls == MG_TLS_IMPLICIT && verify(s, stream, err,
-	    errlen) == -1) {
-		set_fd(s->owner, -1);
-		mailstream_close(stream);
-		return -1;
-	}
-	if ((low = mg_stream_guard_wrap(mailstream_get_low(stream),
-	    &s->guard)) == NULL || (s->imap = mailimap_new(0, NULL)) == NULL) {
-		if (low != NULL)
-			mailstream_set_low(stream, low);	/* freed with it */
+	if ((s->imap = mailimap_new(0, NULL)) == NULL) {
 		set_fd(s->owner, -1);
 		mailstream_close(stream);
 		mg_seterr(err, errlen, "out of memory");
 		return -1;
 	}
-	mailstream_set_low(stream, low);
-	mailimap_set_timeout(s->imap, im->timeout);
+	mailimap_set_timeout(s->imap, ep->timeout);
 	mg_stream_guard_arm(&s->guard, "the greeting");
 	r = mailimap_connect(s->imap, stream);
 	if (r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED &&
@@ -327,7 +271,7 @@ open_stream(struct session *s, char *err, size_t errlen)
 			mg_seterr(err, errlen, "%s", why);
 		else
 			mg_seterr(err, errlen, "%s:%d did not greet as an IMAP "
-			    "server (error %d)", im->host, im->port, r);
+			    "server (error %d)", ep->host, ep->port, r);
 		return -1;
 	}
 	return 0;
@@ -354,37 +298,24 @@ capability(struct session *s, char *err, size_t errlen)
 static int
 auth_plain(struct session *s, const char *secret)
 {
-	const char	*user = s->im->user;
-	size_t		 ul = strlen(user), sl = strlen(secret);
-	size_t		 rawlen = ul + sl + 2, cmdlen;
-	unsigned char	*raw;
-	gchar		*b64;
-	char		*line;
-	int		 r;
+	size_t	 cmdlen;
+	char	*b64, *line;
+	int	 r;
 
-	if ((raw = malloc(rawlen)) == NULL)
+	if ((b64 = mg_endpoint_sasl(MG_AUTH_PLAIN, s->ep->user, secret)) ==
+	    NULL)
 		return MAILIMAP_ERROR_MEMORY;
-	raw[0] = '\0';
-	memcpy(raw + 1, user, ul);
-	raw[ul + 1] = '\0';
-	memcpy(raw + ul + 2, secret, sl);
-	b64 = g_base64_encode(raw, rawlen);
-	explicit_bzero(raw, rawlen);
-	free(raw);
 	cmdlen = strlen(b64) + sizeof("AUTHENTICATE PLAIN ");
 	if ((line = malloc(cmdlen)) == NULL) {
-		explicit_bzero(b64, strlen(b64));
-		g_free(b64);
+		mg_secret_free(b64);
 		return MAILIMAP_ERROR_MEMORY;
 	}
 	snprintf(line, cmdlen, "AUTHENTICATE PLAIN %s", b64);
+	mg_secret_free(b64);
 	mailstream_set_privacy(s->imap->imap_stream, 0);
 	r = mailimap_custom_command(cmd(s, "AUTHENTICATE PLAIN"), line);
 	mailstream_set_privacy(s->imap->imap_stream, 1);
-	explicit_bzero(line, cmdlen);
-	free(line);
-	explicit_bzero(b64, strlen(b64));
-	g_free(b64);
+	mg_secret_free(line);
 	if (r == MAILIMAP_NO_ERROR)
 		s->imap->imap_state = MAILIMAP_STATE_AUTHENTICATED;
 	else if (r == MAILIMAP_ERROR_CUSTOM_COMMAND)
@@ -395,22 +326,16 @@ auth_plain(struct session *s, const char *secret)
 static int
 login(struct session *s, char *err, size_t errlen)
 {
-	const struct mg_imap_settings *im = s->im;
+	const struct mg_endpoint *im = s->ep;
 	const char	*how = "LOGIN";
 	char		*secret, why[MG_ERRLEN];
 	int		 r;
 
 	if (s->imap->imap_state == MAILIMAP_STATE_AUTHENTICATED)
 		return 0;	/* PREAUTH */
-	if (mg_secret_get(im->password, im->password_command, im->timeout,
-	    &secret, err, errlen) == -1)
+	/* Every reply from now on may echo the credentials: s->red. */
+	if (mg_endpoint_credentials(im, &secret, &s->red, err, errlen) == -1)
 		return -1;
-	/* Every reply from now on may echo the credentials. */
-	if ((s->red = mg_redact_new_credentials(im->user, secret)) == NULL) {
-		mg_secret_free(secret);
-		mg_seterr(err, errlen, "out of memory");
-		return -1;
-	}
 	s->auth_step = 1;
 	switch (im->auth) {
 	case MG_AUTH_PLAIN:
@@ -457,9 +382,9 @@ static void
 imap_limits(const struct mg_imap_settings *im, struct mg_stream_limits *l)
 {
 	memset(l, 0, sizeof(*l));
-	l->host = im->host;
+	l->host = im->ep.host;
 	l->noun = "answer";
-	l->timeout = im->timeout;
+	l->timeout = im->ep.timeout;
 	l->deadline = im->command_timeout;
 	l->max_bytes = (uint64_t)im->max_response_size;
 	l->max_text = (uint64_t)im->max_response_text;
@@ -482,12 +407,13 @@ session_open(struct session *s, const struct mg_imap_settings *im,
 
 	memset(s, 0, sizeof(*s));
 	s->im = im;
+	s->ep = &im->ep;
 	s->owner = owner;
 	imap_limits(im, &lim);
 	mg_stream_guard_init(&s->guard, &lim, owner != NULL ?
 	    &owner->stopping : NULL);
 	if (open_stream(s, err, errlen) == -1 ||
-	    (im->tls == MG_TLS_STARTTLS && (capability(s, err, errlen) == -1 ||
+	    (im->ep.tls == MG_TLS_STARTTLS && (capability(s, err, errlen) == -1 ||
 	    starttls(s, err, errlen) == -1)) ||
 	    capability(s, err, errlen) == -1 ||
 	    login(s, err, errlen) == -1 ||
@@ -1188,10 +1114,10 @@ st_connect(struct poller *p)
 		return STEP_RETRY;
 	p->connected = 1;
 	if (p->retries > 0)
-		mg_log("imap: connected to %s again", p->im->host);
+		mg_log("imap: connected to %s again", p->im->ep.host);
 	else if (!p->once)
-		mg_log("imap: connected to %s as %s; %s", p->im->host,
-		    p->im->user, p->has_idle ? "waiting for new mail with IDLE" :
+		mg_log("imap: connected to %s as %s; %s", p->im->ep.host,
+		    p->im->ep.user, p->has_idle ? "waiting for new mail with IDLE" :
 		    "the server has no IDLE: polling");
 	p->retries = 0;
 	enter(p, st_sync, "sync");
@@ -1390,7 +1316,7 @@ mg_poll_once(struct mg_app *app, struct mg_poll_stats *st, char *err,
 	p.app = app;
 	p.im = &app->cfg.imap;
 	p.once = 1;
-	if (p.im->host == NULL) {
+	if (p.im->ep.host == NULL) {
 		mg_seterr(err, errlen, "%s: no \"imap\" group: say which "
 		    "mailbox to read (see matchguard.conf(5))", app->cfg.path);
 		return -1;
@@ -1453,7 +1379,7 @@ mg_poller_start(const char *conf, struct mg_poller **out, char *err,
 		free(mp);
 		return -1;
 	}
-	if (mp->app.cfg.imap.host == NULL) {
+	if (mp->app.cfg.imap.ep.host == NULL) {
 		mg_app_close(&mp->app);
 		free(mp);
 		return 0;	/* no imap group: no poller */
@@ -1539,7 +1465,7 @@ mg_imap_append(const struct mg_imap_settings *im, const char *folder,
 			mg_seterr(err, errlen, "%s", said);
 		else
 			mg_seterr(err, errlen, "%s refused to APPEND to \"%s\": "
-			    "%s", im->host, folder, is_stream_error(r) ?
+			    "%s", im->ep.host, folder, is_stream_error(r) ?
 			    "connection lost" : server_said(&s, said,
 			    sizeof(said)));
 		session_drop(&s);

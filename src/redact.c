@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "matchguard/redact.h"
+#include "matchguard/util.h"
 
 struct form {
 	char	*s;
@@ -193,61 +194,13 @@ fail:
 int
 mg_redact_add_blob(struct mg_redact *r, const void *blob, size_t len)
 {
-	const unsigned char	*in = blob;
-	size_t			 olen = 4 * ((len + 2) / 3), o = 0;
-	char			*out;
+	char	*out;
 
 	if (len == 0)
 		return 0;
-	if ((out = malloc(olen + 1)) == NULL)
+	if ((out = mg_base64_encode(blob, len)) == NULL)
 		return -1;
-	for (size_t i = 0; i < len; i += 3) {
-		uint32_t	v = (uint32_t)in[i] << 16;
-
-		if (i + 1 < len)
-			v |= (uint32_t)in[i + 1] << 8;
-		if (i + 2 < len)
-			v |= in[i + 2];
-		out[o++] = b64tab[(v >> 18) & 63];
-		out[o++] = b64tab[(v >> 12) & 63];
-		out[o++] = i + 1 < len ? b64tab[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < len ? b64tab[v & 63] : '=';
-	}
-	out[o] = '\0';
-	return add_form(r, out, o, 1);
-}
-
-struct mg_redact *
-mg_redact_new_credentials(const char *user, const char *secret)
-{
-	size_t			 ul, sl, len;
-	struct mg_redact	*r;
-	char			*blob;
-	int			 bad;
-
-	user = user != NULL ? user : "";
-	secret = secret != NULL ? secret : "";
-	ul = strlen(user);
-	sl = strlen(secret);
-	len = ul + sl + sizeof("user=\001auth=Bearer \001\001");
-	if ((r = mg_redact_new()) == NULL || (blob = malloc(len)) == NULL) {
-		mg_redact_free(&r);
-		return NULL;
-	}
-	bad = mg_redact_add(r, user) == -1 || mg_redact_add(r, secret) == -1;
-	/* SASL PLAIN (RFC 4616) without an authorisation identity. */
-	blob[0] = '\0';
-	memcpy(blob + 1, user, ul);
-	blob[ul + 1] = '\0';
-	memcpy(blob + ul + 2, secret, sl);
-	bad = bad || mg_redact_add_blob(r, blob, ul + sl + 2) == -1;
-	snprintf(blob, len, "user=%s\001auth=Bearer %s\001\001", user, secret);
-	bad = bad || mg_redact_add_blob(r, blob, strlen(blob)) == -1;
-	explicit_bzero(blob, len);
-	free(blob);
-	if (bad)
-		mg_redact_free(&r);
-	return r;
+	return add_form(r, out, strlen(out), 1);
 }
 
 /*

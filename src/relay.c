@@ -1,11 +1,11 @@
 /*
  * relay.c - the upstream of `matchguard serve`: an SMTP submission server
- * (libetpan streams, GnuTLS certificate check) or a Maildir.
+ * (over endpoint.c's connection) or a Maildir.
  *
- * libetpan provides the connection layer here: its mailstream does the
- * buffered I/O with timeouts and the TLS handshake (implicit, or the
- * upgrade after STARTTLS), and hands over the peer's certificate chain.
- * The SMTP dialogue itself is spoken over that stream in this file
+ * The connection is endpoint.h's, as the IMAP poller's is: TCP, TLS
+ * (implicit, or the upgrade after our STARTTLS), the certificate check,
+ * the credentials, the SASL blobs and the redaction set; a libetpan
+ * mailstream does the buffered I/O.  The SMTP dialogue itself is spoken over that stream in this file
  * instead of through libetpan's mailsmtp_* commands, because in 1.9.4:
  *   - mailesmtp_ehlo() always sends gethostname(), not our helo name;
  *   - mailsmtp_auth_type() goes through Cyrus SASL, which needs the
@@ -56,12 +56,11 @@
 
 #include <libetpan/libetpan.h>
 
-#include "matchguard/net.h"
+#include "matchguard/endpoint.h"
 #include "matchguard/redact.h"
 #include "matchguard/relay.h"
 #include "matchguard/secret.h"
 #include "matchguard/stream_guard.h"
-#include "matchguard/tls_verify.h"
 
 #define MG_RELAY_MAX_ADDR	512	/* RFC 5321's path limit is 256 */
 #define MG_RELAY_MAX_REPLY	400	/* reply text kept for res->text */
@@ -75,6 +74,8 @@
 
 struct conn {
 	const struct mg_upstream *up;
+	const struct mg_endpoint *ep;	/* &up->ep */
+	struct mg_endpoint_conn	 tls;	/* the names checked and sent */
 	struct mg_relay_result	*res;
 	mailstream		*s;
 	MMAPString		*line;
@@ -86,25 +87,7 @@ struct conn {
 	char			 raw[MG_RELAY_MAX_RAW];	/* as read */
 	const struct mg_redact	*red;	/* the credentials and their forms */
 	int			 auth_step;	/* replying to AUTH */
-	char			 name[256];	/* host without [ ] */
-	char			*sni;	/* name for SNI, or NULL */
 };
-
-static void
-wipe(void *p, size_t n)
-{
-	if (p != NULL)
-		explicit_bzero(p, n);
-}
-
-static void
-wipe_free(char *p)
-{
-	if (p != NULL) {
-		wipe(p, strlen(p));
-		free(p);
-	}
-}
 
 /* Results.  res->text is one line of printable ASCII. */
 static void	set_text(struct mg_relay_result *, const char *, va_list)
@@ -139,14 +122,14 @@ result(struct mg_relay_result *res, int rc, int code, const char *fmt, ...)
 static int
 reply_fail(struct conn *c, const char *what, int permanent_ok)
 {
-	const char	*host = c->up->host;
+	const char	*host = c->ep->host;
 
 	if (c->code == 0 && c->why[0] != '\0')
 		return result(c->res, 1, 451, "%s", c->why);
 	if (c->code == 0)
 		return result(c->res, 1, 451, "no reply from %s to %s "
 		    "(connection closed, or nothing within %d s)", host, what,
-		    c->up->timeout);
+		    c->ep->timeout);
 	if (c->code >= 500 && c->code <= 599 && permanent_ok)
 		return result(c->res, 2, c->code, "%s refused %s: %s", host,
 		    what, c->reply);
@@ -227,15 +210,15 @@ stream_failed(struct conn *c)
 
 	if (late && !g->reading)
 		snprintf(c->why, sizeof(c->why), "%s did not take the command "
-		    "%s within %d s (upstream.timeout)", c->up->host,
+		    "%s within %d s (upstream.timeout)", c->ep->host,
 		    g->refused_what, g->refused_secs);
 	else if (late && g->refused_bytes == 0)
 		snprintf(c->why, sizeof(c->why), "no reply from %s to %s "
-		    "within %d s (upstream.timeout)", c->up->host,
+		    "within %d s (upstream.timeout)", c->ep->host,
 		    g->refused_what, g->refused_secs);
 	else if (mg_stream_guard_why(g, c->why, sizeof(c->why)) == NULL)
 		snprintf(c->why, sizeof(c->why), "the connection to %s was "
-		    "lost during %s", c->up->host, g->what);
+		    "lost during %s", c->ep->host, g->what);
 }
 
 /* c->guard.what, for the guard's messages: command(step(c, "DATA"), ...).
@@ -274,7 +257,7 @@ read_reply(struct conn *c, int ehlo)
 			explicit_bzero(c->raw, sizeof(c->raw));
 			snprintf(c->why, sizeof(c->why), "%s sent a line that "
 			    "is not an SMTP reply, in answer to %s",
-			    c->up->host, c->guard.what);
+			    c->ep->host, c->guard.what);
 			return 0;
 		}
 		code = (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');
@@ -326,54 +309,7 @@ command(struct conn *c, const char *a, const char *b, int secret)
 	return read_reply(c, 0);
 }
 
-/* Connecting (net.h). */
-static int
-tcp_connect(struct conn *c)
-{
-	char	err[MG_ERRLEN];
-	int	fd;
-
-	if ((fd = mg_net_connect(c->name, c->up->host, c->up->port,
-	    c->up->timeout, err, sizeof(err))) == -1)
-		result(c->res, 1, 451, "%s", err);
-	return fd;
-}
-
-/* libetpan calls this before the handshake: send the server name (SNI),
- * without which providers that host many names may present the wrong
- * certificate.  RFC 6066: never an IP address. */
-static void
-tls_setup(struct mailstream_ssl_context *ctx, void *data)
-{
-	struct conn	*c = data;
-
-	if (c->sni != NULL)
-		mailstream_ssl_set_server_name(ctx, c->sni);
-}
-
-/* c->name, and c->sni unless the host is an address.  "[::1]" is
- * allowed in the configuration. */
-static int
-set_names(struct conn *c)
-{
-	if (!mg_net_host_name(c->up->host, c->name, sizeof(c->name)))
-		return 0;
-	return (c->sni = strdup(c->name)) == NULL ? -1 : 0;
-}
-
-static int
-verify(struct conn *c)
-{
-	char	err[MG_ERRLEN];
-
-	if (mg_tls_verify_stream(c->s, c->name, c->up->tls_trust_file,
-	    err, sizeof(err)) == -1)
-		return result(c->res, 1, 451, "%s", err);
-	return 0;
-}
-
-/* The bounds of every reply (stream_guard.h), from the upstream group;
- * a first window opens now, for the greeting. */
+/* The bounds of every reply (stream_guard.h), from the upstream group. */
 static void
 guard_init(struct conn *c)
 {
@@ -381,55 +317,36 @@ guard_init(struct conn *c)
 	struct mg_stream_limits	  l;
 
 	memset(&l, 0, sizeof(l));
-	l.host = up->host;
+	l.host = up->ep.host;
 	l.noun = "reply";
-	l.timeout = l.deadline = up->timeout;
+	l.timeout = l.deadline = up->ep.timeout;
 	l.max_bytes = l.max_text = (uint64_t)up->max_reply_size;
 	l.timeout_name = l.deadline_name = "upstream.timeout";
 	l.max_bytes_name = l.max_text_name = "upstream.max_reply_size";
 	mg_stream_guard_init(&c->guard, &l, NULL);
-	step(c, "our connection");
 }
 
-/* Puts the guard between c->s and its driver (after the certificate
- * check: tls_verify.c wants libetpan's own TLS driver). */
-static int
-guard_stream(struct conn *c)
-{
-	mailstream_low	*low;
-
-	if ((low = mg_stream_guard_wrap(mailstream_get_low(c->s),
-	    &c->guard)) == NULL)
-		return result(c->res, 1, 451, "out of memory");
-	mailstream_set_low(c->s, low);
-	return 0;
-}
-
+/* Connects, with TLS at once for tls = implicit (endpoint.h); a first
+ * window of the guard opens when the stream is ready, for the
+ * greeting. */
 static int
 open_stream(struct conn *c)
 {
+	char	err[MG_ERRLEN];
 	int	fd, on = 1;
 
-	if ((fd = tcp_connect(c)) == -1)
-		return 1;
+	if ((fd = mg_endpoint_connect(&c->tls, c->ep, err, sizeof(err))) == -1)
+		return result(c->res, 1, 451, "%s", err);
 	/* The dialogue is lock-step and the body leaves in buffer-sized
 	 * writes: without this, Nagle holds the last piece of a message
 	 * until the server's delayed ACK (40 ms on Linux). */
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-	if (c->up->tls == MG_TLS_IMPLICIT)
-		c->s = mailstream_ssl_open_with_callback_timeout(fd,
-		    c->up->timeout, tls_setup, c);
-	else
-		c->s = mailstream_socket_open_timeout(fd, c->up->timeout);
-	if (c->s == NULL) {
-		close(fd);
-		return result(c->res, 1, 451, "TLS handshake with %s:%d "
-		    "failed", c->up->host, c->up->port);
-	}
-	if (c->up->tls == MG_TLS_IMPLICIT && verify(c) != 0)
-		return 1;
 	guard_init(c);
-	return guard_stream(c);
+	if ((c->s = mg_endpoint_open(&c->tls, fd, &c->guard, err,
+	    sizeof(err))) == NULL)
+		return result(c->res, 1, 451, "%s", err);
+	mg_stream_guard_arm(&c->guard, "our connection");
+	return 0;
 }
 
 static int
@@ -449,124 +366,48 @@ ehlo(struct conn *c, const char *helo_name)
 static int
 starttls(struct conn *c)
 {
-	mailstream_low	*low, *tls;
+	char	err[MG_ERRLEN];
 
 	if (!(c->ext & EXT_STARTTLS))
 		return result(c->res, 1, 451, "%s does not offer STARTTLS; "
 		    "the password and the message are never sent "
-		    "unencrypted", c->up->host);
+		    "unencrypted", c->ep->host);
 	if (command(step(c, "STARTTLS"), "STARTTLS", NULL, 0) != 220)
 		return reply_fail(c, "STARTTLS", 0);
-	/* Bytes already buffered came in clear after the 220 and would be
-	 * read as if they had come through TLS (STARTTLS response injection,
-	 * as in libetpan's own CVE-2020-15953). */
-	if (c->s->read_buffer_len != 0)
-		return result(c->res, 1, 451, "%s sent data after its "
-		    "STARTTLS reply; connection dropped", c->up->host);
-	low = mailstream_get_low(c->s);
-	tls = mailstream_low_tls_open_with_callback_timeout(
-	    mailstream_low_get_fd(low), c->up->timeout, tls_setup, c);
-	if (tls == NULL)
-		return result(c->res, 1, 451, "TLS handshake with %s:%d "
-		    "failed", c->up->host, c->up->port);
-	mailstream_low_free(low);	/* frees, keeps the socket */
-	mailstream_set_low(c->s, tls);
-	if (verify(c) != 0)
-		return 1;
-	return guard_stream(c);
-}
-
-/* Credentials: the password, or what password_command prints
- * (secret.h), in memory the caller wipes and frees. */
-static int
-get_secret(const struct mg_upstream *up, char **secret, char *err,
-    size_t errlen)
-{
-	*secret = NULL;
-	if (up->auth == MG_AUTH_NONE)
-		return 0;
-	return mg_secret_get(up->password, up->password_command, up->timeout,
-	    secret, err, errlen);
+	if (mg_endpoint_starttls(&c->tls, c->s, &c->guard, err,
+	    sizeof(err)) == -1)
+		return result(c->res, 1, 451, "%s", err);
+	return 0;
 }
 
 /* Authentication (RFC 4954, 4616; XOAUTH2 as Google and Microsoft
- * document it). */
-static char *
-base64(const unsigned char *in, size_t len)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	char		*out, *o;
-	unsigned long	 v;
-
-	if ((out = o = malloc(4 * ((len + 2) / 3) + 1)) == NULL)
-		return NULL;
-	for (size_t i = 0; i < len; i += 3) {
-		v = (unsigned long)in[i] << 16;
-		if (i + 1 < len)
-			v |= (unsigned long)in[i + 1] << 8;
-		if (i + 2 < len)
-			v |= in[i + 2];
-		*o++ = tab[(v >> 18) & 63];
-		*o++ = tab[(v >> 12) & 63];
-		*o++ = i + 1 < len ? tab[(v >> 6) & 63] : '=';
-		*o++ = i + 2 < len ? tab[v & 63] : '=';
-	}
-	*o = '\0';
-	return out;
-}
-
-/* base64 of the concatenation of parts; wipes its own copy. */
-static char *
-base64_parts(const char *const *parts, const size_t *lens, size_t n)
-{
-	unsigned char	*raw;
-	char		*b64;
-	size_t		 total = 0, at = 0;
-
-	for (size_t i = 0; i < n; i++)
-		total += lens[i];
-	if ((raw = malloc(total + 1)) == NULL)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		memcpy(raw + at, parts[i], lens[i]);
-		at += lens[i];
-	}
-	b64 = base64(raw, total);
-	wipe(raw, total);
-	free(raw);
-	return b64;
-}
-
+ * document it); the blobs are endpoint.h's. */
 static int
 auth_plain(struct conn *c, const char *user, const char *secret)
 {
-	const char	*parts[] = { "", user, "", secret };
-	size_t		 lens[] = { 1, strlen(user), 1, strlen(secret) };
-	char		*b64;
+	char	*b64;
 
-	if ((b64 = base64_parts(parts, lens, 4)) == NULL)
+	if ((b64 = mg_endpoint_sasl(MG_AUTH_PLAIN, user, secret)) == NULL)
 		return result(c->res, 1, 451, "out of memory");
 	command(step(c, "AUTH PLAIN"), "AUTH PLAIN", b64, 1);
-	wipe_free(b64);
+	mg_secret_free(b64);
 	return c->code == 235 ? 0 : reply_fail(c, "AUTH PLAIN", 1);
 }
 
 static int
 auth_login(struct conn *c, const char *user, const char *secret)
 {
-	size_t	 ul = strlen(user), sl = strlen(secret);
 	char	*u64, *s64;
 	int	 code = 0;
 
-	u64 = base64_parts(&user, &ul, 1);
-	s64 = base64_parts(&secret, &sl, 1);
+	u64 = mg_endpoint_sasl(MG_AUTH_LOGIN, NULL, user);
+	s64 = mg_endpoint_sasl(MG_AUTH_LOGIN, NULL, secret);
 	if (u64 != NULL && s64 != NULL &&
 	    command(step(c, "AUTH LOGIN"), "AUTH LOGIN", NULL, 0) == 334 &&
 	    command(c, u64, NULL, 1) == 334)
 		code = command(c, s64, NULL, 1);
-	wipe_free(u64);
-	wipe_free(s64);
+	mg_secret_free(u64);
+	mg_secret_free(s64);
 	if (u64 == NULL || s64 == NULL)
 		return result(c->res, 1, 451, "out of memory");
 	return code == 235 ? 0 : reply_fail(c, "AUTH LOGIN", 1);
@@ -575,16 +416,12 @@ auth_login(struct conn *c, const char *user, const char *secret)
 static int
 auth_xoauth2(struct conn *c, const char *user, const char *token)
 {
-	const char	*parts[] = { "user=", user, "\001auth=Bearer ",
-	    token, "\001\001" };
-	size_t		 lens[] = { 5, strlen(user), 13, strlen(token),
-	    2 };
-	char		*b64;
+	char	*b64;
 
-	if ((b64 = base64_parts(parts, lens, 5)) == NULL)
+	if ((b64 = mg_endpoint_sasl(MG_AUTH_XOAUTH2, user, token)) == NULL)
 		return result(c->res, 1, 451, "out of memory");
 	command(step(c, "AUTH XOAUTH2"), "AUTH XOAUTH2", b64, 1);
-	wipe_free(b64);
+	mg_secret_free(b64);
 	/* A refused token comes as a 334 challenge holding an error in
 	 * JSON; an empty line ends the exchange with the real reply. */
 	if (c->code == 334)
@@ -595,11 +432,11 @@ auth_xoauth2(struct conn *c, const char *user, const char *token)
 static int
 authenticate(struct conn *c, const char *secret)
 {
-	const char	*user = c->up->user != NULL ? c->up->user : "";
+	const char	*user = c->ep->user != NULL ? c->ep->user : "";
 	int		 rc;
 
 	c->auth_step = 1;
-	switch (c->up->auth) {
+	switch (c->ep->auth) {
 	case MG_AUTH_PLAIN:
 		rc = auth_plain(c, user, secret);
 		break;
@@ -700,14 +537,14 @@ body_failed(struct conn *c)
 
 	if (g->refused == MG_STREAM_DEADLINE)
 		return result(c->res, 1, 451, "%s did not take the whole "
-		    "message within %d s (upstream.data_timeout)", c->up->host,
+		    "message within %d s (upstream.data_timeout)", c->ep->host,
 		    g->refused_secs);
 	if (g->refused == MG_STREAM_SILENCE)
 		return result(c->res, 1, 451, "%s took none of the message "
-		    "for %d s (upstream.timeout)", c->up->host,
+		    "for %d s (upstream.timeout)", c->ep->host,
 		    g->refused_secs);
 	return result(c->res, 1, 451, "connection to %s lost while "
-	    "sending the message", c->up->host);
+	    "sending the message", c->ep->host);
 }
 
 /* DATA, the message in a window of upstream.data_timeout, then its reply
@@ -724,7 +561,7 @@ send_message(struct conn *c, const char *data, size_t len)
 	mg_stream_guard_arm(&c->guard, "the message");
 	if (read_reply(c, 0) != 250)
 		return reply_fail(c, "the message", 1);
-	return result(c->res, 0, 250, "%s accepted: %s", c->up->host,
+	return result(c->res, 0, 250, "%s accepted: %s", c->ep->host,
 	    c->reply);
 }
 
@@ -741,7 +578,7 @@ smtp_dialogue(struct conn *c, const char *helo, const char *secret,
 		return reply_fail(c, "our connection", 0);
 	if ((rc = ehlo(c, helo)) != 0)
 		return rc;
-	if (c->up->tls == MG_TLS_STARTTLS &&
+	if (c->ep->tls == MG_TLS_STARTTLS &&
 	    ((rc = starttls(c)) != 0 || (rc = ehlo(c, helo)) != 0))
 		return rc;
 	if ((rc = authenticate(c, secret)) != 0 ||
@@ -815,20 +652,19 @@ relay_smtp(const struct mg_upstream *up, const char *helo_name,
     size_t len, struct mg_relay_result *res, mg_relay_accepted_fn accepted,
     void *arg)
 {
-	struct conn	 c = { .up = up, .res = res };
+	struct conn	 c = { .up = up, .ep = &up->ep, .res = res };
 	struct mg_redact *red = NULL;
 	char		 helo[256], err[MG_ERRLEN], *secret;
 	int		 rc;
 
 	if ((rc = check_envelope(from, rcpts, res)) != 0)
 		return rc;
-	if (get_secret(up, &secret, err, sizeof(err)) == -1)
+	if (mg_endpoint_credentials(&up->ep, &secret, &red, err,
+	    sizeof(err)) == -1)
 		return result(res, 1, 451, "%s", err);
+	c.red = red;
 	pick_helo(helo_name, helo, sizeof(helo));
-	if (secret != NULL)
-		c.red = red = mg_redact_new_credentials(up->user, secret);
-	if ((secret != NULL && red == NULL) || set_names(&c) == -1 ||
-	    (c.line = mmap_string_new("")) == NULL)
+	if ((c.line = mmap_string_new("")) == NULL)
 		rc = result(res, 1, 451, "out of memory");
 	else
 		rc = smtp_dialogue(&c, helo, secret, from, rcpts, data, len);
@@ -837,16 +673,15 @@ relay_smtp(const struct mg_upstream *up, const char *helo_name,
 	 * result is ever allowed to hold the secret. */
 	if (secret != NULL && *secret != '\0' && strstr(res->text, secret))
 		snprintf(res->text, sizeof(res->text), "%s: reply withheld "
-		    "(it contained the password)", up->host);
+		    "(it contained the password)", up->ep.host);
 	/* The caller's client first; QUIT and the rest after. */
 	if (rc == 0 && accepted != NULL)
 		accepted(arg, res);
 	smtp_close(&c, rc);
 	if (c.line != NULL)
 		mmap_string_free(c.line);
-	free(c.sni);
 	mg_redact_free(&red);
-	wipe_free(secret);
+	mg_secret_free(secret);
 	return rc;
 }
 

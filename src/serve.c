@@ -1317,8 +1317,8 @@ describe(const struct mg_config *cfg, const struct listener *l, size_t nl)
 		    "Maildir %s, not sent", up->path);
 	else
 		mg_log("passed messages are relayed to %s port %d (%s)",
-		    up->host, up->port, up->tls == MG_TLS_IMPLICIT ?
-		    "TLS" : up->tls == MG_TLS_STARTTLS ? "STARTTLS" :
+		    up->ep.host, up->ep.port, up->ep.tls == MG_TLS_IMPLICIT ?
+		    "TLS" : up->ep.tls == MG_TLS_STARTTLS ? "STARTTLS" :
 		    "no encryption");
 	describe_clients(cfg, l[0].name);
 }

@@ -381,3 +381,29 @@ mg_sha256_hex(const void *data, size_t len, char out[65])
 	snprintf(out, 65, "%s", hex != NULL ? hex : "");
 	g_free(hex);
 }
+
+char *
+mg_base64_encode(const void *data, size_t len)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char	*in = data;
+	char			*out, *o;
+	unsigned long		 v;
+
+	if ((out = o = malloc(4 * ((len + 2) / 3) + 1)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < len; i += 3) {
+		v = (unsigned long)in[i] << 16;
+		if (i + 1 < len)
+			v |= (unsigned long)in[i + 1] << 8;
+		if (i + 2 < len)
+			v |= in[i + 2];
+		*o++ = tab[(v >> 18) & 63];
+		*o++ = tab[(v >> 12) & 63];
+		*o++ = i + 1 < len ? tab[(v >> 6) & 63] : '=';
+		*o++ = i + 2 < len ? tab[v & 63] : '=';
+	}
+	*o = '\0';
+	return out;
+}

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "matchguard/directory.h"
+#include "matchguard/endpoint.h"
 #include "matchguard/util.h"
 
 struct mg_textmask;
@@ -131,9 +132,6 @@ enum mg_upstream_type {
 	MG_UPSTREAM_SMTP,
 	MG_UPSTREAM_MAILDIR
 };
-enum mg_tls_mode { MG_TLS_STARTTLS, MG_TLS_IMPLICIT, MG_TLS_NONE };
-enum mg_auth_mode { MG_AUTH_NONE, MG_AUTH_PLAIN, MG_AUTH_LOGIN,
-	MG_AUTH_XOAUTH2 };
 /* Each reply of the server as a whole, from the end of the command to
  * its last line; also connecting, the TLS handshake, password_command. */
 #define MG_DEF_UPSTREAM_TIMEOUT		60
@@ -146,15 +144,9 @@ enum mg_auth_mode { MG_AUTH_NONE, MG_AUTH_PLAIN, MG_AUTH_LOGIN,
 
 struct mg_upstream {
 	enum mg_upstream_type	 type;
-	char			*host;
-	int			 port;		/* 587 starttls, 465 implicit */
-	enum mg_tls_mode	 tls;
-	enum mg_auth_mode	 auth;
-	char			*user;
-	char			*password;	/* never logged */
-	char			*password_command;
-	char			*tls_trust_file; /* an extra CA, PEM */
-	int			 timeout;	/* seconds, one reply */
+	/* smtp: port 587 starttls, 465 implicit; auth none by default;
+	 * timeout: one reply */
+	struct mg_endpoint	 ep;
 	int			 data_timeout;	/* seconds, the message */
 	int			 max_reply_size; /* bytes, one reply */
 	char			*path;		/* maildir: expanded */
@@ -183,15 +175,10 @@ struct mg_upstream {
 #define MG_DEF_IMAP_NOTICE_QUEUE	1000	/* notices waiting in serve */
 
 struct mg_imap_settings {
-	char			*host;		/* NULL: no imap group */
-	int			 port;		/* 993 implicit, 143 otherwise */
-	enum mg_tls_mode	 tls;		/* default implicit */
-	enum mg_auth_mode	 auth;		/* login (default), plain, xoauth2 */
-	char			*user;
-	char			*password;	/* never logged */
-	char			*password_command;
-	char			*tls_trust_file;
-	int			 timeout;	/* seconds per network step */
+	/* ep.host NULL: no imap group; port 993 implicit (the default),
+	 * 143 otherwise; auth login (default), plain, xoauth2; timeout:
+	 * seconds per network step */
+	struct mg_endpoint	 ep;
 	int			 command_timeout;	/* seconds per command */
 	int			 max_literal_size;	/* bytes */
 	int			 max_response_size;	/* bytes */

@@ -61,13 +61,8 @@ int	mg_redact_add(struct mg_redact *r, const char *secret);
  * whole in one line (AUTH PLAIN, AUTHENTICATE XOAUTH2).  0 or -1. */
 int	mg_redact_add_blob(struct mg_redact *r, const void *blob, size_t len);
 
-/* A set for one login: user and secret (password or OAuth2 token;
- * NULL is taken as ""), the SASL PLAIN blob "\0user\0secret" and the
- * XOAUTH2 blob "user=U\1auth=Bearer T\1\1" (AUTH LOGIN's lines and the
- * IMAP LOGIN command are covered by the parts).  NULL when out of
- * memory. */
-struct mg_redact *mg_redact_new_credentials(const char *user,
-	    const char *secret);
+/* The set of one login's credentials is built by
+ * mg_endpoint_redact_new() (endpoint.h), from the blobs it sends. */
 
 /* Wipes and frees *rp and sets it to NULL; NULL and *rp == NULL are
  * allowed. */

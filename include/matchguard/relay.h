@@ -10,7 +10,7 @@
  *            message.
  *   maildir  "local mode": the message is written into a Maildir.
  *
- * up->timeout bounds each network step (connect, TLS handshake, each
+ * up->ep.timeout bounds each network step (connect, TLS handshake, each
  * reply as a whole, however it trickles in) and password_command as a
  * whole (its process group is killed after it); up->max_reply_size the
  * bytes of one reply; up->data_timeout the sending of the message itself

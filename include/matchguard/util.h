@@ -69,4 +69,9 @@ int	 mg_mkdir_p(const char *dir, unsigned mode, char *err, size_t errlen);
 /* Lower-case hex SHA-256 of data into out[65]. */
 void	 mg_sha256_hex(const void *data, size_t len, char out[65]);
 
+/* RFC 4648 base64 (with "=" padding) of data[0..len), NUL-terminated;
+ * caller frees (and wipes it first when it holds a secret).  NULL when
+ * out of memory. */
+char	*mg_base64_encode(const void *data, size_t len);
+
 #endif

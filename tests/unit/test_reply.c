@@ -363,10 +363,10 @@ test_imap_defaults(void **state)
 	assert_int_equal(load_conf("imap = { host = \"imap.example.com\";"
 	    " user = \"u\"; password_command = \"pass mail\";"
 	    " auth = \"xoauth2\"; };", &c, err, sizeof(err)), 0);
-	assert_string_equal(c.imap.host, "imap.example.com");
-	assert_int_equal(c.imap.tls, MG_TLS_IMPLICIT);
-	assert_int_equal(c.imap.port, 993);
-	assert_int_equal(c.imap.auth, MG_AUTH_XOAUTH2);
+	assert_string_equal(c.imap.ep.host, "imap.example.com");
+	assert_int_equal(c.imap.ep.tls, MG_TLS_IMPLICIT);
+	assert_int_equal(c.imap.ep.port, 993);
+	assert_int_equal(c.imap.ep.auth, MG_AUTH_XOAUTH2);
 	assert_int_equal(c.imap.folders.n, 1);
 	assert_string_equal(c.imap.folders.v[0], "INBOX");
 	assert_null(c.imap.sent_folder);
@@ -375,7 +375,7 @@ test_imap_defaults(void **state)
 	assert_int_equal(c.imap.notices, 1);
 	assert_string_equal(c.imap.notice_folder, "INBOX");
 	mg_config_clear(&c);
-	assert_null(cfg.imap.host);	/* no group: no poller */
+	assert_null(cfg.imap.ep.host);	/* no group: no poller */
 }
 
 static void
