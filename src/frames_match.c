@@ -436,7 +436,8 @@ t1_act(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
 		 * holds no other act or subject. */
 		if (fr_find(d, s, C_RANK, r->b, d->m[ti].a) >= 0 ||
 		    fr_find(d, s, C_PLACE, r->b, d->m[ti].a) >= 0 ||
-		    writer_in(d, r->b, d->m[ti].a, FR_BIT(C_WRITER_SUBJ)))
+		    writer_in(d, r->b, d->m[ti].a, FR_BIT(C_WRITER_SUBJ)) ||
+		    new_clause(d, r->b, d->m[ti].a))
 			continue;
 		/* Someone else ranks: "my advisor ranked", "she's
 		 * ranking". */
@@ -1283,7 +1284,7 @@ static int
 not_match_after(const struct mg_frames_doc *d, const struct fr_sent *s,
     size_t t)
 {
-	return fr_find(d, s, C_NOT_PROGRAM, t, fr_ahead(d, s, t, 5)) >= 0;
+	return fr_find(d, s, C_NOT_PROGRAM, t, fr_ahead(d, s, t, 7)) >= 0;
 }
 
 /* The program promises the writer something: "guarantee me a spot",
@@ -1503,7 +1504,7 @@ bargaining(struct mg_frames_doc *d, size_t si, int core, size_t core_at)
 	if (!(s->mask & (FR_BIT(C_COND) | FR_BIT(C_EXCHANGE) |
 	    FR_BIT(C_ASSURANCE) | FR_BIT(C_OFFER) | FR_BIT(C_REQUEST) |
 	    FR_BIT(C_MUTUAL) | FR_BIT(C_LINK))) && !has_word_between(d, s->t0, s->t1, W_AND,
-	    W_THEN))
+	    W_THEN) && !(core && (s->mask & (FR_BIT(C_RANK) | FR_BIT(C_PLACE)))))
 		return -1;
 	p = program_side(d, s, &own, &promise, &state);
 	w = writer_side(d, s, core, core_at, own);
