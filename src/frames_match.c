@@ -782,6 +782,25 @@ t7_loi(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
 
 enum verdict { V_NONE, V_COMMIT, V_HEDGED, V_CONDITIONAL };
 
+/* "I am not in a position to tell any program that it is first", "I
+ * won't say you're first": a negated verb of telling or promising
+ * before t, with no clause barrier between ("but", ";"), covers what it
+ * would tell. */
+static int
+untold(const struct mg_frames_doc *d, const struct fr_sent *s, size_t t)
+{
+	for (size_t i = s->m0; i < s->m1; i++) {
+		const struct fr_mention	*m = &d->m[i];
+
+		if (m->a >= t || (m->c != C_KNOWING && m->c != C_ADDRESSEE &&
+		    m->c != C_ASSURANCE))
+			continue;
+		if (negated(d, s, m->a, s->t0) && !fr_barrier(d, m->a, t, 0))
+			return 1;
+	}
+	return 0;
+}
+
 /* What becomes of a commitment core in its sentence. */
 static enum verdict
 assess(struct mg_frames_doc *d, struct fr_sent *s, const struct core *c,
@@ -790,7 +809,8 @@ assess(struct mg_frames_doc *d, struct fr_sent *s, const struct core *c,
 	if (s->question)
 		return V_NONE;
 	if (check_scope) {
-		if (negated(d, s, c->act, s->t0) || negated(d, s, c->top, s->t0))
+		if (negated(d, s, c->act, s->t0) || negated(d, s, c->top, s->t0) ||
+		    untold(d, s, c->act < c->top ? c->act : c->top))
 			return V_NONE;
 		if (hedged(d, s, c->act) || hedged(d, s, c->top))
 			return V_HEDGED;
@@ -958,6 +978,10 @@ e_i_ranked(const struct mg_frames_doc *d, const struct fr_sent *s, size_t lo)
 					return (long)(t - 1);
 				break;
 			}
+			/* "for me to be ranked", "expect me to be placed". */
+			if (writer_tok(d, t - 1, FR_BIT(C_WRITER_OBJ)) &&
+			    t < p->a && fr_wordis(d, t, W_TO))
+				return (long)(t - 1);
 			if (other_subject(d, s, t - 1))
 				break;
 		}
@@ -1111,6 +1135,17 @@ e_safe(const struct mg_frames_doc *d, const struct fr_sent *s, size_t lo)
 			continue;
 		a = m->a > s->t0 + 3 ? m->a - 3 : s->t0;
 		z = m->b + 3 < s->t1 ? m->b + 3 : s->t1;
+		/* "will my application end up in a matching position":
+		 * the writer's possessive as the subject, six words back
+		 * in the clause. */
+		{
+			size_t	clo, chi, b6 = fr_back(d, s, m->a, 6);
+
+			fr_clause(d, s, m->a, 1, &clo, &chi);
+			for (size_t t = b6 > clo ? b6 : clo; t < m->a; t++)
+				if (writer_tok(d, t, FR_BIT(C_WRITER_POSS)))
+					return (long)m->a;
+		}
 		if (writer_in(d, a, m->b, WRITER_ANY) ||
 		    writer_in(d, m->b, z, WRITER_ANY))
 			return (long)m->a;
@@ -1275,6 +1310,12 @@ writer_agent(const struct mg_frames_doc *d, const struct fr_sent *s,
 	if (a > s->t0 && writer_tok(d, a - 1, FR_BIT(C_WRITER_POSS)))
 		return 1;
 	k = skip_aux_back(d, s, a, 4);
+	if (k >= 0 && fr_wordis(d, (size_t)k, W_TO) && (size_t)k > s->t0)
+		k--;
+	/* "a guarantee would let me commit", "free me to commit". */
+	if (k >= 0 && writer_tok(d, (size_t)k, FR_BIT(C_WRITER_OBJ)) &&
+	    fr_is(d, (size_t)k, C_EXCHANGE))
+		return 1;
 	return k >= 0 && writer_tok(d, (size_t)k, FR_BIT(C_WRITER_SUBJ));
 }
 
