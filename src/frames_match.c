@@ -1499,7 +1499,10 @@ writer_side(struct mg_frames_doc *d, struct fr_sent *s, int core,
 		const struct fr_mention	*r = &d->m[i];
 		size_t			 z = r->b + 3 < s->t1 ? r->b + 3 : s->t1;
 
-		if (r->c == C_RANK || r->c == C_PLACE) {
+		/* A verb of placing ranks only with a top position or a
+		 * list in the sentence ("I'll get the forms" does not). */
+		if (r->c == C_RANK || (r->c == C_PLACE && (s->mask &
+		    (FR_BIT(C_TOP) | FR_BIT(C_TOP_ALL) | FR_BIT(C_LIST))))) {
 			/* "rank me" is the program's side; "be ranked by
 			 * Harborview" too. */
 			if (r->b < s->t1 && (fr_is(d, r->b, C_WRITER_OBJ) ||
@@ -1668,13 +1671,13 @@ rank_highly(struct mg_frames_doc *d, struct fr_sent *s)
 		int			 high = 0;
 
 		if ((r->c != C_RANK && r->c != C_PLACE) ||
-		    !verb_like(d, s, r->a) ||
-		    negated(d, s, r->a, s->t0) || !ref_ok(ref_in(d, s, r->b,
-		    r->b + 4 < z ? r->b + 4 : z)))
+		    !verb_like(d, s, r->a))
 			continue;
+		/* "high" first: the program is looked up only then. */
 		for (size_t t = r->b; t < z && !high; t++)
 			high = fr_wordis(d, t, W_HIGH) || fr_wordis(d, t, W_HIGHLY);
-		if (high)
+		if (high && !negated(d, s, r->a, s->t0) &&
+		    ref_ok(ref_in(d, s, r->b, r->b + 4 < z ? r->b + 4 : z)))
 			return (long)r->a;
 	}
 	return -1;
