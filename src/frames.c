@@ -118,6 +118,8 @@ static const char *const function_words[W_N] = {
 	[W_FOLLOWUP] = "followup", [W_ONLY] = "only", [W_HE] = "he",
 	[W_SHE] = "she", [W_WHO] = "who", [W_WHICH] = "which", [W_AS] = "as",
 	[W_AFTER] = "after", [W_SINCE] = "since", [W_NOW] = "now",
+	[W_WHEN] = "when", [W_ONCE] = "once", [W_BEFORE] = "before",
+	[W_SECOND] = "second", [W_MINE] = "mine",
 };
 
 #define WORD_MAX	31	/* longer words are not in any lexicon */

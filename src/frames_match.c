@@ -132,7 +132,7 @@ static int
 hedged(const struct mg_frames_doc *d, const struct fr_sent *s, size_t t)
 {
 	return scoped(d, s, C_HEDGE, FR_BIT(C_HEDGE_PSEUDO) |
-	    FR_BIT(C_TOP_ALL) | FR_BIT(C_LOI_SELF) | FR_BIT(C_REQUEST) |
+	    FR_BIT(C_TOP_ALL) | FR_BIT(C_TOP) | FR_BIT(C_LOI_SELF) | FR_BIT(C_REQUEST) |
 	    FR_BIT(C_COND), t, s->t0);
 }
 
@@ -322,10 +322,32 @@ bare_top_placed(const struct mg_frames_doc *d, const struct fr_sent *s,
 		return 1;
 	if (n >= s->t1 || (d->t[n].fl & (TF_PUNCT | TF_BAR)))
 		return 1;
+	/* "list it first when I certify", "first and Lakeside second". */
 	return fr_wordis(d, n, W_ON) || fr_wordis(d, n, W_IN) ||
 	    fr_wordis(d, n, W_OF) || fr_wordis(d, n, W_AT) ||
+	    fr_wordis(d, n, W_WHEN) || fr_wordis(d, n, W_ONCE) ||
+	    fr_wordis(d, n, W_BEFORE) || fr_wordis(d, n, W_AFTER) ||
+	    fr_wordis(d, n, W_AND) || fr_wordis(d, n, W_THEN) ||
 	    fr_is(d, n, C_HEDGE) || fr_is(d, n, C_LIST) ||
 	    fr_is(d, n, C_CHOICE);
+}
+
+/* Is token k, the nearest word before an act, someone other than the
+ * writer: "she", "he", or a noun after "my" ("my advisor ranked",
+ * "my partner is ranking")? */
+static int
+third_party(const struct mg_frames_doc *d, const struct fr_sent *s,
+    long k)
+{
+	if (k < 0)
+		return 0;
+	if (fr_wordis(d, (size_t)k, W_HE) || fr_wordis(d, (size_t)k, W_SHE) ||
+	    fr_wordis(d, (size_t)k, W_WHO))
+		return 1;
+	return (size_t)k > s->t0 && !(d->t[k].fl & TF_PUNCT) &&
+	    !(d->t[k].in & (WRITER_ANY | FR_BIT(C_THIS) | FR_BIT(C_LIST) |
+	    FR_BIT(C_CHOICE) | FR_BIT(C_TOP) | FR_BIT(C_PRONOUN))) &&
+	    writer_tok(d, (size_t)k - 1, FR_BIT(C_WRITER_POSS));
 }
 
 static int
@@ -390,7 +412,7 @@ t1_act(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
 {
 	for (size_t i = s->m0; i < s->m1; i++) {
 		const struct fr_mention	*r = &d->m[i];
-		long			 ti;
+		long			 ti, this_at;
 		int			 passive;
 		long			 be;
 
@@ -414,7 +436,12 @@ t1_act(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
 		 * holds no other act or subject. */
 		if (fr_find(d, s, C_RANK, r->b, d->m[ti].a) >= 0 ||
 		    fr_find(d, s, C_PLACE, r->b, d->m[ti].a) >= 0 ||
-		    writer_in(d, r->b, d->m[ti].a, FR_BIT(C_WRITER_SUBJ)))
+		    writer_in(d, r->b, d->m[ti].a, FR_BIT(C_WRITER_SUBJ)) ||
+		    new_clause(d, r->b, d->m[ti].a))
+			continue;
+		/* Someone else ranks: "my advisor ranked", "she's
+		 * ranking". */
+		if (!passive && third_party(d, s, be))
 			continue;
 		if (d->m[ti].a > r->b && !only_particles(d, r->b, d->m[ti].a)) {
 			enum ref ref = ref_in(d, s, r->b, d->m[ti].a);
@@ -429,6 +456,12 @@ t1_act(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
 
 			fr_clause(d, s, r->a, 1, &lo, &hi);
 			ref = ref_in(d, s, lo, r->a);
+			/* "I write to say Harborview has been placed first":
+			 * the writer before the program's name is not the
+			 * subject. */
+			this_at = fr_find_last(d, s, C_THIS, lo, r->a);
+			if (this_at >= 0)
+				lo = d->m[this_at].b;
 			if (!ref_ok(ref) || writer_in(d, lo, r->a,
 			    FR_BIT(C_WRITER_SUBJ)))
 				continue;
@@ -535,7 +568,8 @@ t2_choice(struct mg_frames_doc *d, struct fr_sent *s, struct core *c,
 				continue;
 			if (non_program_choice(d, s, after))
 				continue;
-		} else if (!poss || !clause_end)
+		} else if (!poss || (!clause_end &&
+		    fr_find(d, s, C_LIST, t->b, fr_ahead(d, s, t->b, 3)) < 0))
 			continue;
 		if (!ref_ok(clause_ref(d, s, t->a)))
 			continue;
@@ -556,7 +590,12 @@ t3_list(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
 		size_t			 lo, hi;
 		long			 ti;
 
-		if (l->c != C_LIST || !poss_before(d, s, l->a))
+		/* "at the top of mine": "mine" is the writer's list. */
+		int	mine = l->c == C_WRITER_POSS && l->a > s->t0 &&
+		    fr_wordis(d, l->a, W_MINE) &&
+		    (fr_wordis(d, l->a - 1, W_OF) || fr_wordis(d, l->a - 1, W_ON));
+
+		if ((l->c != C_LIST || !poss_before(d, s, l->a)) && !mine)
 			continue;
 		if (l->b + 1 < s->t1 && fr_wordis(d, l->b, W_OF) &&
 		    !fr_is(d, l->b + 1, C_CHOICES))
@@ -595,6 +634,85 @@ t3_list(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
 			continue;
 		c->act = v->a;
 		c->top = v->a;
+		return 1;
+	}
+	return 0;
+}
+
+static int rank_context(const struct fr_sent *s);
+
+static int
+has_second(const struct mg_frames_doc *d, const struct fr_sent *s)
+{
+	for (size_t t = s->t0; t < s->t1; t++)
+		if (fr_wordis(d, t, W_SECOND))
+			return 1;
+	return 0;
+}
+
+/* "Just certified - you're #1", "Harborview is first and Lakeside a
+ * distant second": the program + "be" + a bare top position that ends
+ * its clause, where the sentence speaks of ranking or of a second. */
+static int
+t8_copula(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
+{
+	int	second = has_second(d, s);
+
+	if (!second && !rank_context(s))
+		return 0;
+	for (size_t i = s->m0; i < s->m1; i++) {
+		const struct fr_mention	*m = &d->m[i];
+		long			 k;
+		size_t			 n = m->b;
+
+		if (m->c != C_TOP || !top_ok(d, s, m))
+			continue;
+		if (!(n >= s->t1 || (d->t[n].fl & (TF_PUNCT | TF_BAR |
+		    TF_COMMA)) || fr_wordis(d, n, W_AND) ||
+		    fr_find(d, s, C_LIST, n, fr_ahead(d, s, n, 3)) >= 0))
+			continue;
+		k = m->a > s->t0 ? (long)m->a - 1 : -1;
+		if (k < 0 || !fr_is(d, (size_t)k, C_BE) || (size_t)k == s->t0 ||
+		    !(d->t[k - 1].in & FR_BIT(C_THIS)) ||
+		    fr_is(d, (size_t)k - 1, C_ADDRESSEE))
+			continue;
+		c->act = m->a;
+		c->top = m->a;
+		return 1;
+	}
+	return 0;
+}
+
+/* "Where Harborview falls on my list is simple: first", "I have ranked
+ * it accordingly: first": a top position alone after a colon or dash,
+ * answering a clause that ranks or lists the program. */
+static int
+t9_answer(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
+{
+	size_t	e = s->t1;
+	long	ti, l;
+
+	while (e > s->t0 && (d->t[e - 1].fl & TF_PUNCT) &&
+	    !(d->t[e - 1].fl & TF_BAR))
+		e--;
+	for (size_t i = s->m0; i < s->m1; i++) {
+		const struct fr_mention	*m = &d->m[i];
+
+		if (m->c != C_TOP || m->b != e || m->a <= s->t0 + 2 ||
+		    !(d->t[m->a - 1].fl & TF_BAR) ||
+		    !(d->t[m->a - 1].fl & TF_PUNCT))
+			continue;
+		ti = (long)i;
+		l = fr_find(d, s, C_LIST, s->t0, m->a);
+		if ((l < 0 || !poss_before(d, s, d->m[l].a)) &&
+		    fr_find(d, s, C_RANK, s->t0, m->a) < 0 &&
+		    fr_find(d, s, C_PLACE, s->t0, m->a) < 0)
+			continue;
+		if (!writer_in(d, s->t0, m->a, WRITER_ANY) ||
+		    !ref_ok(ref_in(d, s, s->t0, m->a)))
+			continue;
+		c->act = d->m[ti].a;
+		c->top = d->m[ti].a;
 		return 1;
 	}
 	return 0;
@@ -664,6 +782,25 @@ t7_loi(struct mg_frames_doc *d, struct fr_sent *s, struct core *c)
 
 enum verdict { V_NONE, V_COMMIT, V_HEDGED, V_CONDITIONAL };
 
+/* "I am not in a position to tell any program that it is first", "I
+ * won't say you're first": a negated verb of telling or promising
+ * before t, with no clause barrier between ("but", ";"), covers what it
+ * would tell. */
+static int
+untold(const struct mg_frames_doc *d, const struct fr_sent *s, size_t t)
+{
+	for (size_t i = s->m0; i < s->m1; i++) {
+		const struct fr_mention	*m = &d->m[i];
+
+		if (m->a >= t || (m->c != C_KNOWING && m->c != C_ADDRESSEE &&
+		    m->c != C_ASSURANCE))
+			continue;
+		if (negated(d, s, m->a, s->t0) && !fr_barrier(d, m->a, t, 0))
+			return 1;
+	}
+	return 0;
+}
+
 /* What becomes of a commitment core in its sentence. */
 static enum verdict
 assess(struct mg_frames_doc *d, struct fr_sent *s, const struct core *c,
@@ -672,9 +809,17 @@ assess(struct mg_frames_doc *d, struct fr_sent *s, const struct core *c,
 	if (s->question)
 		return V_NONE;
 	if (check_scope) {
-		if (negated(d, s, c->act, s->t0) || negated(d, s, c->top, s->t0))
+		if (negated(d, s, c->act, s->t0) || negated(d, s, c->top, s->t0) ||
+		    untold(d, s, c->act < c->top ? c->act : c->top))
 			return V_NONE;
 		if (hedged(d, s, c->act) || hedged(d, s, c->top))
+			return V_HEDGED;
+		/* "contenders for the top spot", "torn ... for the top of
+		 * my list": a top position sought, not given. */
+		if (c->top > s->t0 + 1 && c->top != c->act &&
+		    (fr_wordis(d, c->top - 1, W_FOR) ||
+		    (fr_wordis(d, c->top - 1, W_THE) &&
+		    fr_wordis(d, c->top - 2, W_FOR))))
 			return V_HEDGED;
 	}
 	if (conditioned(d, s, c->act))
@@ -693,7 +838,7 @@ commitment(struct mg_frames_doc *d, struct fr_sent *s, size_t *anchor,
 	int		plural = 0;
 
 	*core_found = 0;
-	for (int k = 0; k < 5; k++) {
+	for (int k = 0; k < 7; k++) {
 		struct core	c;
 		int		found;
 		enum verdict	v;
@@ -711,6 +856,12 @@ commitment(struct mg_frames_doc *d, struct fr_sent *s, size_t *anchor,
 			break;
 		case 3:
 			found = t5_none(d, s, &c);
+			break;
+		case 5:
+			found = t8_copula(d, s, &c);
+			break;
+		case 6:
+			found = t9_answer(d, s, &c);
 			break;
 		default:
 			found = t7_loi(d, s, &c);
@@ -809,7 +960,8 @@ e_i_ranked(const struct mg_frames_doc *d, const struct fr_sent *s, size_t lo)
 		int			 be = 0;
 
 		if ((p->c != C_RANK && p->c != C_PLACE) || p->a < lo ||
-		    !participle(d, p->a))
+		    !participle(d, p->a) || fr_find(d, s, C_NOT_PROGRAM, p->b,
+		    fr_ahead(d, s, p->b, 4)) >= 0)
 			continue;
 		for (size_t k = p->a > s->t0 + 2 ? p->a - 2 : s->t0; k < p->a; k++)
 			be |= fr_is(d, k, C_BE);
@@ -826,6 +978,10 @@ e_i_ranked(const struct mg_frames_doc *d, const struct fr_sent *s, size_t lo)
 					return (long)(t - 1);
 				break;
 			}
+			/* "for me to be ranked", "expect me to be placed". */
+			if (writer_tok(d, t - 1, FR_BIT(C_WRITER_OBJ)) &&
+			    t < p->a && fr_wordis(d, t, W_TO))
+				return (long)(t - 1);
 			if (other_subject(d, s, t - 1))
 				break;
 		}
@@ -979,7 +1135,18 @@ e_safe(const struct mg_frames_doc *d, const struct fr_sent *s, size_t lo)
 			continue;
 		a = m->a > s->t0 + 3 ? m->a - 3 : s->t0;
 		z = m->b + 3 < s->t1 ? m->b + 3 : s->t1;
-		if (writer_in(d, a, m->a, WRITER_ANY) ||
+		/* "will my application end up in a matching position":
+		 * the writer's possessive as the subject, six words back
+		 * in the clause. */
+		{
+			size_t	clo, chi, b6 = fr_back(d, s, m->a, 6);
+
+			fr_clause(d, s, m->a, 1, &clo, &chi);
+			for (size_t t = b6 > clo ? b6 : clo; t < m->a; t++)
+				if (writer_tok(d, t, FR_BIT(C_WRITER_POSS)))
+					return (long)m->a;
+		}
+		if (writer_in(d, a, m->b, WRITER_ANY) ||
 		    writer_in(d, m->b, z, WRITER_ANY))
 			return (long)m->a;
 	}
@@ -1143,7 +1310,22 @@ writer_agent(const struct mg_frames_doc *d, const struct fr_sent *s,
 	if (a > s->t0 && writer_tok(d, a - 1, FR_BIT(C_WRITER_POSS)))
 		return 1;
 	k = skip_aux_back(d, s, a, 4);
+	if (k >= 0 && fr_wordis(d, (size_t)k, W_TO) && (size_t)k > s->t0)
+		k--;
+	/* "a guarantee would let me commit", "free me to commit". */
+	if (k >= 0 && writer_tok(d, (size_t)k, FR_BIT(C_WRITER_OBJ)) &&
+	    fr_is(d, (size_t)k, C_EXCHANGE))
+		return 1;
 	return k >= 0 && writer_tok(d, (size_t)k, FR_BIT(C_WRITER_SUBJ));
+}
+
+/* Is what follows t (five words) something outside the Match: "a
+ * guaranteed research block", "a spot in your summer lab"? */
+static int
+not_match_after(const struct mg_frames_doc *d, const struct fr_sent *s,
+    size_t t)
+{
+	return fr_find(d, s, C_NOT_PROGRAM, t, fr_ahead(d, s, t, 7)) >= 0;
 }
 
 /* The program promises the writer something: "guarantee me a spot",
@@ -1159,7 +1341,8 @@ p_assure(const struct mg_frames_doc *d, const struct fr_sent *s,
 		const struct fr_mention	*m = &d->m[i];
 		int			 object = 0;
 
-		if (m->c != C_ASSURANCE || negated(d, s, m->a, s->t0))
+		if (m->c != C_ASSURANCE || negated(d, s, m->a, s->t0) ||
+		    not_match_after(d, s, m->b))
 			continue;
 		if (writer_agent(d, s, m->a)) {
 			if (*writer_own < 0)
@@ -1194,7 +1377,7 @@ p_offer(const struct mg_frames_doc *d, const struct fr_sent *s)
 		size_t			 t = m->b;
 
 		if (m->c != C_OFFER || negated(d, s, m->a, s->t0) ||
-		    writer_agent(d, s, m->a))
+		    writer_agent(d, s, m->a) || not_match_after(d, s, m->b))
 			continue;
 		if (m->b - m->a > 1 || !tok_starts(d, m->a, "offer"))
 			return (long)m->a;	/* "pre-match", "a better offer" */
@@ -1229,6 +1412,20 @@ told(const struct mg_frames_doc *d, const struct fr_sent *s, size_t hi)
 	return -1;
 }
 
+/* "Depending on where I fall", "contingent on whether I match": a link
+ * that is also a condition (bargaining.link and concepts.condition)
+ * before t.  The writer's standing then is what the ranking waits on. */
+static int
+dependence_before(const struct mg_frames_doc *d, const struct fr_sent *s,
+    size_t t)
+{
+	for (size_t i = s->m0; i < s->m1; i++)
+		if (d->m[i].c == C_LINK && d->m[i].a < t &&
+		    (d->t[d->m[i].a].in & FR_BIT(C_COND)))
+			return 1;
+	return 0;
+}
+
 /* The program's side: it ranks the writer, the writer is safe, or it
  * promises. */
 static long
@@ -1258,7 +1455,8 @@ program_side(const struct mg_frames_doc *d, const struct fr_sent *s,
 		if (negated(d, s, (size_t)t, s->t0) ||
 		    (told(d, s, (size_t)t + 1) < 0 &&
 		    fr_find(d, s, C_REQUEST, s->t0, (size_t)t) < 0 &&
-		    fr_find(d, s, C_ASSURANCE, s->t0, (size_t)t) < 0))
+		    fr_find(d, s, C_ASSURANCE, s->t0, (size_t)t) < 0 &&
+		    !dependence_before(d, s, (size_t)t)))
 			return -1;
 		return t;
 	}
@@ -1301,7 +1499,10 @@ writer_side(struct mg_frames_doc *d, struct fr_sent *s, int core,
 		const struct fr_mention	*r = &d->m[i];
 		size_t			 z = r->b + 3 < s->t1 ? r->b + 3 : s->t1;
 
-		if (r->c == C_RANK || r->c == C_PLACE) {
+		/* A verb of placing ranks only with a top position or a
+		 * list in the sentence ("I'll get the forms" does not). */
+		if (r->c == C_RANK || (r->c == C_PLACE && (s->mask &
+		    (FR_BIT(C_TOP) | FR_BIT(C_TOP_ALL) | FR_BIT(C_LIST))))) {
 			/* "rank me" is the program's side; "be ranked by
 			 * Harborview" too. */
 			if (r->b < s->t1 && (fr_is(d, r->b, C_WRITER_OBJ) ||
@@ -1347,7 +1548,7 @@ bargaining(struct mg_frames_doc *d, size_t si, int core, size_t core_at)
 	if (!(s->mask & (FR_BIT(C_COND) | FR_BIT(C_EXCHANGE) |
 	    FR_BIT(C_ASSURANCE) | FR_BIT(C_OFFER) | FR_BIT(C_REQUEST) |
 	    FR_BIT(C_MUTUAL) | FR_BIT(C_LINK))) && !has_word_between(d, s->t0, s->t1, W_AND,
-	    W_THEN))
+	    W_THEN) && !(core && (s->mask & (FR_BIT(C_RANK) | FR_BIT(C_PLACE)))))
 		return -1;
 	p = program_side(d, s, &own, &promise, &state);
 	w = writer_side(d, s, core, core_at, own);
@@ -1361,7 +1562,11 @@ bargaining(struct mg_frames_doc *d, size_t si, int core, size_t core_at)
 		size_t	lo = (size_t)(p < w ? p : w), hi = (size_t)(p < w ? w : p);
 		int	joined = has_word_between(d, lo, hi, W_AND, W_THEN);
 
-		if (cond >= 0 && (!state || d->m[cond].a < (size_t)p))
+		/* A state under the condition: "if I knew I would match,
+		 * ..."; or one that "if so" looks back to. */
+		if (cond >= 0 && (!state || d->m[cond].a < (size_t)p ||
+		    ((d->t[d->m[cond].a].in & FR_BIT(C_COND_BACK)) &&
+		    (size_t)p < d->m[cond].a)))
 			return p;
 		/* A promise of the program and the writer's ranking in one
 		 * sentence: "with a promise that I'll match there, I would
@@ -1381,7 +1586,26 @@ bargaining(struct mg_frames_doc *d, size_t si, int core, size_t core_at)
 		/* "a mutual commitment", "we both get what we want". */
 		if (s->mask & FR_BIT(C_MUTUAL))
 			return p;
+		/* "You put me first, I put you first": the program's act,
+		 * then the writer's, clauses side by side. */
+		if (!state && p < w && core && fr_barrier(d, (size_t)p,
+		    (size_t)w, 1) && !(s->mask & FR_BIT(C_TERM)))
+			return p;
 	}
+	/* "A commitment from the program would be reciprocated with
+	 * mine"; "my commitment ... if you can offer yours". */
+	if ((s->mask & FR_BIT(C_MUTUAL)) && (promise >= 0 ||
+	    (w >= 0 && cond >= 0)) && writer_in(d, s->t0, s->t1, WRITER_ANY))
+		return promise >= 0 ? promise : w;
+	/* "a mutual first-choice arrangement": a two-way word on a
+	 * ranking or a promise. */
+	for (size_t i = s->m0; i < s->m1; i++)
+		if (d->m[i].c == C_MUTUAL && !negated(d, s, d->m[i].a, s->t0) &&
+		    (fr_find(d, s, C_TOP, d->m[i].b, d->m[i].b + 3) >= 0 ||
+		    fr_find(d, s, C_RANK, d->m[i].b, d->m[i].b + 3) >= 0 ||
+		    fr_find(d, s, C_ASSURANCE, d->m[i].b, d->m[i].b + 3) >= 0 ||
+		    fr_find(d, s, C_COMMIT, d->m[i].b, d->m[i].b + 3) >= 0))
+			return (long)d->m[i].a;
 	/* "Can you guarantee me a spot? If so, I will rank you first." */
 	if (w >= 0 && si > 0 && (cond = fr_find(d, s, C_COND_BACK, s->t0,
 	    s->t0 + 2)) >= 0 &&
@@ -1447,13 +1671,13 @@ rank_highly(struct mg_frames_doc *d, struct fr_sent *s)
 		int			 high = 0;
 
 		if ((r->c != C_RANK && r->c != C_PLACE) ||
-		    !verb_like(d, s, r->a) ||
-		    negated(d, s, r->a, s->t0) || !ref_ok(ref_in(d, s, r->b,
-		    r->b + 4 < z ? r->b + 4 : z)))
+		    !verb_like(d, s, r->a))
 			continue;
+		/* "high" first: the program is looked up only then. */
 		for (size_t t = r->b; t < z && !high; t++)
 			high = fr_wordis(d, t, W_HIGH) || fr_wordis(d, t, W_HIGHLY);
-		if (high)
+		if (high && !negated(d, s, r->a, s->t0) &&
+		    ref_ok(ref_in(d, s, r->b, r->b + 4 < z ? r->b + 4 : z)))
 			return (long)r->a;
 	}
 	return -1;
