@@ -184,18 +184,7 @@ mg_cmd_explain(int argc, char **argv, const char *conf)
 		return MG_EXIT_ERROR;
 	if (!have) {
 		/* The defaults, as the loader sets them. */
-		cfg.policy.min_days_between = MG_DEF_MIN_DAYS_BETWEEN;
-		cfg.policy.follow_up_after_days = MG_DEF_FOLLOW_UP_AFTER_DAYS;
-		cfg.policy.season_warn = MG_DEF_SEASON_WARN;
-		cfg.policy.season_max = MG_DEF_SEASON_MAX;
-		cfg.policy.template_similarity = MG_DEF_TEMPLATE_SIMILARITY;
-		cfg.policy.template_min_words = MG_DEF_TEMPLATE_MIN_WORDS;
-		cfg.policy.thank_you_max_days = MG_DEF_THANK_YOU_MAX_DAYS;
-		cfg.policy.thank_you_max_words = MG_DEF_THANK_YOU_MAX_WORDS;
-		cfg.policy.thank_you_max_paragraphs =
-		    MG_DEF_THANK_YOU_MAX_PARAGRAPHS;
-		cfg.policy.max_words = MG_DEF_MAX_WORDS;
-		cfg.policy.unknown_program_score = MG_DEF_UNKNOWN_PROGRAM_SCORE;
+		mg_settings_defaults(&cfg);
 	}
 	explain(r, &cfg, have);
 	if (have)

@@ -1579,72 +1579,31 @@ mg_count_words(const char *text)
 	return n;
 }
 
-/* The policy settings `explain` shows. */
-enum setting_type { SET_INT, SET_FRACTION, SET_DAY };
-
-static const struct {
-	const char		*name;
-	enum setting_type	 type;
-	size_t			 off;		/* in struct mg_config */
-	double			 dflt;
-} policy_settings[] = {
-#define POL(f)	offsetof(struct mg_config, policy.f)
-	{ "min_days_between", SET_INT, POL(min_days_between),
-	  MG_DEF_MIN_DAYS_BETWEEN },
-	{ "follow_up_after_days", SET_INT, POL(follow_up_after_days),
-	  MG_DEF_FOLLOW_UP_AFTER_DAYS },
-	{ "season_warn", SET_INT, POL(season_warn), MG_DEF_SEASON_WARN },
-	{ "season_max", SET_INT, POL(season_max), MG_DEF_SEASON_MAX },
-	{ "template_similarity", SET_FRACTION, POL(template_similarity),
-	  MG_DEF_TEMPLATE_SIMILARITY },
-	{ "template_min_words", SET_INT, POL(template_min_words),
-	  MG_DEF_TEMPLATE_MIN_WORDS },
-	{ "thank_you_max_days", SET_INT, POL(thank_you_max_days),
-	  MG_DEF_THANK_YOU_MAX_DAYS },
-	{ "thank_you_max_words", SET_INT, POL(thank_you_max_words),
-	  MG_DEF_THANK_YOU_MAX_WORDS },
-	{ "thank_you_max_paragraphs", SET_INT, POL(thank_you_max_paragraphs),
-	  MG_DEF_THANK_YOU_MAX_PARAGRAPHS },
-	{ "max_words", SET_INT, POL(max_words), MG_DEF_MAX_WORDS },
-	{ "unknown_program_score", SET_INT, POL(unknown_program_score),
-	  MG_DEF_UNKNOWN_PROGRAM_SCORE },
-#undef POL
-	{ "season.start", SET_DAY, offsetof(struct mg_config, season_start),
-	  -1 },
-	{ "season.rol_deadline", SET_DAY, offsetof(struct mg_config,
-	  rol_deadline), -1 },
-};
-
 int
 mg_policy_setting(const struct mg_config *cfg, const char *name, char *value,
     size_t valuelen, char *dflt, size_t dfltlen)
 {
-	for (size_t i = 0; i < sizeof(policy_settings) /
-	    sizeof(policy_settings[0]); i++) {
-		const char	*base = (const char *)cfg + policy_settings[i].off;
-		double		 d = policy_settings[i].dflt;
+	const struct mg_setting	*s = mg_setting_find(name);
+	const char		*base;
 
-		if (strcmp(policy_settings[i].name, name) != 0)
-			continue;
-		switch (policy_settings[i].type) {
-		case SET_INT:
-			snprintf(value, valuelen, "%d", *(const int *)(const void *)base);
-			snprintf(dflt, dfltlen, "%d", (int)d);
-			break;
-		case SET_FRACTION:
-			snprintf(value, valuelen, "%.2g",
-			    *(const double *)(const void *)base);
-			snprintf(dflt, dfltlen, "%.2g", d);
-			break;
-		case SET_DAY:
-			mg_format_day(*(const long *)(const void *)base, value,
-			    valuelen);
-			snprintf(dflt, dfltlen, "%s", strcmp(name,
-			    "season.start") == 0 ? "1 June of the ERAS year" :
-			    "required");
-			break;
-		}
-		return 0;
+	if (s == NULL)
+		return -1;
+	base = (const char *)cfg + s->off;
+	switch (s->type) {
+	case MG_SETTING_INT:
+		snprintf(value, valuelen, "%d", *(const int *)(const void *)base);
+		snprintf(dflt, dfltlen, "%d", (int)s->dflt);
+		break;
+	case MG_SETTING_FRACTION:
+		snprintf(value, valuelen, "%.2g",
+		    *(const double *)(const void *)base);
+		snprintf(dflt, dfltlen, "%.2g", s->dflt);
+		break;
+	case MG_SETTING_DAY:
+		mg_format_day(*(const long *)(const void *)base, value,
+		    valuelen);
+		snprintf(dflt, dfltlen, "%s", s->dflt_text);
+		break;
 	}
-	return -1;
+	return 0;
 }

@@ -18,6 +18,7 @@
 #include "matchguard/endpoint.h"
 #include "matchguard/util.h"
 
+struct mg_config;
 struct mg_textmask;
 
 enum mg_severity {
@@ -62,6 +63,43 @@ struct mg_policy_settings {
 	struct mg_rule_setting	*rules;
 	size_t			 n_rules;
 };
+
+/*
+ * The settings table: one row per policy threshold (and the season
+ * dates that rules read), as Postfix's CONFIG_INT_TABLE.  The loader
+ * (defaults, names, types and bounds), `explain`, mg_policy_setting()
+ * and the test of the documentation all walk it, so a new threshold is
+ * one row here, one member of struct mg_policy_settings and its text in
+ * matchguard.conf(5) and conf/example.conf.  The smtp, upstream and imap
+ * groups are still checked by their own loaders (config_serve.c,
+ * config_imap.c).
+ */
+enum mg_setting_type {
+	MG_SETTING_INT,		/* int, a whole number in [min, max] */
+	MG_SETTING_FRACTION,	/* double, a number in [min, max] */
+	MG_SETTING_DAY		/* long, a day (util.h); loaded by season */
+};
+
+struct mg_setting {
+	const char		*name;	/* "min_days_between", "season.start" */
+	const char		*group;	/* "policy", "season" */
+	enum mg_setting_type	 type;
+	size_t			 off;	/* of the value in struct mg_config */
+	double			 dflt;	/* not for MG_SETTING_DAY */
+	double			 min, max;
+	const char		*dflt_text; /* MG_SETTING_DAY: the default */
+	const char		*rules;	/* the rules that read it, "a, b" */
+	const char		*help;	/* one line */
+};
+
+/* The rows, ended by one whose name is NULL. */
+extern const struct mg_setting mg_settings[];
+
+/* The row of name, or NULL. */
+const struct mg_setting *mg_setting_find(const char *name);
+/* Sets every policy setting of cfg to its default (what the loader does
+ * before reading the policy group). */
+void	 mg_settings_defaults(struct mg_config *cfg);
 
 /* smtp group: the listener of `matchguard serve`. */
 #define MG_DEF_MAX_SESSIONS		16

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "matchguard/config.h"
+#include "matchguard/policy.h"
 #include "matchguard/util.h"
 #include "mg_test.h"
 
@@ -864,6 +865,177 @@ test_file_errors(void **state)
 	free(path);
 }
 
+/* --- the settings table ---------------------------------------------- */
+
+static char *
+read_source(const char *rel)
+{
+	char	 path[PATH_MAX];
+	FILE	*f;
+	char	*buf;
+	long	 n;
+
+	snprintf(path, sizeof(path), "%s/%s", MG_SRCDIR, rel);
+	if ((f = fopen(path, "r")) == NULL)
+		fail_msg("cannot open %s", path);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	buf = malloc((size_t)n + 2);
+	assert_non_null(buf);
+	buf[0] = '\n';		/* so that every line starts after a '\n' */
+	assert_int_equal(fread(buf + 1, 1, (size_t)n, f), (size_t)n);
+	buf[n + 1] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* The name as written in its group: "start" for "season.start". */
+static const char *
+short_name(const struct mg_setting *s)
+{
+	const char	*dot = strchr(s->name, '.');
+
+	return dot != NULL ? dot + 1 : s->name;
+}
+
+/* Does some line of text hold "name =", perhaps after "#"? */
+static int
+has_assignment(const char *text, const char *name)
+{
+	size_t	len = strlen(name);
+
+	for (const char *p = text; (p = strchr(p, '\n')) != NULL; p++) {
+		const char	*q = p + 1;
+
+		while (*q == ' ' || *q == '\t' || *q == '#')
+			q++;
+		if (strncmp(q, name, len) != 0)
+			continue;
+		q += len;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q == '=')
+			return 1;
+	}
+	return 0;
+}
+
+/* Every row of the table is in matchguard.conf(5) with its type, bounds
+ * and default, and in conf/example.conf (perhaps commented out). */
+static void
+test_settings_documented(void **state)
+{
+	char	*man = read_source("doc/matchguard.conf.5");
+	char	*ex = read_source("conf/example.conf");
+	char	 want[256];
+	size_t	 n = 0;
+
+	(void)state;
+	for (const struct mg_setting *s = mg_settings; s->name != NULL; s++,
+	    n++) {
+		switch (s->type) {
+		case MG_SETTING_INT:
+			snprintf(want, sizeof(want), "\n.BR %s \" (whole number, "
+			    "%d to %d, default %d)\"", s->name, (int)s->min,
+			    (int)s->max, (int)s->dflt);
+			break;
+		case MG_SETTING_FRACTION:
+			snprintf(want, sizeof(want), "\n.BR %s \" (number, "
+			    "%.1f to %.1f, default %.1f)\"", s->name, s->min,
+			    s->max, s->dflt);
+			break;
+		case MG_SETTING_DAY:
+			snprintf(want, sizeof(want), "\n.BR %s \" (date, ",
+			    short_name(s));
+			break;
+		}
+		if (strstr(man, want) == NULL)
+			fail_msg("doc/matchguard.conf.5 lacks %s: want \"%s\"",
+			    s->name, want + 1);
+		if (!has_assignment(ex, short_name(s)))
+			fail_msg("conf/example.conf lacks %s", s->name);
+		assert_ptr_equal(mg_setting_find(s->name), s);
+		assert_non_null(s->group);
+		assert_non_null(s->rules);
+		assert_non_null(s->help);
+	}
+	print_message("%zu settings documented\n", n);
+	assert_true(n >= 13);
+	assert_null(mg_setting_find("no_such_setting"));
+	/* The check can fail. */
+	assert_int_equal(has_assignment(ex, "no_such_setting"), 0);
+	free(man);
+	free(ex);
+}
+
+/* Does the comma-separated list hold id? */
+static int
+in_list(const char *list, const char *id)
+{
+	size_t	len = strlen(id);
+
+	for (const char *p = list; *p != '\0';) {
+		size_t	n = strcspn(p, ", ");
+
+		if (n == len && strncmp(p, id, len) == 0)
+			return 1;
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return 0;
+}
+
+static int
+rule_reads(const struct mg_rule *r, const char *name)
+{
+	for (const char *const *s = r->settings; s != NULL && *s != NULL; s++)
+		if (strcmp(*s, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* A rule's settings[] and the table's rules column say the same. */
+static void
+test_settings_match_rules(void **state)
+{
+	(void)state;
+	for (size_t i = 0; mg_rules[i] != NULL; i++) {
+		const struct mg_rule	*r = mg_rules[i];
+
+		for (const char *const *s = r->settings; s != NULL &&
+		    *s != NULL; s++) {
+			const struct mg_setting	*row = mg_setting_find(*s);
+
+			if (row == NULL)
+				fail_msg("rule %s reads %s, not in the table",
+				    r->id, *s);
+			if (!in_list(row->rules, r->id))
+				fail_msg("table row %s does not name rule %s",
+				    *s, r->id);
+		}
+	}
+	for (const struct mg_setting *s = mg_settings; s->name != NULL; s++) {
+		char	list[128], *save = NULL;
+
+		snprintf(list, sizeof(list), "%s", s->rules);
+		for (char *id = strtok_r(list, ", ", &save); id != NULL;
+		    id = strtok_r(NULL, ", ", &save)) {
+			const struct mg_rule	*r = mg_rule_find(id);
+
+			if (r == NULL)
+				fail_msg("table row %s names no rule %s",
+				    s->name, id);
+			if (!rule_reads(r, s->name))
+				fail_msg("rule %s does not list %s in settings[]",
+				    id, s->name);
+		}
+	}
+	assert_true(in_list("a, length", "length"));
+	assert_false(in_list("a, lengths", "length"));
+}
+
 int
 main(void)
 {
@@ -881,6 +1053,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_errors, setup,
 		    teardown),
+		cmocka_unit_test(test_settings_documented),
+		cmocka_unit_test(test_settings_match_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
