@@ -112,12 +112,11 @@ mg_policy_validate(const struct mg_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-int
-mg_findings_add(struct mg_findings *f, const char *rule, enum mg_severity sev,
-    const char *evidence, const char *fmt, ...)
+static int
+findings_vadd(struct mg_findings *f, const char *rule, enum mg_severity sev,
+    const char *evidence, const char *fmt, va_list ap)
 {
 	struct mg_finding	*fi;
-	va_list			 ap;
 	char			 buf[1024];
 
 	if (f->n == f->cap) {
@@ -129,9 +128,7 @@ mg_findings_add(struct mg_findings *f, const char *rule, enum mg_severity sev,
 		f->v = nv;
 		f->cap = ncap;
 	}
-	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
 	fi = &f->v[f->n];
 	fi->rule = rule;
 	fi->sev = sev;
@@ -144,6 +141,33 @@ mg_findings_add(struct mg_findings *f, const char *rule, enum mg_severity sev,
 	}
 	f->n++;
 	return 0;
+}
+
+int
+mg_findings_add(struct mg_findings *f, const char *rule, enum mg_severity sev,
+    const char *evidence, const char *fmt, ...)
+{
+	va_list	ap;
+	int	rc;
+
+	va_start(ap, fmt);
+	rc = findings_vadd(f, rule, sev, evidence, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+mg_rule_finding(struct mg_findings *f, enum mg_severity sev,
+    const char *evidence, const char *fmt, ...)
+{
+	va_list	ap;
+	int	rc;
+
+	va_start(ap, fmt);
+	/* run_rule() puts the running rule's id in. */
+	rc = findings_vadd(f, NULL, sev, evidence, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void
@@ -841,17 +865,18 @@ run_rule(const struct mg_check_ctx *ctx, const struct mg_rule *r,
 	enum mg_severity	sev = mg_config_rule_severity(ctx->cfg, r->id,
 	    r->severity);
 	size_t			first = out->n;
+	int			rc;
 
 	if (sev == MG_SEV_OFF)
 		return 0;
-	if (r->check(ctx, out, err, errlen) == -1)
-		return -1;
-	if (sev == r->severity)
-		return 0;
-	for (size_t i = first; i < out->n; i++)
-		if (out->v[i].sev >= MG_SEV_WARN)
+	rc = r->check(ctx, out, err, errlen);
+	/* Stamped even on an error: no finding is left without a rule. */
+	for (size_t i = first; i < out->n; i++) {
+		out->v[i].rule = r->id;
+		if (sev != r->severity && out->v[i].sev >= MG_SEV_WARN)
 			out->v[i].sev = sev;
-	return 0;
+	}
+	return rc == -1 ? -1 : 0;
 }
 
 /*
@@ -1350,16 +1375,15 @@ mg_find_phrase(const struct mg_check_ctx *ctx, const char *list,
 
 int
 mg_phrase_finding(const struct mg_check_ctx *ctx, struct mg_findings *out,
-    const char *rule, enum mg_severity sev, const char *list,
-    const char *except, int subject_too, const char *message,
-    char *err, size_t errlen)
+    enum mg_severity sev, const char *list, const char *except,
+    int subject_too, const char *message, char *err, size_t errlen)
 {
 	char	*quote;
 	int	 rc = 0;
 
 	if (!mg_find_phrase(ctx, list, except, subject_too, &quote))
 		return 0;
-	if (mg_findings_add(out, rule, sev, quote, "%s", message) == -1) {
+	if (mg_rule_finding(out, sev, quote, "%s", message) == -1) {
 		mg_seterr(err, errlen, "out of memory");
 		rc = -1;
 	}

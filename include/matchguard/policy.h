@@ -158,10 +158,17 @@ const char *const *mg_policy_filter_lists(void);
 /* Checks that policy.rules names only known rules. */
 int	mg_policy_validate(const struct mg_config *cfg, char *err, size_t errlen);
 
-/* Adds a finding (message from fmt; evidence copied, may be NULL). */
+/* Adds a finding of rule (message from fmt; evidence copied, may be
+ * NULL).  The engine's own; a rule calls mg_rule_finding(). */
 int	mg_findings_add(struct mg_findings *f, const char *rule,
 	    enum mg_severity sev, const char *evidence, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
+/* What a rule's check() calls: adds a finding as mg_findings_add() does,
+ * and the engine stamps it with the id of the rule that is running (so a
+ * rule never types its own id, nor another's).  -1 when out of memory. */
+int	mg_rule_finding(struct mg_findings *f, enum mg_severity sev,
+	    const char *evidence, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
 void	mg_findings_clear(struct mg_findings *f);
 
 /* What a run of the policy does. */
@@ -229,11 +236,11 @@ int	mg_mentions_program(const struct mg_check_ctx *ctx,
 int	mg_find_phrase(const struct mg_check_ctx *ctx, const char *list,
 	    const char *except, int subject_too, char **quote);
 
-/* When list matches (see mg_find_phrase), adds one finding of rule with
- * the fixed message and the quotation as evidence.  -1 only when out of
- * memory. */
+/* When list matches (see mg_find_phrase), adds one finding (of the rule
+ * that is running, see mg_rule_finding()) with the fixed message and the
+ * quotation as evidence.  -1 only when out of memory. */
 int	mg_phrase_finding(const struct mg_check_ctx *ctx, struct mg_findings *out,
-	    const char *rule, enum mg_severity sev, const char *list,
+	    enum mg_severity sev, const char *list,
 	    const char *except, int subject_too, const char *message,
 	    char *err, size_t errlen);
 

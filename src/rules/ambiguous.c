@@ -20,7 +20,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 		if (mg_directory_lookup(&ctx->cfg->dir, addr, &p, &o) !=
 		    MG_LOOKUP_AMBIGUOUS)
 			continue;
-		if (mg_findings_add(out, "ambiguous-recipient", MG_SEV_HOLD,
+		if (mg_rule_finding(out, MG_SEV_HOLD,
 		    addr, "matchguard cannot tell whether %s belongs to %s or "
 		    "to %s, so it could not check this message for them; add "
 		    "the address to the right program's \"addresses\" in your "

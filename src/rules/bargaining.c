@@ -36,7 +36,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 		mg_seterr(err, errlen, "out of memory");
 		return -1;
 	}
-	rc = mg_findings_add(out, "bargaining", MG_SEV_HOLD, quote,
+	rc = mg_rule_finding(out, MG_SEV_HOLD, quote,
 	    "This reads as bargaining over the Match (a promise in exchange "
 	    "for a rank, or talk of offers), which the NRMP rules forbid; "
 	    "remove it and simply say what draws you to the program.");

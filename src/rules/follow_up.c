@@ -40,7 +40,7 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 	mg_day_str(mg_time_to_day(last.date + wait), next);
 	snprintf(ev, sizeof(ev), "last message to %s: %s (%s), no reply since",
 	    p->id, day, last.msg_class);
-	if (mg_findings_add(out, "follow-up-too-soon", MG_SEV_HOLD, ev,
+	if (mg_rule_finding(out, MG_SEV_HOLD, ev,
 	    "%s has not answered your message of %s yet and this one brings "
 	    "no news; wait until %s to follow up, or add a real update (a "
 	    "score, publication, award or new experience).", p->name, day,

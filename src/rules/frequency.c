@@ -32,7 +32,7 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 		snprintf(when, sizeof(when), "%ld days ago", ago);
 	snprintf(ev, sizeof(ev), "last message to %s: %s (%s)", p->id, day,
 	    last.msg_class);
-	if (mg_findings_add(out, "frequency", MG_SEV_HOLD, ev,
+	if (mg_rule_finding(out, MG_SEV_HOLD, ev,
 	    "You last wrote to %s %s (%s); more than one message in %d days "
 	    "without being asked looks pushy, so wait until %s.", p->name,
 	    when, day, min, next) == -1) {

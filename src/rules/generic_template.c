@@ -115,7 +115,7 @@ report(const struct mg_check_ctx *ctx, const struct earlier *e, size_t k,
 		const char		*what;
 
 		if (mg_program_specific(ctx, p, &what))
-			rc = mg_findings_add(out, "generic-template",
+			rc = mg_rule_finding(out,
 			    MG_SEV_WARN, ev.s, "This letter is nearly the same "
 			    "as the one %s%zu other program%s already got (%s, "
 			    "the last on %s); it does mention \"%s\", but make sure "
@@ -123,7 +123,7 @@ report(const struct mg_check_ctx *ctx, const struct earlier *e, size_t k,
 			    "form letter.", least, k, k == 1 ? "" : "s",
 			    names.s, day, what, p->name);
 		else
-			rc = mg_findings_add(out, "generic-template",
+			rc = mg_rule_finding(out,
 			    MG_SEV_HOLD, ev.s, "This letter is the same as the "
 			    "one %s%zu other program%s already got (%s, the last "
 			    "on %s) with only the names changed, and nothing in "

@@ -127,7 +127,7 @@ check_name(const struct mg_check_ctx *ctx, const struct mg_program *p,
 
 		if (q == p || match_program(key, q, &who) != NAME)
 			continue;
-		rc = mg_findings_add(out, "greeting-name", MG_SEV_HOLD,
+		rc = mg_rule_finding(out, MG_SEV_HOLD,
 		    ctx->greeting.line, "This letter to %s greets %s, but %s "
 		    "is the %s of %s: it looks copied from another letter; "
 		    "greet someone at %s.", p->name, said, who->name,
@@ -137,12 +137,12 @@ check_name(const struct mg_check_ctx *ctx, const struct mg_program *p,
 	if (p->n_contacts == 0)
 		goto out;
 	if (suggest(key, p, alt, sizeof(alt)))
-		rc = mg_findings_add(out, "greeting-name", MG_SEV_WARN,
+		rc = mg_rule_finding(out, MG_SEV_WARN,
 		    ctx->greeting.line, "The greeting names %s, who is not "
 		    "among the contacts of %s: did you mean %s%s%s?", said,
 		    p->name, g->title, g->title[0] ? " " : "", alt);
 	else
-		rc = mg_findings_add(out, "greeting-name", MG_SEV_WARN,
+		rc = mg_rule_finding(out, MG_SEV_WARN,
 		    ctx->greeting.line, "The greeting names %s, who is not "
 		    "among the contacts of %s in your directory (%s%s%s); check "
 		    "the name, or add the person to the program's contacts.",

@@ -34,7 +34,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 	if (today > ctx->cfg->rol_deadline) {
 		mg_day_str(ctx->cfg->rol_deadline, day);
 		snprintf(ev, sizeof(ev), "season.rol_deadline: %s", day);
-		rc = mg_findings_add(out, "intent-timing", MG_SEV_WARN, ev,
+		rc = mg_rule_finding(out, MG_SEV_WARN, ev,
 		    "The rank order lists were due on %s; a %s now cannot "
 		    "change any program's list, so it is better not sent.",
 		    day, kind(ctx));
@@ -47,7 +47,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 			mg_day_str(p->interview_day, day);
 			snprintf(ev, sizeof(ev), "interview_date of %s: %s",
 			    p->id, day);
-			rc = mg_findings_add(out, "intent-timing", MG_SEV_WARN,
+			rc = mg_rule_finding(out, MG_SEV_WARN,
 			    ev, "Your interview at %s is on %s; a %s before you "
 			    "have interviewed carries little weight and can seem "
 			    "presumptuous: send it after the interview.",

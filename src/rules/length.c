@@ -72,7 +72,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 	    paras > (size_t)ps->thank_you_max_paragraphs)) {
 		snprintf(ev, sizeof(ev), "%zu words in %zu paragraph%s", words,
 		    paras, paras == 1 ? "" : "s");
-		rc = mg_findings_add(out, "length", MG_SEV_WARN, ev,
+		rc = mg_rule_finding(out, MG_SEV_WARN, ev,
 		    "This thank-you note has %zu words in %zu paragraph%s; "
 		    "keep it to %d words and %d paragraphs: thank them, recall "
 		    "one moment of the visit, and close.", words, paras,
@@ -80,7 +80,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 		    ps->thank_you_max_paragraphs);
 	} else if (words > (size_t)ps->max_words) {
 		snprintf(ev, sizeof(ev), "%zu words", words);
-		rc = mg_findings_add(out, "length", MG_SEV_WARN, ev,
+		rc = mg_rule_finding(out, MG_SEV_WARN, ev,
 		    "This message has %zu words; program directors read "
 		    "hundreds of e-mails, so keep it under %d: say why you "
 		    "write in the first lines and cut the rest.", words,

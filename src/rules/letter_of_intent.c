@@ -36,11 +36,11 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 	    sizeof(other), &when, err, errlen) == -1)
 		return -1;
 	if (!found)
-		return mg_findings_add(out, "letter-of-intent", MG_SEV_INFO, quote,
+		return mg_rule_finding(out, MG_SEV_INFO, quote,
 		    "This is a letter of intent to %s: once it is sent, it is "
 		    "the only one you can send this season.", p->name);
 	mg_day_str(mg_time_to_day(when), day);
-	return mg_findings_add(out, "letter-of-intent", MG_SEV_HOLD, quote,
+	return mg_rule_finding(out, MG_SEV_HOLD, quote,
 	    "You already told %s on %s that it is your first choice; saying "
 	    "it to %s too breaks the NRMP rules, so send a letter of strong "
 	    "interest without \"first choice\" instead.",

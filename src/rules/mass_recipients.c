@@ -22,7 +22,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 	for (size_t i = 0; i < ctx->n_programs && len < sizeof(names); i++)
 		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
 		    i > 0 ? "; " : "", ctx->programs[i]->name);
-	if (mg_findings_add(out, "mass-recipients", MG_SEV_HOLD, names,
+	if (mg_rule_finding(out, MG_SEV_HOLD, names,
 	    "This one message is addressed to %zu programs (To, Cc and Bcc "
 	    "together); send each program its own message.",
 	    ctx->n_programs) == -1) {

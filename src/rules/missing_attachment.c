@@ -17,7 +17,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 {
 	if (ctx->msg->n_attachments > 0)
 		return 0;
-	return mg_phrase_finding(ctx, out, "missing-attachment", MG_SEV_HOLD,
+	return mg_phrase_finding(ctx, out, MG_SEV_HOLD,
 	    "attachment.phrases", "attachment.except", 1,
 	    "The message says something is attached, but nothing is; attach "
 	    "the file, or remove the sentence.", err, errlen);

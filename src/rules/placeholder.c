@@ -227,15 +227,15 @@ add_finding(struct mg_findings *out, const struct slot *s, const char *slot,
 	const char	*where = where_name[s->where];
 
 	if (!s->bare)
-		return mg_findings_add(out, "placeholder", MG_SEV_HOLD, quote,
+		return mg_rule_finding(out, MG_SEV_HOLD, quote,
 		    "The %s still has the template slot \"%s\"; replace it "
 		    "with the real words before sending.", where, slot);
 	if (s->sev == MG_SEV_HOLD)
-		return mg_findings_add(out, "placeholder", MG_SEV_HOLD, quote,
+		return mg_rule_finding(out, MG_SEV_HOLD, quote,
 		    "The %s has \"%s\" where a name, place, date or number "
 		    "belongs; put in the real words before sending.", where,
 		    slot);
-	return mg_findings_add(out, "placeholder", MG_SEV_WARN, quote,
+	return mg_rule_finding(out, MG_SEV_WARN, quote,
 	    "The %s has \"%s\", which may be a template slot left "
 	    "unfilled: fill it in, or leave it if you mean it (a date not "
 	    "decided yet, for example).", where, slot);

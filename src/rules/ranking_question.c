@@ -36,7 +36,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 		mg_seterr(err, errlen, "out of memory");
 		return -1;
 	}
-	rc = mg_findings_add(out, "ranking-question", MG_SEV_HOLD, quote,
+	rc = mg_rule_finding(out, MG_SEV_HOLD, quote,
 	    "This asks how the program will rank you, which the NRMP Match "
 	    "Participation Agreement does not allow; delete the question "
 	    "and keep the rest.");

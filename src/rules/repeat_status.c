@@ -38,7 +38,7 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 	mg_day_str(mg_time_to_day(last.date), day);
 	snprintf(ev, sizeof(ev), "last message to %s: %s (follow-up), no "
 	    "reply since", p->id, day);
-	if (mg_findings_add(out, "repeat-status", MG_SEV_HOLD, ev,
+	if (mg_rule_finding(out, MG_SEV_HOLD, ev,
 	    "Your last message to %s (%s) already asked about your "
 	    "application and has had no answer; asking again reads as "
 	    "impatience.  Wait for their reply, or write only to share real "

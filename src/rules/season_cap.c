@@ -81,7 +81,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 		return 0;
 	snprintf(ev, sizeof(ev), "%zu programs before this message, %zu new",
 	    before, added);
-	if (mg_findings_add(out, "season-cap", sev, ev, "This would make %zu "
+	if (mg_rule_finding(out, sev, ev, "This would make %zu "
 	    "programs you have written to this season before an interview "
 	    "(your limits: %d to warn, %d to hold); programs read mass "
 	    "mailing as little real interest, so write to the few that matter "

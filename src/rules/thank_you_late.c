@@ -42,7 +42,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 			continue;
 		mg_day_str(p->interview_day, day);
 		snprintf(ev, sizeof(ev), "interview_date of %s: %s", p->id, day);
-		if (mg_findings_add(out, "thank-you-late", MG_SEV_WARN, ev,
+		if (mg_rule_finding(out, MG_SEV_WARN, ev,
 		    "Your interview at %s was %ld days ago (%s); thank-you "
 		    "notes are expected within %d day%s.  Send it anyway, but "
 		    "keep it short and do not dwell on the delay.", p->name,

@@ -63,7 +63,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 	addr = ctx->programs[0]->name;
 	at = strrchr(addr, '@');
 	if (at != NULL && (p = lookalike(ctx->cfg, at + 1, &like)) != NULL) {
-		if (mg_findings_add(out, "unknown-program", MG_SEV_WARN,
+		if (mg_rule_finding(out, MG_SEV_WARN,
 		    ctx->unknown_signs, "This reads as a letter to a residency "
 		    "program, but %s is not in your program directory: its "
 		    "domain looks like %s (%s) without being it; check the "
@@ -74,7 +74,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 		}
 		return 0;
 	}
-	if (mg_findings_add(out, "unknown-program", MG_SEV_INFO,
+	if (mg_rule_finding(out, MG_SEV_INFO,
 	    ctx->unknown_signs, "This reads as a letter to a residency "
 	    "program, but %s is not in your program directory, so only its "
 	    "wording was checked, not your history with the program; if it is "

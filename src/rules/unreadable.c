@@ -37,35 +37,35 @@ report(struct mg_findings *out, const struct mg_unread *u)
 	    u->detail[0] ? ": " : "", u->detail);
 	switch (u->kind) {
 	case MG_UNREAD_DEPTH:
-		return mg_findings_add(out, "unreadable", MG_SEV_HOLD, ev,
+		return mg_rule_finding(out, MG_SEV_HOLD, ev,
 		    "The letter has parts nested more than %d levels deep, more "
 		    "than matchguard reads, so part of it could not be checked; "
 		    "send it again as a plain text or HTML letter from your mail "
 		    "client.", MG_MSG_MAX_DEPTH);
 	case MG_UNREAD_PARTS:
-		return mg_findings_add(out, "unreadable", MG_SEV_HOLD, ev,
+		return mg_rule_finding(out, MG_SEV_HOLD, ev,
 		    "The letter has %s, more than matchguard reads, so part of "
 		    "it could not be checked; send it again with fewer pictures "
 		    "and attachments.", u->detail[0] ? u->detail :
 		    "too many parts");
 	case MG_UNREAD_ENCODING:
-		return mg_findings_add(out, "unreadable", MG_SEV_HOLD, ev,
+		return mg_rule_finding(out, MG_SEV_HOLD, ev,
 		    "%s uses an encoding matchguard cannot read (%s), so it "
 		    "could not be checked; send the letter as plain text or "
 		    "HTML from your mail client.", w, u->detail);
 	case MG_UNREAD_BOUNDARY:
-		return mg_findings_add(out, "unreadable", MG_SEV_HOLD, ev,
+		return mg_rule_finding(out, MG_SEV_HOLD, ev,
 		    "%s says it is made of several parts, but matchguard cannot "
 		    "find where they begin (%s), so it could not be checked; "
 		    "send the letter again from your mail client.", w,
 		    u->detail);
 	case MG_UNREAD_CHARSET:
-		return mg_findings_add(out, "unreadable", MG_SEV_HOLD, ev,
+		return mg_rule_finding(out, MG_SEV_HOLD, ev,
 		    "%s is written in a character set matchguard cannot read "
 		    "(%s), so it could not be checked; set your mail client to "
 		    "send UTF-8 and send it again.", w, u->detail);
 	case MG_UNREAD_ENCRYPTED:
-		return mg_findings_add(out, "unreadable", MG_SEV_HOLD, ev,
+		return mg_rule_finding(out, MG_SEV_HOLD, ev,
 		    "%s is encrypted (%s), so matchguard cannot read it; send "
 		    "the letter to the program without encryption.", w,
 		    u->detail);
@@ -88,7 +88,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 		snprintf(ev, sizeof(ev), "%s: more than %u KB of text",
 		    ctx->too_long[0] ? ctx->too_long : "the letter",
 		    MG_POLICY_MAX_TEXT / 1024);
-		rc = mg_findings_add(out, "unreadable", MG_SEV_HOLD, ev,
+		rc = mg_rule_finding(out, MG_SEV_HOLD, ev,
 		    "%s has more than %u KB of text, more than matchguard reads, "
 		    "so its end could not be checked; a letter to a program is "
 		    "far shorter: remove the pasted text and send it again.", w,

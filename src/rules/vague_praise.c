@@ -28,7 +28,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 
 		if (mg_program_specific(ctx, p, &what))
 			continue;
-		rc = mg_findings_add(out, "vague-praise", MG_SEV_WARN, quote,
+		rc = mg_rule_finding(out, MG_SEV_WARN, quote,
 		    "This praise could be said of any program and nothing in "
 		    "the message is specific to %s; mention something real "
 		    "about it%s%s.", p->name,

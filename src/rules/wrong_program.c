@@ -408,16 +408,16 @@ add_finding(const struct mg_check_ctx *ctx, const struct mg_program *a,
 	size_t			  s, e;
 
 	if (h->role == ROLE_INTEREST)
-		return mg_findings_add(out, "wrong-program", MG_SEV_HOLD, quote,
+		return mg_rule_finding(out, MG_SEV_HOLD, quote,
 		    "This sentence speaks of \"%s\" (%s) as a program you want "
 		    "or admire, but the letter goes to %s: change it to %s or "
 		    "remove it.", said, h->b->name, a->name, a->name);
 	if (mg_mentions_program(ctx, a, 1, &view, &s, &e))
-		return mg_findings_add(out, "wrong-program", MG_SEV_WARN, quote,
+		return mg_rule_finding(out, MG_SEV_WARN, quote,
 		    "This message to %s also names \"%s\" (%s); make sure that "
 		    "is meant and not left over from another letter.", a->name,
 		    said, h->b->name);
-	return mg_findings_add(out, "wrong-program", MG_SEV_HOLD, quote,
+	return mg_rule_finding(out, MG_SEV_HOLD, quote,
 	    "This message goes to %s but names \"%s\" (%s) and never %s; it "
 	    "looks copied from another letter: put the right program's name "
 	    "in.", a->name, said, h->b->name, a->name);
