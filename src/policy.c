@@ -20,6 +20,7 @@
 #include "matchguard/classify.h"
 #include "matchguard/json.h"
 #include "matchguard/policy.h"
+#include "matchguard/reply.h"
 
 extern const struct mg_rule mg_rule_ambiguous, mg_rule_unreadable,
     mg_rule_unknown_program, mg_rule_placeholder,
@@ -1389,6 +1390,25 @@ mg_phrase_finding(const struct mg_check_ctx *ctx, struct mg_findings *out,
 	}
 	free(quote);
 	return rc;
+}
+
+int
+mg_program_answered(const struct mg_check_ctx *ctx, const struct mg_program *p,
+    time_t sent, int *yes, char *err, size_t errlen)
+{
+	time_t	iv = p->has_interview ? mg_day_to_time(p->interview_day) : 0;
+	int	replied;
+
+	if ((*yes = mg_answered_since(sent, ctx->now, 0, 0, p->has_interview,
+	    iv)))
+		return 0;
+	if (mg_ledger_reply_since(ctx->ledger, p->id, sent, ctx->history_end,
+	    &replied, err, errlen) == -1)
+		return -1;
+	/* The ledger found a reply dated at or after sent. */
+	*yes = mg_answered_since(sent, ctx->now, replied, sent,
+	    p->has_interview, iv);
+	return 0;
 }
 
 const char *

@@ -98,6 +98,14 @@ mg_reply_match(const struct mg_directory *dir, const struct mg_strlist *own,
 	return 0;
 }
 
+int
+mg_answered_since(time_t sent, time_t now, int has_reply, time_t reply,
+    int has_interview, time_t interview)
+{
+	return (has_reply && reply >= sent) ||
+	    (has_interview && interview >= sent && interview <= now);
+}
+
 void
 mg_timeline_compute(const struct mg_timeline_in *in,
     struct mg_timeline_out *out)
@@ -112,10 +120,9 @@ mg_timeline_compute(const struct mg_timeline_in *in,
 		out->follow_up_now = 1;
 		return;
 	}
-	out->answered = (in->has_last_reply &&
-	    in->last_reply >= in->last_sent) ||
-	    (in->has_interview && in->interview >= in->last_sent &&
-	    in->interview <= in->now);
+	out->answered = mg_answered_since(in->last_sent, in->now,
+	    in->has_last_reply, in->last_reply, in->has_interview,
+	    in->interview);
 	days = in->min_days_between;
 	if (!out->answered && in->follow_up_after_days > days)
 		days = in->follow_up_after_days;

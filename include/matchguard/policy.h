@@ -244,6 +244,14 @@ int	mg_phrase_finding(const struct mg_check_ctx *ctx, struct mg_findings *out,
 	    const char *except, int subject_too, const char *message,
 	    char *err, size_t errlen);
 
+/* Has program p answered the message sent to it at sent
+ * (mg_answered_since(), reply.h): its interview since, or a reply logged
+ * since (asked of the ledger only when the interview does not settle
+ * it)?  *yes is 1 or 0; -1 with err set on a ledger error. */
+int	mg_program_answered(const struct mg_check_ctx *ctx,
+	    const struct mg_program *p, time_t sent, int *yes, char *err,
+	    size_t errlen);
+
 /* The rule with this id, or NULL. */
 const struct mg_rule *mg_rule_find(const char *id);
 

@@ -62,6 +62,16 @@ int	mg_reply_match(const struct mg_directory *dir,
 const char *mg_reply_via_name(enum mg_reply_via via);	/* "thread", ... */
 
 /*
+ * Has the program answered a message sent at sent: a reply dated at or
+ * after it (has_reply, reply), or its interview day between sent and
+ * now?  The one test of "answered since the last message" that
+ * follow-up-too-soon, repeat-status (through mg_program_answered(),
+ * policy.h) and the timeline apply.
+ */
+int	mg_answered_since(time_t sent, time_t now, int has_reply, time_t reply,
+	    int has_interview, time_t interview);
+
+/*
  * Timeline arithmetic for one program (`matchguard timeline`), the same
  * as the rules follow-up-too-soon, frequency and repeat-status apply:
  *   - answered: a reply dated at or after the last message, or the

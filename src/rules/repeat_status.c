@@ -27,11 +27,7 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 		return -1;
 	if (!last.found || strcmp(last.msg_class, "follow-up") != 0)
 		return 0;
-	if (p->has_interview && mg_day_to_time(p->interview_day) >= last.date &&
-	    mg_day_to_time(p->interview_day) <= ctx->now)
-		return 0;
-	if (mg_ledger_reply_since(ctx->ledger, p->id, last.date, ctx->history_end,
-	    &replied, err, errlen) == -1)
+	if (mg_program_answered(ctx, p, last.date, &replied, err, errlen) == -1)
 		return -1;
 	if (replied)
 		return 0;

@@ -413,6 +413,24 @@ test_notice(void **state)
 	mg_buf_free(&b);
 }
 
+/* "Answered since": a reply at or after the message, or the interview
+ * between it and now. */
+static void
+test_answered_since(void **state)
+{
+	time_t	msg = 1000000, now = 2000000;
+
+	(void)state;
+	assert_false(mg_answered_since(msg, now, 0, 0, 0, 0));
+	assert_true(mg_answered_since(msg, now, 1, msg, 0, 0));
+	assert_false(mg_answered_since(msg, now, 1, msg - 1, 0, 0));
+	assert_true(mg_answered_since(msg, now, 0, 0, 1, msg));
+	assert_true(mg_answered_since(msg, now, 0, 0, 1, now));
+	assert_false(mg_answered_since(msg, now, 0, 0, 1, now + 1));
+	assert_false(mg_answered_since(msg, now, 0, 0, 1, msg - 1));
+	assert_false(mg_answered_since(msg, now, 0, msg, 0, msg));
+}
+
 int
 main(void)
 {
@@ -420,6 +438,7 @@ main(void)
 		cmocka_unit_test(test_match_table),
 		cmocka_unit_test(test_match_bounded),
 		cmocka_unit_test(test_timeline),
+		cmocka_unit_test(test_answered_since),
 		cmocka_unit_test(test_imap_config),
 		cmocka_unit_test(test_imap_defaults),
 		cmocka_unit_test(test_notice),
