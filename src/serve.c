@@ -418,7 +418,8 @@ wait_input(struct io *io, struct mg_smtp_session *s, long long deadline,
 		long long	left = deadline - now_ms();
 		int		n;
 
-		if (srv.stopping && strcmp(mg_smtp_session_state(s), "data")) {
+		if (srv.stopping &&
+		    mg_smtp_session_phase(s) != MG_SMTP_PHASE_DATA) {
 			*why = "shutting down, try again later";
 			return 0;
 		}
@@ -701,7 +702,8 @@ run_session(struct conn *c)
 	struct mg_buf		 out = { 0 };
 	struct io		 io = { c->fd, NULL };
 	char			*buf;
-	const char		*why = NULL, *last_state = NULL;
+	const char		*why = NULL;
+	int			 last_phase = -1;	/* -1: restart the clock */
 	long long		 deadline = 0, greeted;
 	size_t			 since = 0;
 	unsigned		 failures = 0;
@@ -727,8 +729,8 @@ run_session(struct conn *c)
 	mg_smtp_session_greet(s, &out);
 	greeted = now_ms();
 	for (;;) {
-		const char *st = mg_smtp_session_state(s);
-		int	data = strcmp(st, "data") == 0;
+		enum mg_smtp_phase ph = mg_smtp_session_phase(s);
+		int	data = ph == MG_SMTP_PHASE_DATA;
 		int	timeout = data ? cfg->smtp.data_timeout :
 		    cfg->smtp.command_timeout;
 		int	w;
@@ -743,10 +745,10 @@ run_session(struct conn *c)
 		 * MG_SMTP_MAX_LINE octets within data_timeout, so that a
 		 * client sending a byte at a time cannot hold a session.
 		 * The clock starts again with each reply or new state. */
-		if (out.len > 0 || st != last_state ||
+		if (out.len > 0 || (int)ph != last_phase ||
 		    (data && since >= MG_SMTP_MAX_LINE)) {
 			deadline = now_ms() + (long long)timeout * 1000;
-			last_state = st;
+			last_phase = (int)ph;
 			since = 0;
 		}
 		if (flush(&io, &out) == -1)
@@ -786,7 +788,7 @@ run_session(struct conn *c)
 					closing = 2;
 					break;
 				}
-				last_state = NULL;	/* a reply went */
+				last_phase = -1;	/* a reply went */
 			}
 			if (ev == MG_SMTP_EV_MESSAGE) {
 				if (flush(&io, &out) == -1)

@@ -92,6 +92,23 @@ enum mg_smtp_close {
 	MG_SMTP_CLOSE_ABORT	/* mg_smtp_session_abort() */
 };
 
+/* Where the session is (mg_smtp_session_phase()).  The caller branches
+ * on it (serve: data_timeout while DATA is read, command_timeout
+ * otherwise); mg_smtp_session_state() names it for logs and tests. */
+enum mg_smtp_phase {
+	MG_SMTP_PHASE_GREETING,	/* no EHLO/HELO yet (again after STARTTLS) */
+	MG_SMTP_PHASE_READY,	/* EHLO done, no transaction */
+	MG_SMTP_PHASE_MAIL,	/* MAIL accepted, no recipient yet */
+	MG_SMTP_PHASE_RCPT,	/* at least one recipient */
+	MG_SMTP_PHASE_DATA,	/* reading the message */
+	MG_SMTP_PHASE_MESSAGE,	/* message complete, waiting for the caller */
+	MG_SMTP_PHASE_AUTH_PLAIN, /* 334 sent, waiting for the PLAIN response */
+	MG_SMTP_PHASE_AUTH_LOGIN_USER,
+	MG_SMTP_PHASE_AUTH_LOGIN_PASS,
+	MG_SMTP_PHASE_STARTTLS,	/* 220 sent, waiting for the handshake */
+	MG_SMTP_PHASE_CLOSED
+};
+
 struct mg_smtp_session;
 
 /* lim is copied (its strings are borrowed and must outlive the session).
@@ -159,7 +176,10 @@ int	mg_smtp_session_needs_auth(const struct mg_smtp_session *s);
  * before each feed; it starts unlocked. */
 void	mg_smtp_session_auth_locked(struct mg_smtp_session *s, int locked);
 
-/* The state name, for logs and tests ("greeting", "ready", "mail",
+/* The phase the session is in. */
+enum mg_smtp_phase mg_smtp_session_phase(const struct mg_smtp_session *s);
+
+/* The phase's name, for logs and tests ("greeting", "ready", "mail",
  * "rcpt", "data", "message", "auth-plain", "auth-login-user",
  * "auth-login-pass", "starttls", "closed"). */
 const char *mg_smtp_session_state(const struct mg_smtp_session *s);
