@@ -40,14 +40,14 @@
  * logins, the session is over (421 4.7.0), like Postfix's
  * smtpd_hard_error_limit.
  *
- * Replies are appended to an mg_buf (json.h) as CRLF-terminated lines.
+ * Replies are appended to an mg_buf (buf.h) as CRLF-terminated lines.
  */
 #ifndef MATCHGUARD_SMTP_SESSION_H
 #define MATCHGUARD_SMTP_SESSION_H
 
 #include <stddef.h>
 
-#include "matchguard/json.h"
+#include "matchguard/buf.h"
 #include "matchguard/util.h"
 
 #define MG_SMTP_MAX_LINE	1000	/* octets with CRLF, RFC 5321 4.5.3.1.6 */

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "matchguard/json.h"
+#include "matchguard/buf.h"
 #include "matchguard/smtp_session.h"
 
 static const size_t max_sizes[] = { 1024, 4096, 65536, 0 };

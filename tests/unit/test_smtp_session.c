@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "matchguard/json.h"
+#include "matchguard/buf.h"
 #include "matchguard/smtp_session.h"
 #include "matchguard/util.h"
 
