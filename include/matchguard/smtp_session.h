@@ -3,8 +3,8 @@
  *
  * Bytes from the client go in, replies come out; there is no socket, no
  * clock and no file here, so every path is unit-tested and fuzzed
- * directly.  The caller (serve.c) owns the connection, the timeouts and
- * TLS, and acts on the events the session returns:
+ * directly.  The caller (smtp_server.c) owns the connection, the
+ * timeouts and TLS, and acts on the events the session returns:
  *
  *   MG_SMTP_EV_MESSAGE   a whole message is in: read it with
  *                        mg_smtp_session_message(), decide, then answer

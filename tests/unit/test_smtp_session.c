@@ -119,7 +119,7 @@ take_message(struct mg_smtp_session *s, const struct tcase *c,
 	    NULL, "Queued", &r->out);
 }
 
-/* Feeds like serve.c will: on each event, act, then feed the rest. */
+/* Feeds like smtp_server.c does: on each event, act, then feed the rest. */
 static int
 feed_all(struct mg_smtp_session *s, const struct tcase *c, const char *p,
     size_t len, struct result *r)
@@ -1270,7 +1270,8 @@ test_ehlo_keywords(void **state)
 	assert_non_null(strstr(out.s, "250-STARTTLS\r\n"));
 	assert_non_null(strstr(out.s, "\r\n250 AUTH PLAIN LOGIN\r\n"));
 	mg_buf_free(&out);
-	/* The pipelined rest is consumed, so serve.c cannot pass it on. */
+	/* The pipelined rest is consumed, so smtp_server.c cannot pass it
+	 * on. */
 	assert_int_equal(feed_str(s, "STARTTLS\r\nMAIL FROM:<x@y>\r\n", &out,
 	    &ev), strlen("STARTTLS\r\nMAIL FROM:<x@y>\r\n"));
 	assert_int_equal(ev, MG_SMTP_EV_STARTTLS);
