@@ -7,7 +7,7 @@
  *
  * LEDGER is created (or upgraded) by mg_ledger_open() so that the schema
  * is the program's own; then N letters are added in one transaction with
- * prepared statements, the way tests/unit/test_rules2.c fills its
+ * prepared statements, the way tests/unit/test_rules_style_timing.c fills its
  * 100,000-letter ledger: a sent row, a sent_program row, a random MinHash
  * signature (the signatures of unrelated letters are independent random
  * values) and its LSH band rows, computed by textsim.c as the ledger

@@ -5,7 +5,7 @@
  * libetpan's mailstream does the buffered I/O with timeouts and the TLS
  * handshake (implicit, or the upgrade after STARTTLS) and hands over the
  * peer's chain; tls_verify.c checks it.  The dialogue over the stream is
- * the protocol's (relay.c, imap_poller.c).
+ * the protocol's (upstream_smtp.c, imap_poller.c).
  */
 #include "config_auto.h"
 

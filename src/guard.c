@@ -18,7 +18,7 @@
 #include "matchguard/log.h"
 #include "matchguard/notice_queue.h"
 #include "matchguard/policy.h"
-#include "matchguard/relay.h"
+#include "matchguard/upstream.h"
 
 /* The certificate and key local clients see after STARTTLS. */
 static int

@@ -29,57 +29,36 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 
+#include "matchguard/buf.h"
 #include "matchguard/message.h"
 #include "matchguard/util.h"
 
 /* Deepest <blockquote> that still gets its own "> "; bounds the output. */
 #define HTML_MAX_QUOTE	16
 
-/* A growable NUL-terminated string in malloc'd memory. */
-struct sbuf {
-	char	*s;
-	size_t	 len;
-	size_t	 cap;
-	int	 oom;
-};
-
+/* The text being built is an mg_buf (buf.h); an empty piece allocates
+ * nothing, so a buffer nothing went into still has s == NULL. */
 static void
-sb_putn(struct sbuf *b, const char *s, size_t n)
+sb_putn(struct mg_buf *b, const char *s, size_t n)
 {
-	if (b->oom || n == 0)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t	 ncap = b->cap ? b->cap : 256;
-		char	*ns;
-
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((ns = realloc(b->s, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = ncap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
+	if (n > 0)
+		mg_buf_add(b, s, n);
 }
 
 static void
-sb_putc(struct sbuf *b, char c)
+sb_putc(struct mg_buf *b, char c)
 {
 	sb_putn(b, &c, 1);
 }
 
 static char
-sb_last(const struct sbuf *b)
+sb_last(const struct mg_buf *b)
 {
 	return b->len > 0 ? b->s[b->len - 1] : '\0';
 }
 
 static void
-sb_rtrim(struct sbuf *b)
+sb_rtrim(struct mg_buf *b)
 {
 	while (b->len > 0 && isspace((unsigned char)b->s[b->len - 1]))
 		b->s[--b->len] = '\0';
@@ -87,9 +66,9 @@ sb_rtrim(struct sbuf *b)
 
 /* Hands the string over (never NULL unless out of memory). */
 static char *
-sb_take(struct sbuf *b)
+sb_take(struct mg_buf *b)
 {
-	if (b->oom) {
+	if (b->failed) {
 		free(b->s);
 		return NULL;
 	}
@@ -103,7 +82,7 @@ sb_take(struct sbuf *b)
  */
 
 struct html {
-	struct sbuf	 out;
+	struct mg_buf	 out;
 	const char	*end;
 	int		 quote;		/* <blockquote> depth */
 	int		 pre;		/* <pre> depth */
@@ -351,7 +330,7 @@ html_tag(struct html *h, const char *p)
 static char *
 html_tidy(const char *s)
 {
-	struct sbuf	 b = { 0 };
+	struct mg_buf	 b = { 0 };
 	int		 blank = 1;
 
 	while (*s != '\0') {
@@ -382,7 +361,7 @@ mg_html_to_text(const char *html, size_t len)
 	const char	*p = html;
 	char		*text;
 
-	while (p < h.end && !h.out.oom) {
+	while (p < h.end && !h.out.failed) {
 		size_t	used;
 
 		if (*p == '<')
@@ -392,7 +371,7 @@ mg_html_to_text(const char *html, size_t len)
 		else
 			html_text_char(&h, *p++);
 	}
-	if (h.out.oom) {
+	if (h.out.failed) {
 		free(h.out.s);
 		return NULL;
 	}
@@ -567,7 +546,7 @@ split_lines(const char *body, size_t *np)
 }
 
 static void
-put_line(struct sbuf *b, const struct line *l)
+put_line(struct mg_buf *b, const struct line *l)
 {
 	sb_putn(b, l->s, l->len);
 	sb_putc(b, '\n');
@@ -575,8 +554,8 @@ put_line(struct sbuf *b, const struct line *l)
 
 /* Moves through the lines, sending each to one of the three parts. */
 static void
-split_walk(const struct line *v, size_t n, struct sbuf *nb, struct sbuf *qb,
-    struct sbuf *sb)
+split_walk(const struct line *v, size_t n, struct mg_buf *nb, struct mg_buf *qb,
+    struct mg_buf *sb)
 {
 	enum split_state	 st = SPLIT_NEW;
 	size_t			 att;
@@ -613,7 +592,7 @@ split_walk(const struct line *v, size_t n, struct sbuf *nb, struct sbuf *qb,
 
 /* Drops leading blank lines of a part (in place). */
 static void
-sb_ltrim_lines(struct sbuf *b)
+sb_ltrim_lines(struct mg_buf *b)
 {
 	size_t	i = 0, start = 0;
 
@@ -630,7 +609,7 @@ int
 mg_split_body(const char *body, char **new_text, char **quoted,
     char **signature)
 {
-	struct sbuf	 nb = { 0 }, qb = { 0 }, sb = { 0 };
+	struct mg_buf	 nb = { 0 }, qb = { 0 }, sb = { 0 };
 	struct line	*v;
 	size_t		 n;
 
@@ -1155,7 +1134,7 @@ walk_tree(struct walk *w, GMimeObject *obj, int depth, int in_alt,
 
 /* Appends text with NUL bytes as spaces and CR LF and bare CR as LF. */
 static void
-put_clean(struct sbuf *b, const char *s, size_t n)
+put_clean(struct mg_buf *b, const char *s, size_t n)
 {
 	size_t	start = 0;
 
@@ -1233,7 +1212,7 @@ part_bytes(struct mg_message *m, GMimeObject *obj, enum text_kind kind,
 	GMimeStream	*mem = g_mime_stream_mem_new();
 	GMimeStream	*fs = g_mime_stream_filter_new(mem);
 	GByteArray	*ba;
-	struct sbuf	 b = { 0 };
+	struct mg_buf	 b = { 0 };
 	int		 known;
 
 	if (cte != NULL && !blank(cte) && g_mime_part_get_content_encoding(part) ==
@@ -1257,7 +1236,7 @@ part_bytes(struct mg_message *m, GMimeObject *obj, enum text_kind kind,
 	put_clean(&b, (const char *)ba->data, ba->len);
 	g_object_unref(fs);
 	g_object_unref(mem);
-	if (b.oom) {
+	if (b.failed) {
 		free(b.s);
 		return NULL;
 	}

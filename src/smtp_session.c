@@ -46,19 +46,6 @@
 /* AUTH lines are at most a command line long, so is what they decode to. */
 #define SMTP_AUTH_MAX		(MG_SMTP_MAX_LINE / 4 * 3 + 3)
 
-enum smtp_state {
-	SMTP_GREETING,		/* no EHLO/HELO yet (again after STARTTLS) */
-	SMTP_READY,		/* EHLO done, no transaction */
-	SMTP_MAIL,		/* MAIL accepted, no recipient yet */
-	SMTP_RCPT,		/* at least one recipient */
-	SMTP_DATA,		/* reading the message */
-	SMTP_MESSAGE,		/* message complete, waiting for the caller */
-	SMTP_AUTH_PLAIN,	/* 334 sent, waiting for the PLAIN response */
-	SMTP_AUTH_LOGIN_USER,
-	SMTP_AUTH_LOGIN_PASS,
-	SMTP_STARTTLS,		/* 220 sent, waiting for the handshake */
-	SMTP_CLOSED
-};
 
 /* Where the DATA reader is within a line, for the final dot. */
 enum data_pos {
@@ -78,7 +65,7 @@ enum data_error {
 
 struct mg_smtp_session {
 	struct mg_smtp_limits	 lim;
-	enum smtp_state		 state;
+	enum mg_smtp_phase		 state;
 	int			 authed;
 	int			 auth_locked;	/* the caller says: 454 */
 	int			 auth_failed_now; /* in this line: the event */
@@ -118,21 +105,21 @@ struct smtp_cmd {
 };
 
 static const char *const smtp_state_names[] = {
-	[SMTP_GREETING] = "greeting",
-	[SMTP_READY] = "ready",
-	[SMTP_MAIL] = "mail",
-	[SMTP_RCPT] = "rcpt",
-	[SMTP_DATA] = "data",
-	[SMTP_MESSAGE] = "message",
-	[SMTP_AUTH_PLAIN] = "auth-plain",
-	[SMTP_AUTH_LOGIN_USER] = "auth-login-user",
-	[SMTP_AUTH_LOGIN_PASS] = "auth-login-pass",
-	[SMTP_STARTTLS] = "starttls",
-	[SMTP_CLOSED] = "closed"
+	[MG_SMTP_PHASE_GREETING] = "greeting",
+	[MG_SMTP_PHASE_READY] = "ready",
+	[MG_SMTP_PHASE_MAIL] = "mail",
+	[MG_SMTP_PHASE_RCPT] = "rcpt",
+	[MG_SMTP_PHASE_DATA] = "data",
+	[MG_SMTP_PHASE_MESSAGE] = "message",
+	[MG_SMTP_PHASE_AUTH_PLAIN] = "auth-plain",
+	[MG_SMTP_PHASE_AUTH_LOGIN_USER] = "auth-login-user",
+	[MG_SMTP_PHASE_AUTH_LOGIN_PASS] = "auth-login-pass",
+	[MG_SMTP_PHASE_STARTTLS] = "starttls",
+	[MG_SMTP_PHASE_CLOSED] = "closed"
 };
 
 static const char *
-smtp_strstate(enum smtp_state st)
+smtp_strstate(enum mg_smtp_phase st)
 {
 	if ((size_t)st < sizeof(smtp_state_names) / sizeof(*smtp_state_names))
 		return smtp_state_names[st];
@@ -140,7 +127,7 @@ smtp_strstate(enum smtp_state st)
 }
 
 static void
-smtp_enter_state(struct mg_smtp_session *s, enum smtp_state st)
+smtp_enter_state(struct mg_smtp_session *s, enum mg_smtp_phase st)
 {
 	/* g_debug: silent unless G_MESSAGES_DEBUG asks for it. */
 	g_debug("smtp %p: %s -> %s", (void *)s, smtp_strstate(s->state),
@@ -255,7 +242,7 @@ host(const struct mg_smtp_session *s)
 static int
 has_helo(const struct mg_smtp_session *s)
 {
-	return s->state != SMTP_GREETING;
+	return s->state != MG_SMTP_PHASE_GREETING;
 }
 
 static int
@@ -290,7 +277,7 @@ smtp_close(struct mg_smtp_session *s, enum mg_smtp_close why,
     enum mg_smtp_event *ev)
 {
 	reset_transaction(s);
-	smtp_enter_state(s, SMTP_CLOSED);
+	smtp_enter_state(s, MG_SMTP_PHASE_CLOSED);
 	s->closed_by = why;
 	if (ev != NULL)
 		*ev = MG_SMTP_EV_CLOSE;
@@ -309,7 +296,7 @@ static void
 end_transaction(struct mg_smtp_session *s)
 {
 	reset_transaction(s);
-	smtp_enter_state(s, SMTP_READY);
+	smtp_enter_state(s, MG_SMTP_PHASE_READY);
 }
 
 /* The argument when there must be none. */
@@ -335,7 +322,7 @@ need_helo(const struct mg_smtp_session *s, struct mg_buf *out)
 static int
 need_no_transaction(const struct mg_smtp_session *s, struct mg_buf *out)
 {
-	if (s->state == SMTP_READY)
+	if (s->state == MG_SMTP_PHASE_READY)
 		return 1;
 	reply(out, 503, "5.5.1", "Error: not allowed during a mail transaction");
 	return 0;
@@ -622,7 +609,7 @@ check_mail(struct mg_smtp_session *s, char *arg, struct path *pa, int *utf8,
 
 	if (!need_helo(s, out))
 		return -1;
-	if (s->state != SMTP_READY) {
+	if (s->state != MG_SMTP_PHASE_READY) {
 		reply(out, 503, "5.5.1", "Error: nested MAIL command");
 		return -1;
 	}
@@ -657,7 +644,7 @@ cmd_mail(struct mg_smtp_session *s, char *arg, struct mg_buf *out,
 		return;
 	}
 	s->smtputf8 = utf8;
-	smtp_enter_state(s, SMTP_MAIL);
+	smtp_enter_state(s, MG_SMTP_PHASE_MAIL);
 	reply(out, 250, "2.1.0", "Sender OK");
 }
 
@@ -673,7 +660,7 @@ check_rcpt(struct mg_smtp_session *s, char *arg, struct path *pa,
 {
 	char	*p;
 
-	if (s->state != SMTP_MAIL && s->state != SMTP_RCPT) {
+	if (s->state != MG_SMTP_PHASE_MAIL && s->state != MG_SMTP_PHASE_RCPT) {
 		reply(out, 503, "5.5.1", "Error: need MAIL command");
 		return -1;
 	}
@@ -708,7 +695,7 @@ cmd_rcpt(struct mg_smtp_session *s, char *arg, struct mg_buf *out,
 		reply(out, 452, "4.3.1", "Insufficient system storage");
 		return;
 	}
-	smtp_enter_state(s, SMTP_RCPT);
+	smtp_enter_state(s, MG_SMTP_PHASE_RCPT);
 	reply(out, 250, "2.1.5", "Recipient OK");
 }
 
@@ -717,18 +704,18 @@ cmd_data(struct mg_smtp_session *s, char *arg, struct mg_buf *out,
     enum mg_smtp_event *ev)
 {
 	(void)ev;
-	if (s->state == SMTP_MAIL) {
+	if (s->state == MG_SMTP_PHASE_MAIL) {
 		reply(out, 503, "5.5.1", "Error: need RCPT command");
 		return;
 	}
-	if (s->state != SMTP_RCPT) {
+	if (s->state != MG_SMTP_PHASE_RCPT) {
 		reply(out, 503, "5.5.1", "Error: need MAIL command");
 		return;
 	}
 	if (!no_arg(arg, out))
 		return;
 	reset_data(s);
-	smtp_enter_state(s, SMTP_DATA);
+	smtp_enter_state(s, MG_SMTP_PHASE_DATA);
 	/* No enhanced code on 354 (RFC 2034: only 2xx, 4xx, 5xx). */
 	reply(out, 354, NULL, "End data with <CR><LF>.<CR><LF>");
 }
@@ -805,7 +792,7 @@ cmd_starttls(struct mg_smtp_session *s, char *arg, struct mg_buf *out,
 	if (!no_arg(arg, out) || !need_helo(s, out))
 		return;
 	reset_transaction(s);
-	smtp_enter_state(s, SMTP_STARTTLS);
+	smtp_enter_state(s, MG_SMTP_PHASE_STARTTLS);
 	reply(out, 220, "2.0.0", "Ready to start TLS");
 	*ev = MG_SMTP_EV_STARTTLS;
 }
@@ -819,7 +806,7 @@ auth_done(struct mg_smtp_session *s, int ok, struct mg_buf *out)
 {
 	wipe(s->login_user, sizeof(s->login_user));
 	s->login_userlen = 0;
-	smtp_enter_state(s, SMTP_READY);
+	smtp_enter_state(s, MG_SMTP_PHASE_READY);
 	if (ok) {
 		s->authed = 1;
 		reply(out, 235, "2.7.0", "Authentication successful");
@@ -841,7 +828,7 @@ auth_refused(struct mg_smtp_session *s, struct mg_buf *out)
 		return 0;
 	wipe(s->login_user, sizeof(s->login_user));
 	s->login_userlen = 0;
-	smtp_enter_state(s, SMTP_READY);
+	smtp_enter_state(s, MG_SMTP_PHASE_READY);
 	reply(out, 454, "4.7.0", "Too many failed logins on this computer: "
 	    "try again in a few minutes");
 	return 1;
@@ -857,7 +844,7 @@ auth_fail(struct mg_smtp_session *s, int bad, const char *enh,
 		bad_command(s);
 	wipe(s->login_user, sizeof(s->login_user));
 	s->login_userlen = 0;
-	smtp_enter_state(s, SMTP_READY);
+	smtp_enter_state(s, MG_SMTP_PHASE_READY);
 	reply(out, 501, enh, why);
 }
 
@@ -932,18 +919,18 @@ auth_response(struct mg_smtp_session *s, const char *line, size_t len,
 
 	if (auth_decode(s, line, len, buf, &n, out) == -1)
 		return;
-	if (s->state != SMTP_AUTH_LOGIN_USER && auth_refused(s, out)) {
+	if (s->state != MG_SMTP_PHASE_AUTH_LOGIN_USER && auth_refused(s, out)) {
 		wipe(buf, sizeof(buf));
 		return;
 	}
 	switch (s->state) {
-	case SMTP_AUTH_PLAIN:
+	case MG_SMTP_PHASE_AUTH_PLAIN:
 		auth_plain(s, buf, n, out);
 		break;
-	case SMTP_AUTH_LOGIN_USER:
+	case MG_SMTP_PHASE_AUTH_LOGIN_USER:
 		memcpy(s->login_user, buf, n);
 		s->login_userlen = n;
-		smtp_enter_state(s, SMTP_AUTH_LOGIN_PASS);
+		smtp_enter_state(s, MG_SMTP_PHASE_AUTH_LOGIN_PASS);
 		reply(out, 334, NULL, "UGFzc3dvcmQ6");	/* "Password:" */
 		break;
 	default:
@@ -978,7 +965,7 @@ cmd_auth(struct mg_smtp_session *s, char *arg, struct mg_buf *out,
     enum mg_smtp_event *ev)
 {
 	char		*mech = arg, *ir;
-	enum smtp_state	 next;
+	enum mg_smtp_phase	 next;
 
 	(void)ev;
 	if (check_auth(s, out) == -1)
@@ -992,9 +979,9 @@ cmd_auth(struct mg_smtp_session *s, char *arg, struct mg_buf *out,
 		return;
 	}
 	if (strcasecmp(mech, "PLAIN") == 0)
-		next = SMTP_AUTH_PLAIN;
+		next = MG_SMTP_PHASE_AUTH_PLAIN;
 	else if (strcasecmp(mech, "LOGIN") == 0)
-		next = SMTP_AUTH_LOGIN_USER;
+		next = MG_SMTP_PHASE_AUTH_LOGIN_USER;
 	else {
 		reply(out, 504, "5.5.4", "Unrecognized authentication type");
 		return;
@@ -1002,7 +989,7 @@ cmd_auth(struct mg_smtp_session *s, char *arg, struct mg_buf *out,
 	smtp_enter_state(s, next);
 	if (*ir != '\0')
 		auth_response(s, ir, strlen(ir), out);
-	else if (next == SMTP_AUTH_PLAIN)
+	else if (next == MG_SMTP_PHASE_AUTH_PLAIN)
 		reply(out, 334, NULL, "");
 	else
 		reply(out, 334, NULL, "VXNlcm5hbWU6");	/* "Username:" */
@@ -1030,9 +1017,9 @@ static const struct smtp_cmd smtp_cmds[] = {
 static int
 in_auth(const struct mg_smtp_session *s)
 {
-	return s->state == SMTP_AUTH_PLAIN ||
-	    s->state == SMTP_AUTH_LOGIN_USER ||
-	    s->state == SMTP_AUTH_LOGIN_PASS;
+	return s->state == MG_SMTP_PHASE_AUTH_PLAIN ||
+	    s->state == MG_SMTP_PHASE_AUTH_LOGIN_USER ||
+	    s->state == MG_SMTP_PHASE_AUTH_LOGIN_PASS;
 }
 
 /* RFC 9110 5.6.2: the characters of a header field name. */
@@ -1081,7 +1068,7 @@ is_http(const struct mg_smtp_session *s, const char *line, size_t len)
 	while (w < len && is_tchar((unsigned char)line[w]))
 		w++;
 	if (w > 0 && w < len && line[w] == ':' &&
-	    (s->state == SMTP_GREETING || s->state == SMTP_READY))
+	    (s->state == MG_SMTP_PHASE_GREETING || s->state == MG_SMTP_PHASE_READY))
 		return 1;
 	if (w < len && line[w] == ' ')
 		for (size_t i = 0; i < sizeof(methods) / sizeof(*methods); i++)
@@ -1131,7 +1118,7 @@ check_bad_commands(struct mg_smtp_session *s, size_t before,
     struct mg_buf *out, enum mg_smtp_event *ev)
 {
 	if (s->bad == before || s->bad < s->lim.max_bad_commands ||
-	    s->state == SMTP_CLOSED)
+	    s->state == MG_SMTP_PHASE_CLOSED)
 		return;
 	mg_buf_puts(out, "421 4.7.0 ");
 	put_clean(out, host(s));
@@ -1251,7 +1238,7 @@ data_end(struct mg_smtp_session *s, struct mg_buf *out,
 		if (s->data == NULL)
 			data_add(s, "", 0);
 		if (s->derr == DATA_OK) {
-			smtp_enter_state(s, SMTP_MESSAGE);
+			smtp_enter_state(s, MG_SMTP_PHASE_MESSAGE);
 			*ev = MG_SMTP_EV_MESSAGE;
 			return;
 		}
@@ -1368,7 +1355,7 @@ mg_smtp_session_new(const struct mg_smtp_limits *lim)
 		s->lim.max_rcpts = MG_SMTP_MAX_RCPTS;
 	if (s->lim.max_bad_commands == 0)
 		s->lim.max_bad_commands = MG_SMTP_MAX_BAD_COMMANDS;
-	s->state = SMTP_GREETING;
+	s->state = MG_SMTP_PHASE_GREETING;
 	return s;
 }
 
@@ -1399,14 +1386,14 @@ mg_smtp_session_feed(struct mg_smtp_session *s, const char *buf, size_t len,
 	*ev = MG_SMTP_EV_NONE;
 	while (off < len && *ev == MG_SMTP_EV_NONE) {
 		switch (s->state) {
-		case SMTP_CLOSED:
-		case SMTP_STARTTLS:
+		case MG_SMTP_PHASE_CLOSED:
+		case MG_SMTP_PHASE_STARTTLS:
 			/* Plaintext after STARTTLS is an injection
 			 * (CVE-2011-0411): drop it. */
 			return len;
-		case SMTP_MESSAGE:
+		case MG_SMTP_PHASE_MESSAGE:
 			return off;
-		case SMTP_DATA:
+		case MG_SMTP_PHASE_DATA:
 			off += feed_data(s, buf + off, len - off, out, ev);
 			break;
 		default:
@@ -1447,7 +1434,7 @@ void
 mg_smtp_session_message(const struct mg_smtp_session *s, const char **from,
     const struct mg_strlist **rcpts, const char **data, size_t *len)
 {
-	int	 ok = s->state == SMTP_MESSAGE;
+	int	 ok = s->state == MG_SMTP_PHASE_MESSAGE;
 
 	if (from != NULL)
 		*from = ok ? s->from : NULL;
@@ -1471,7 +1458,7 @@ void
 mg_smtp_session_reply(struct mg_smtp_session *s, int code,
     const char *enhanced, const char *text, struct mg_buf *out)
 {
-	if (s->state != SMTP_MESSAGE)
+	if (s->state != MG_SMTP_PHASE_MESSAGE)
 		return;
 	/* Only final replies end a transaction; anything else is a bug
 	 * upstream, and a temporary failure keeps the mail in the outbox. */
@@ -1491,7 +1478,7 @@ mg_smtp_session_reply(struct mg_smtp_session *s, int code,
 void
 mg_smtp_session_tls_started(struct mg_smtp_session *s)
 {
-	if (s->state != SMTP_STARTTLS)
+	if (s->state != MG_SMTP_PHASE_STARTTLS)
 		return;
 	/* RFC 3207 4.2: forget everything learnt before the handshake. */
 	s->lim.tls_active = 1;
@@ -1499,14 +1486,14 @@ mg_smtp_session_tls_started(struct mg_smtp_session *s)
 	s->linelen = 0;
 	s->line_long = 0;
 	reset_transaction(s);
-	smtp_enter_state(s, SMTP_GREETING);
+	smtp_enter_state(s, MG_SMTP_PHASE_GREETING);
 }
 
 void
 mg_smtp_session_abort(struct mg_smtp_session *s, const char *why,
     struct mg_buf *out)
 {
-	if (s->state == SMTP_CLOSED)
+	if (s->state == MG_SMTP_PHASE_CLOSED)
 		return;
 	mg_buf_puts(out, "421 4.4.2 ");
 	put_clean(out, host(s));
@@ -1538,6 +1525,12 @@ mg_smtp_close_reason(enum mg_smtp_close why)
 		return "timeout or shutdown";
 	}
 	return "unknown";
+}
+
+enum mg_smtp_phase
+mg_smtp_session_phase(const struct mg_smtp_session *s)
+{
+	return s->state;
 }
 
 const char *

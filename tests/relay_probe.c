@@ -15,7 +15,7 @@
 #include <stdlib.h>
 
 #include "matchguard/config.h"
-#include "matchguard/relay.h"
+#include "matchguard/upstream.h"
 #include "matchguard/util.h"
 
 #define PROBE_MAX_MESSAGE	(64 * 1024 * 1024)
@@ -35,7 +35,7 @@ main(int argc, char **argv)
 		    "RCPT...\n");
 		return 3;
 	}
-	signal(SIGPIPE, SIG_IGN);	/* relay.h asks for it */
+	signal(SIGPIPE, SIG_IGN);	/* upstream.h asks for it */
 	if (mg_config_load(argv[1], &cfg, err, sizeof(err)) == -1) {
 		fprintf(stderr, "relay_probe: %s\n", err);
 		return 3;

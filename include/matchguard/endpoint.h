@@ -1,6 +1,6 @@
 /*
  * endpoint.h - the client side of a connection to a mail server, shared
- * by the SMTP relay (relay.c, upstream group) and the IMAP poller
+ * by the SMTP relay (upstream_smtp.c, upstream group) and the IMAP poller
  * (imap_poller.c, imap group): the settings, TCP (net.h), implicit TLS or
  * the upgrade after STARTTLS with the certificate and host name check
  * (tls_verify.h), the credentials (secret.h), the SASL blobs and the

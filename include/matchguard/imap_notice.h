@@ -14,8 +14,8 @@
 
 #include <time.h>
 
+#include "matchguard/buf.h"
 #include "matchguard/config.h"
-#include "matchguard/json.h"
 #include "matchguard/policy.h"
 
 /* The notice of a held message: From and To the applicant, subject

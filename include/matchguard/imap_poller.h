@@ -37,7 +37,7 @@
 #include <time.h>
 
 #include "matchguard/app.h"
-#include "matchguard/json.h"
+#include "matchguard/buf.h"
 #include "matchguard/policy.h"
 
 /* Messages fetched per UID FETCH command. */

@@ -2,7 +2,7 @@
  * secret.h - the password or OAuth2 token of a mail account, given in
  * the configuration or printed by its password_command (as msmtp's
  * passwordeval and mbsync's PassCmd do).  Shared by the SMTP relay
- * (relay.c) and the IMAP poller (imap_poller.c).
+ * (upstream_smtp.c) and the IMAP poller (imap_poller.c).
  *
  * password_command runs with /bin/sh -c in a process group of its own;
  * the first line of its output is the secret.  It must finish within

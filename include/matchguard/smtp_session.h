@@ -3,8 +3,8 @@
  *
  * Bytes from the client go in, replies come out; there is no socket, no
  * clock and no file here, so every path is unit-tested and fuzzed
- * directly.  The caller (serve.c) owns the connection, the timeouts and
- * TLS, and acts on the events the session returns:
+ * directly.  The caller (smtp_server.c) owns the connection, the
+ * timeouts and TLS, and acts on the events the session returns:
  *
  *   MG_SMTP_EV_MESSAGE   a whole message is in: read it with
  *                        mg_smtp_session_message(), decide, then answer
@@ -40,14 +40,14 @@
  * logins, the session is over (421 4.7.0), like Postfix's
  * smtpd_hard_error_limit.
  *
- * Replies are appended to an mg_buf (json.h) as CRLF-terminated lines.
+ * Replies are appended to an mg_buf (buf.h) as CRLF-terminated lines.
  */
 #ifndef MATCHGUARD_SMTP_SESSION_H
 #define MATCHGUARD_SMTP_SESSION_H
 
 #include <stddef.h>
 
-#include "matchguard/json.h"
+#include "matchguard/buf.h"
 #include "matchguard/util.h"
 
 #define MG_SMTP_MAX_LINE	1000	/* octets with CRLF, RFC 5321 4.5.3.1.6 */
@@ -90,6 +90,23 @@ enum mg_smtp_close {
 	MG_SMTP_CLOSE_HTTP,	/* a line of HTTP: 554 */
 	MG_SMTP_CLOSE_ERRORS,	/* max_bad_commands reached: 421 */
 	MG_SMTP_CLOSE_ABORT	/* mg_smtp_session_abort() */
+};
+
+/* Where the session is (mg_smtp_session_phase()).  The caller branches
+ * on it (serve: data_timeout while DATA is read, command_timeout
+ * otherwise); mg_smtp_session_state() names it for logs and tests. */
+enum mg_smtp_phase {
+	MG_SMTP_PHASE_GREETING,	/* no EHLO/HELO yet (again after STARTTLS) */
+	MG_SMTP_PHASE_READY,	/* EHLO done, no transaction */
+	MG_SMTP_PHASE_MAIL,	/* MAIL accepted, no recipient yet */
+	MG_SMTP_PHASE_RCPT,	/* at least one recipient */
+	MG_SMTP_PHASE_DATA,	/* reading the message */
+	MG_SMTP_PHASE_MESSAGE,	/* message complete, waiting for the caller */
+	MG_SMTP_PHASE_AUTH_PLAIN, /* 334 sent, waiting for the PLAIN response */
+	MG_SMTP_PHASE_AUTH_LOGIN_USER,
+	MG_SMTP_PHASE_AUTH_LOGIN_PASS,
+	MG_SMTP_PHASE_STARTTLS,	/* 220 sent, waiting for the handshake */
+	MG_SMTP_PHASE_CLOSED
 };
 
 struct mg_smtp_session;
@@ -159,7 +176,10 @@ int	mg_smtp_session_needs_auth(const struct mg_smtp_session *s);
  * before each feed; it starts unlocked. */
 void	mg_smtp_session_auth_locked(struct mg_smtp_session *s, int locked);
 
-/* The state name, for logs and tests ("greeting", "ready", "mail",
+/* The phase the session is in. */
+enum mg_smtp_phase mg_smtp_session_phase(const struct mg_smtp_session *s);
+
+/* The phase's name, for logs and tests ("greeting", "ready", "mail",
  * "rcpt", "data", "message", "auth-plain", "auth-login-user",
  * "auth-login-pass", "starttls", "closed"). */
 const char *mg_smtp_session_state(const struct mg_smtp_session *s);

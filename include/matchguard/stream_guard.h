@@ -1,7 +1,7 @@
 /*
  * stream_guard.h - the bounds on what a server can make matchguard read,
  * whatever libetpan's parser or our own reader does: used by the IMAP
- * poller (imap_poller.c) and the SMTP relay (relay.c).
+ * poller (imap_poller.c) and the SMTP relay (upstream_smtp.c).
  *
  * The guard is a mailstream_low driver wrapped around the connection's
  * own one (socket or TLS), so every byte libetpan reads or writes passes

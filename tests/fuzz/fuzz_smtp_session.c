@@ -1,7 +1,7 @@
 /*
  * fuzz_smtp_session.c - the SMTP session state machine (smtp_session.c)
- * on arbitrary bytes, handling its events as serve.c does: a message gets
- * 250, 451 or 554, STARTTLS is followed by tls_started().
+ * on arbitrary bytes, handling its events as smtp_server.c does: a
+ * message gets 250, 451 or 554, STARTTLS is followed by tls_started().
  *
  * The first three bytes choose the limits (TLS offered or active, AUTH,
  * max_message_size, max_rcpts, an abort at the end), how the rest is cut
@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "matchguard/json.h"
+#include "matchguard/buf.h"
 #include "matchguard/smtp_session.h"
 
 static const size_t max_sizes[] = { 1024, 4096, 65536, 0 };

@@ -101,7 +101,7 @@ printf '%s\r\n' "From: Test Applicant <me@example.com>" \
     "Content-Transfer-Encoding: 8bit" "" \
     "Dear Dr. Müller, thank you — it was a pleasure." \
     ".leading dot" "..two dots" "." " ." "Best," "Test" >"$MSG"
-# The same with bare LF line ends: upstream gets CRLF (relay.h).
+# The same with bare LF line ends: upstream gets CRLF (upstream.h).
 LFMSG="$MG_WORK/message-lf.eml"
 tr -d '\r' <"$MSG" >"$LFMSG"
 echo "$PASS" >"$MG_WORK/passfile"

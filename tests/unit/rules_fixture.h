@@ -1,9 +1,9 @@
 /*
  * rules_fixture.h - the fixture shared by the rule tests (test_rules.c,
- * test_rules2.c): a real configuration written from the including file's
- * conf_text (a printf format whose one %s takes extra policy settings),
- * the real filters/, and a real ledger, all in a temporary directory; and
- * the assertions on findings.  Include it after defining conf_text.
+ * test_rules_style_timing.c): a real configuration written from the
+ * including file's conf_text (a printf format whose one %s takes extra
+ * policy settings), the real filters/, and a real ledger, all in a
+ * temporary directory; and the assertions on findings.  Include it after defining conf_text.
  */
 #ifndef MG_RULES_FIXTURE_H
 #define MG_RULES_FIXTURE_H

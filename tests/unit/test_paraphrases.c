@@ -32,7 +32,7 @@
 
 #include <cmocka.h>
 
-#include "matchguard/json.h"
+#include "matchguard/buf.h"
 #include "matchguard/policy.h"
 #include "mg_test.h"
 

@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "matchguard/json.h"
+#include "matchguard/buf.h"
 #include "matchguard/smtp_session.h"
 #include "matchguard/util.h"
 
@@ -119,7 +119,7 @@ take_message(struct mg_smtp_session *s, const struct tcase *c,
 	    NULL, "Queued", &r->out);
 }
 
-/* Feeds like serve.c will: on each event, act, then feed the rest. */
+/* Feeds like smtp_server.c does: on each event, act, then feed the rest. */
 static int
 feed_all(struct mg_smtp_session *s, const struct tcase *c, const char *p,
     size_t len, struct result *r)
@@ -1270,7 +1270,8 @@ test_ehlo_keywords(void **state)
 	assert_non_null(strstr(out.s, "250-STARTTLS\r\n"));
 	assert_non_null(strstr(out.s, "\r\n250 AUTH PLAIN LOGIN\r\n"));
 	mg_buf_free(&out);
-	/* The pipelined rest is consumed, so serve.c cannot pass it on. */
+	/* The pipelined rest is consumed, so smtp_server.c cannot pass it
+	 * on. */
 	assert_int_equal(feed_str(s, "STARTTLS\r\nMAIL FROM:<x@y>\r\n", &out,
 	    &ev), strlen("STARTTLS\r\nMAIL FROM:<x@y>\r\n"));
 	assert_int_equal(ev, MG_SMTP_EV_STARTTLS);
@@ -1292,6 +1293,43 @@ test_ehlo_keywords(void **state)
 	assert_string_equal(out.s, "250 mx.test\r\n");
 	mg_smtp_session_free(s);
 	mg_buf_free(&out);
+}
+
+/* The phase follows the transaction, and its name is the state name:
+ * serve picks data_timeout by the phase. */
+static void
+test_phase(void **state)
+{
+	static const struct {
+		const char		*in;
+		enum mg_smtp_phase	 phase;
+		const char		*name;
+	} steps[] = {
+		{ "", MG_SMTP_PHASE_GREETING, "greeting" },
+		{ "EHLO x\r\n", MG_SMTP_PHASE_READY, "ready" },
+		{ "MAIL FROM:<a@b.c>\r\n", MG_SMTP_PHASE_MAIL, "mail" },
+		{ "RCPT TO:<d@e.f>\r\n", MG_SMTP_PHASE_RCPT, "rcpt" },
+		{ "DATA\r\n", MG_SMTP_PHASE_DATA, "data" },
+		{ "hi\r\n", MG_SMTP_PHASE_DATA, "data" },
+		{ ".\r\n", MG_SMTP_PHASE_MESSAGE, "message" },
+	};
+	struct mg_smtp_session	*s = session(0, 0);
+	struct mg_buf		 out = { 0 };
+	enum mg_smtp_event	 ev;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
+		feed_str(s, steps[i].in, &out, &ev);
+		assert_int_equal(mg_smtp_session_phase(s), steps[i].phase);
+		assert_string_equal(mg_smtp_session_state(s), steps[i].name);
+	}
+	mg_smtp_session_reply(s, 250, "2.0.0", "ok", &out);
+	assert_int_equal(mg_smtp_session_phase(s), MG_SMTP_PHASE_READY);
+	feed_str(s, "QUIT\r\n", &out, &ev);
+	assert_int_equal(mg_smtp_session_phase(s), MG_SMTP_PHASE_CLOSED);
+	assert_string_equal(mg_smtp_session_state(s), "closed");
+	mg_buf_free(&out);
+	mg_smtp_session_free(s);
 }
 
 /* Input after the dot waits for the caller's reply. */
@@ -1583,6 +1621,7 @@ main(void)
 		cmocka_unit_test(test_auth),
 		cmocka_unit_test(test_auth_failed_event),
 		cmocka_unit_test(test_starttls),
+		cmocka_unit_test(test_phase),
 		cmocka_unit_test(test_message_event_stops),
 		cmocka_unit_test(test_reply_codes_sanitised),
 		cmocka_unit_test(test_abort),

@@ -1,12 +1,12 @@
 /*
  * test_stream_guard.c - the guard of stream_guard.h around a scripted
- * driver, read through libetpan's own mailstream as relay.c and the IMAP
- * poller read: a reply past its byte cap, in one line or many; the end of
- * the stream inside a line (which mailstream alone would hand over as a
- * line); a new window at each command; a deadline on the whole reply
- * whatever the pace of its bytes; a literal refused when announced, its
- * bytes not counted as text; a window of its own for a long write; and
- * the watchdog, which ends a driver that loops inside one read (as
+ * driver, read through libetpan's own mailstream as upstream_smtp.c and
+ * the IMAP poller read: a reply past its byte cap, in one line or many;
+ * the end of the stream inside a line (which mailstream alone would hand
+ * over as a line); a new window at each command; a deadline on the whole
+ * reply whatever the pace of its bytes; a literal refused when announced,
+ * its bytes not counted as text; a window of its own for a long write;
+ * and the watchdog, which ends a driver that loops inside one read (as
  * libetpan's GnuTLS driver does while a TLS record trickles in).
  */
 #include "config_auto.h"
@@ -109,7 +109,7 @@ static mailstream_low_driver fake_driver = {
 	.mailstream_free = fake_free,
 };
 
-/* SMTP's limits, as relay.c sets them. */
+/* SMTP's limits, as upstream_smtp.c sets them. */
 static struct mg_stream_limits
 smtp_limits(int secs, uint64_t max)
 {

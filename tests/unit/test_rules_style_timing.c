@@ -1,11 +1,11 @@
 /*
- * test_rules2.c - the rules of the second policy issue: generic-template
- * (with the 100,000-letter bounded lookup), greeting-name, vague-praise,
- * thank-you-late, intent-timing, repeat-status and length, the message
- * classes they rely on, and severity overrides, each with messages that
- * must trip it and near misses that must not.  Real configuration, real
- * filters/ and a real ledger in a temporary directory, as in
- * test_rules.c.
+ * test_rules_style_timing.c - the style and timing rules (the second
+ * policy issue): generic-template (with the 100,000-letter bounded
+ * lookup), greeting-name, vague-praise, thank-you-late, intent-timing,
+ * repeat-status and length, the message classes they rely on, and
+ * severity overrides, each with messages that must trip it and near
+ * misses that must not.  Real configuration, real filters/ and a real
+ * ledger in a temporary directory, as in test_rules.c.
  */
 #include "config_auto.h"
 
@@ -1021,7 +1021,7 @@ main(void)
 	/* The fixtures live in a folder of this run's own: the 100,000-letter
 	 * test runs long enough for a cleaner of stale mgtest.* folders in a
 	 * shared /tmp to pull its ledger away. */
-	snprintf(priv, sizeof(priv), "%s/mgrules2.XXXXXX", base != NULL &&
+	snprintf(priv, sizeof(priv), "%s/mgrulesst.XXXXXX", base != NULL &&
 	    *base == '/' ? base : "/tmp");
 	if (mkdtemp(priv) == NULL || setenv("TMPDIR", priv, 1) == -1) {
 		perror(priv);

@@ -1,5 +1,6 @@
 /*
- * serve.c - matchguard serve: the SMTP listener.
+ * smtp_server.c - the SMTP listener of `matchguard serve` (the command
+ * around it is cmd_serve.c).
  *
  * The main thread binds the listening sockets (loopback by default; every
  * address of smtp.listen, or serve does not start: a port another program
@@ -41,19 +42,15 @@
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/types.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <signal.h>
@@ -68,13 +65,12 @@
 #include "matchguard/cmd.h"
 #include "matchguard/config.h"
 #include "matchguard/guard.h"
-#include "matchguard/imap_poller.h"
 #include "matchguard/log.h"
 #include "matchguard/peercred.h"
 #include "matchguard/notice_queue.h"
+#include "matchguard/smtp_server.h"
 #include "matchguard/smtp_session.h"
 
-#define MAX_LISTENERS	16
 #define READ_CHUNK	16384
 #define POLL_SLICE_MS	500	/* how often an idle session looks at `stopping` */
 #define PAUSE_SLICE_MS	50	/* the same while a failed login waits */
@@ -86,21 +82,18 @@
 #define EVICT_GRACE_MS	1000
 #define AUTH_WINDOW_MS	60000	/* smtp.max_auth_failures is per minute */
 
-static const char usage[] = "usage: matchguard serve [-c CONF]\n";
-
 static struct {
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 idle;
 	struct mg_guard	*guard;		/* current; sessions hold a ref */
 	int		 active;	/* sessions running */
 	atomic_int	 stopping;	/* read by every session thread */
-	int		 sigpipe[2];
 	int		 session_cap;	/* what the descriptors allow */
 	char		*local_pw;	/* the generated password, or NULL;
 					 * kept until exit (sessions borrow) */
 	atomic_int	 log_interval;	/* smtp.log_interval, seconds */
 } srv = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0,
-	{ -1, -1 }, MG_MAX_SESSIONS_LIMIT, NULL, MG_DEF_LOG_INTERVAL };
+	MG_MAX_SESSIONS_LIMIT, NULL, MG_DEF_LOG_INTERVAL };
 
 /*
  * Sessions.  Each running session has a slot; its phase says whether it
@@ -418,7 +411,8 @@ wait_input(struct io *io, struct mg_smtp_session *s, long long deadline,
 		long long	left = deadline - now_ms();
 		int		n;
 
-		if (srv.stopping && strcmp(mg_smtp_session_state(s), "data")) {
+		if (srv.stopping &&
+		    mg_smtp_session_phase(s) != MG_SMTP_PHASE_DATA) {
 			*why = "shutting down, try again later";
 			return 0;
 		}
@@ -701,7 +695,8 @@ run_session(struct conn *c)
 	struct mg_buf		 out = { 0 };
 	struct io		 io = { c->fd, NULL };
 	char			*buf;
-	const char		*why = NULL, *last_state = NULL;
+	const char		*why = NULL;
+	int			 last_phase = -1;	/* -1: restart the clock */
 	long long		 deadline = 0, greeted;
 	size_t			 since = 0;
 	unsigned		 failures = 0;
@@ -727,8 +722,8 @@ run_session(struct conn *c)
 	mg_smtp_session_greet(s, &out);
 	greeted = now_ms();
 	for (;;) {
-		const char *st = mg_smtp_session_state(s);
-		int	data = strcmp(st, "data") == 0;
+		enum mg_smtp_phase ph = mg_smtp_session_phase(s);
+		int	data = ph == MG_SMTP_PHASE_DATA;
 		int	timeout = data ? cfg->smtp.data_timeout :
 		    cfg->smtp.command_timeout;
 		int	w;
@@ -743,10 +738,10 @@ run_session(struct conn *c)
 		 * MG_SMTP_MAX_LINE octets within data_timeout, so that a
 		 * client sending a byte at a time cannot hold a session.
 		 * The clock starts again with each reply or new state. */
-		if (out.len > 0 || st != last_state ||
+		if (out.len > 0 || (int)ph != last_phase ||
 		    (data && since >= MG_SMTP_MAX_LINE)) {
 			deadline = now_ms() + (long long)timeout * 1000;
-			last_state = st;
+			last_phase = (int)ph;
 			since = 0;
 		}
 		if (flush(&io, &out) == -1)
@@ -786,7 +781,7 @@ run_session(struct conn *c)
 					closing = 2;
 					break;
 				}
-				last_state = NULL;	/* a reply went */
+				last_phase = -1;	/* a reply went */
 			}
 			if (ev == MG_SMTP_EV_MESSAGE) {
 				if (flush(&io, &out) == -1)
@@ -1076,12 +1071,6 @@ accept_one(int lfd)
 	return 0;
 }
 
-/* The listening sockets, and the addresses they really have. */
-struct listener {
-	int	 fd;
-	char	 name[NI_MAXHOST + NI_MAXSERV + 4];	/* "[::1]:2525" */
-};
-
 /* What a failed bind says: the port taken (by whom: ss tells), or else. */
 static void
 bind_error(const char *spec, const char *port, int e, char *err,
@@ -1102,7 +1091,7 @@ bind_error(const char *spec, const char *port, int e, char *err,
  * IPv6 here, say; nobody else can have it either), or -1 with err. */
 static int
 bind_addr(const struct addrinfo *ai, const char *spec, const char *port,
-    struct listener *l, char *err, size_t errlen)
+    struct mg_smtp_listener *l, char *err, size_t errlen)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sl = sizeof(ss);
@@ -1146,7 +1135,7 @@ bind_addr(const struct addrinfo *ai, const char *spec, const char *port,
  * appended to l[*nl]; an address already bound (named twice) once.  -1
  * with err when one cannot be bound. */
 static int
-bind_spec(const char *spec, struct listener *l, size_t *nl, char *err,
+bind_spec(const char *spec, struct mg_smtp_listener *l, size_t *nl, char *err,
     size_t errlen)
 {
 	struct addrinfo	 hints = { 0 }, *res;
@@ -1168,9 +1157,9 @@ bind_spec(const char *spec, struct listener *l, size_t *nl, char *err,
 	    ai = ai->ai_next) {
 		int	 k;
 
-		if (*nl >= MAX_LISTENERS) {
+		if (*nl >= MG_SMTP_MAX_LISTENERS) {
 			mg_seterr(err, errlen, "smtp.listen: more than %d "
-			    "addresses", MAX_LISTENERS);
+			    "addresses", MG_SMTP_MAX_LISTENERS);
 			rc = -1;
 			break;
 		}
@@ -1192,35 +1181,6 @@ bind_spec(const char *spec, struct listener *l, size_t *nl, char *err,
 		mg_log("%s is not an address of this computer (no IPv6 here?): "
 		    "not listening on it", spec);
 	return rc;
-}
-
-static void
-on_signal(int sig)
-{
-	unsigned char	c = (unsigned char)sig;
-	int		saved = errno;
-
-	if (write(srv.sigpipe[1], &c, 1) == -1) {
-		/* The pipe is full: a signal is pending already. */
-	}
-	errno = saved;
-}
-
-static int
-setup_signals(void)
-{
-	struct sigaction	sa;
-
-	if (pipe2(srv.sigpipe, O_CLOEXEC | O_NONBLOCK) == -1)
-		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	return 0;
 }
 
 static void
@@ -1269,101 +1229,15 @@ drain(void)
 	pthread_mutex_unlock(&srv.lock);
 }
 
-/* The mail client's settings, and who may send.  The generated password
- * is shown on a terminal only: a log is no place for it. */
-static void
-describe_clients(const struct mg_config *cfg, const char *where)
+int
+mg_smtp_server_run(const char *conf, const struct mg_smtp_listener *l,
+    size_t nl, int sigfd)
 {
-	const struct mg_smtp_settings	*sm = &cfg->smtp;
-	const char	*sec = sm->tls_cert != NULL ? "STARTTLS (or none)" :
-	    "none";
-	struct passwd	*pw = getpwuid(geteuid());
-
-	if (sm->local_password != NULL)
-		mg_log("point your mail client's outgoing (SMTP) server at %s, "
-		    "connection security %s, with the user name and password "
-		    "of smtp.local_user/local_password", where, sec);
-	else if (sm->peer_check == MG_PEER_CHECK_UID)
-		mg_log("point your mail client's outgoing (SMTP) server at %s, "
-		    "connection security %s, no authentication", where, sec);
-	else
-		mg_log("point your mail client's outgoing (SMTP) server at %s, "
-		    "connection security %s, authentication \"normal "
-		    "password\" with any user name and the password in %s/%s",
-		    where, sec, cfg->state_dir, MG_LOCAL_PASSWORD_FILE);
-	if (sm->peer_check == MG_PEER_CHECK_UID)
-		mg_log("only programs of the user %s (uid %u) may send through "
-		    "it; other users of this computer are refused",
-		    pw != NULL ? pw->pw_name : "?", (unsigned)geteuid());
-	else
-		mg_log("a mail client must log in to send (smtp.peer_check = "
-		    "\"password\")");
-	if (srv.local_pw != NULL && sm->local_password == NULL &&
-	    isatty(STDERR_FILENO))
-		fprintf(stderr, "matchguard: the password is %s\n",
-		    srv.local_pw);
-}
-
-/* What serve really listens on (not what smtp.listen says), and more. */
-static void
-describe(const struct mg_config *cfg, const struct listener *l, size_t nl)
-{
-	const struct mg_upstream *up = &cfg->upstream;
+	struct pollfd	pfd[MG_SMTP_MAX_LISTENERS + 1];
 
 	for (size_t i = 0; i < nl; i++)
-		mg_log("listening on %s", l[i].name);
-	if (up->type == MG_UPSTREAM_MAILDIR)
-		mg_log("local mode: passed messages are delivered to the "
-		    "Maildir %s, not sent", up->path);
-	else
-		mg_log("passed messages are relayed to %s port %d (%s)",
-		    up->ep.host, up->ep.port, up->ep.tls == MG_TLS_IMPLICIT ?
-		    "TLS" : up->ep.tls == MG_TLS_STARTTLS ? "STARTTLS" :
-		    "no encryption");
-	describe_clients(cfg, l[0].name);
-}
-
-/* Others who may change the state directory may put files there that
- * serve reads (the local password, the queue). */
-static void
-warn_state_dir(const char *dir)
-{
-	struct stat	 st;
-
-	if (stat(dir, &st) == 0 && ((st.st_mode & 022) != 0 ||
-	    st.st_uid != geteuid()))
-		mg_log("warning: other users can change the folder %s (mode "
-		    "%04o, owner uid %u), and so put files there that "
-		    "matchguard reads: make it yours alone with chmod 700 %s",
-		    dir, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
-		    dir);
-}
-
-/* Leftovers of a crash (never acknowledged to a client) older than an
- * hour, so that a `matchguard sendmail` writing right now is left alone. */
-static void
-sweep_spool(struct mg_guard *g)
-{
-	char	err[MG_ERRLEN];
-	int	n = mg_spool_sweep(g->spool_dir, time(NULL), 3600, err,
-	    sizeof(err));
-
-	if (n == -1)
-		mg_log("warning: %s", err);
-	else if (n > 0)
-		mg_log("removed %d unfinished file(s) left in %s by a crash "
-		    "(none had been acknowledged to a mail client)", n,
-		    g->spool_dir);
-}
-
-static int
-serve_loop(const char *conf, int *lfd, size_t nl)
-{
-	struct pollfd	pfd[MAX_LISTENERS + 1];
-
-	for (size_t i = 0; i < nl; i++)
-		pfd[i] = (struct pollfd){ lfd[i], POLLIN, 0 };
-	pfd[nl] = (struct pollfd){ srv.sigpipe[0], POLLIN, 0 };
+		pfd[i] = (struct pollfd){ l[i].fd, POLLIN, 0 };
+	pfd[nl] = (struct pollfd){ sigfd, POLLIN, 0 };
 	while (!srv.stopping) {
 		rl_tick(0);
 		/* A wake-up a second, for the counts of rl_log(). */
@@ -1379,7 +1253,7 @@ serve_loop(const char *conf, int *lfd, size_t nl)
 
 			/* A burst of SIGHUPs is one reload, after the pipe
 			 * is empty, so accepting is not starved. */
-			while (read(srv.sigpipe[0], &sig, 1) == 1) {
+			while (read(sigfd, &sig, 1) == 1) {
 				if (sig == SIGHUP)
 					hup = 1;
 				else
@@ -1392,86 +1266,88 @@ serve_loop(const char *conf, int *lfd, size_t nl)
 			if (pfd[i].revents & POLLIN)
 				/* Drain a burst, a bounded one at a time. */
 				for (int k = 0; k < 64; k++)
-					if (accept_one(lfd[i]) == -1)
+					if (accept_one(l[i].fd) == -1)
 						break;
 	}
 	mg_log("stopping: finishing the messages in progress");
 	return 0;
 }
 
-int
-mg_cmd_serve(int argc, char **argv, const char *conf)
-{
-	static const struct option longopts[] = {
-		{ "config",	required_argument,	NULL, 'c' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ NULL,		0,			NULL, 0 }
-	};
-	struct mg_poller	*poller = NULL;
-	struct listener		 lst[MAX_LISTENERS];
-	struct timespec		 grace;
-	int	lfd[MAX_LISTENERS], ch, rc, stuck;
-	size_t	nl = 0;
-	char	err[MG_ERRLEN];
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
-		if (ch == 'c')
-			conf = optarg;
-		else {
-			fputs(usage, ch == 'h' ? stdout : stderr);
-			return ch == 'h' ? MG_EXIT_OK : MG_EXIT_ERROR;
-		}
-	}
-	if ((srv.guard = mg_guard_new(conf, 1, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "matchguard: %s\n", err);
-		return MG_EXIT_ERROR;
-	}
-	warn_state_dir(srv.guard->app.cfg.state_dir);
-	if (load_local_password(&srv.guard->app.cfg, err, sizeof(err)) == -1) {
-		fprintf(stderr, "matchguard: %s\n", err);
-		mg_guard_unref(srv.guard);
-		return MG_EXIT_ERROR;
-	}
+struct mg_guard *
+mg_smtp_server_open(const char *conf, char *err, size_t errlen)
+{
+	srv.guard = mg_guard_new(conf, 1, err, errlen);
+	return srv.guard;
+}
+
+int
+mg_smtp_server_prepare(char *err, size_t errlen)
+{
+	if (load_local_password(&srv.guard->app.cfg, err, errlen) == -1)
+		return -1;
 	limit_descriptors();
 	atomic_store(&srv.log_interval, srv.guard->app.cfg.smtp.log_interval);
+	return 0;
+}
+
+void
+mg_smtp_server_abandon(void)
+{
+	mg_guard_unref(srv.guard);
+	srv.guard = NULL;
+}
+
+const char *
+mg_smtp_server_local_password(void)
+{
+	return srv.local_pw;
+}
+
+int
+mg_smtp_server_listen(struct mg_smtp_listener *l, size_t *nl, char *err,
+    size_t errlen)
+{
+	const struct mg_config	*cfg = &srv.guard->app.cfg;
+	int			 rc = 0;
+
+	*nl = 0;
 	/* Every address, or none: a port that another program holds would
 	 * get the letters (and the password) of a mail client set up for
 	 * it, so serve does not start without it. */
-	rc = 0;
-	for (size_t i = 0; i < srv.guard->app.cfg.smtp.listen.n && rc == 0;
-	    i++)
-		rc = bind_spec(srv.guard->app.cfg.smtp.listen.v[i], lst, &nl,
-		    err, sizeof(err));
-	if (rc == 0 && nl == 0)
-		mg_seterr(err, sizeof(err), "cannot listen on any address of "
+	for (size_t i = 0; i < cfg->smtp.listen.n && rc == 0; i++)
+		rc = bind_spec(cfg->smtp.listen.v[i], l, nl, err, errlen);
+	if (rc == 0 && *nl == 0) {
+		mg_seterr(err, errlen, "cannot listen on any address of "
 		    "smtp.listen");
-	if (rc == -1 || nl == 0 || setup_signals() == -1) {
-		fprintf(stderr, "matchguard: %s\n", rc == -1 || nl == 0 ? err :
-		    strerror(errno));
-		for (size_t i = 0; i < nl; i++)
-			close(lst[i].fd);
-		mg_guard_unref(srv.guard);
-		return MG_EXIT_ERROR;
+		rc = -1;
 	}
-	for (size_t i = 0; i < nl; i++)
-		lfd[i] = lst[i].fd;
-	describe(&srv.guard->app.cfg, lst, nl);
-	sweep_spool(srv.guard);
+	if (rc == -1) {
+		for (size_t i = 0; i < *nl; i++)
+			close(l[i].fd);
+		*nl = 0;
+	}
+	return rc;
+}
+
+void
+mg_smtp_server_start_notices(void)
+{
+	char	err[MG_ERRLEN];
+
 	if (mg_notice_queue_start(srv.guard, &notices, err, sizeof(err)) == -1)
 		mg_log("notices of held messages are sent at once: %s", err);
 	srv.guard->notices = notices;
-	if (mg_poller_start(conf, &poller, err, sizeof(err)) == -1)
-		mg_log("no IMAP poller: %s", err);
-	rc = serve_loop(conf, lfd, nl);
-	clock_gettime(CLOCK_REALTIME, &grace);
-	grace.tv_sec += MG_DEF_SHUTDOWN_GRACE;
-	for (size_t i = 0; i < nl; i++)
-		close(lfd[i]);
-	mg_poller_stop(&poller);
+}
+
+int
+mg_smtp_server_finish(const struct timespec *grace, int rc)
+{
+	int	stuck;
+
 	drain();
 	/* The notice worker too has until the end of the grace period. */
-	stuck = mg_notice_queue_drain(notices, &grace);
+	stuck = mg_notice_queue_drain(notices, grace);
 	rl_tick(1);
 	pthread_mutex_lock(&srv.lock);
 	if (srv.active > 0 || stuck) {
@@ -1488,5 +1364,5 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 	mg_peercred_password_free(srv.local_pw);
 	srv.local_pw = NULL;
 	pthread_mutex_unlock(&srv.lock);
-	return rc == 0 ? MG_EXIT_OK : MG_EXIT_ERROR;
+	return rc;
 }

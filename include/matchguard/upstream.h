@@ -1,5 +1,6 @@
 /*
- * relay.h - hand a passed message to the configured upstream.
+ * upstream.h - hand a passed message to the configured upstream
+ * (upstream_smtp.c; the Maildir of local mode is upstream_maildir.c).
  *
  * Two upstream types (config.h, upstream group):
  *
@@ -25,8 +26,8 @@
  * exit status of password_command is needed).  Every function here is
  * safe to call from several threads at once, one message per call.
  */
-#ifndef MATCHGUARD_RELAY_H
-#define MATCHGUARD_RELAY_H
+#ifndef MATCHGUARD_UPSTREAM_H
+#define MATCHGUARD_UPSTREAM_H
 
 #include <stddef.h>
 
