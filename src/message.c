@@ -1138,6 +1138,8 @@ put_clean(struct mg_buf *b, const char *s, size_t n)
 {
 	size_t	start = 0;
 
+	if (n == 0)
+		return;		/* s may be NULL (an empty part) */
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] != '\0' && s[i] != '\r')
 			continue;
