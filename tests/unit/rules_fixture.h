@@ -74,6 +74,31 @@ at(const char *iso)
 	return t;
 }
 
+/* Records a message already sent to program at the given time. */
+static void __attribute__((unused))
+fixture_sent(struct fixture *fx, const char *msgid, const char *program,
+    const char *iso, const char *msg_class)
+{
+	const char	*progs[1] = { program };
+	struct mg_sent	 s = { 0 };
+	char		 hash[65], err[MG_ERRLEN];
+	int		 inserted;
+
+	mg_sha256_hex(msgid, strlen(msgid), hash);
+	s.message_id = msgid;
+	s.content_hash = hash;
+	s.date = at(iso);
+	s.subject = "earlier message";
+	s.msg_class = msg_class;
+	s.verdict = "imported";
+	s.programs = progs;
+	s.n_programs = 1;
+	if (mg_ledger_record_sent(fx->ledger, &s, &inserted, err,
+	    sizeof(err)) == -1)
+		fail_msg("record: %s", err);
+	assert_true(inserted);
+}
+
 /* Runs the policy on m at now (every rule) into fx: its findings,
  * verdict and class.  With progs, the array of recipient programs is
  * handed over (the caller frees it). */

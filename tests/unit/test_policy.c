@@ -52,31 +52,6 @@ static const char conf_text[] =
 
 #define NOW	"2026-11-11T10:00:00-05:00"
 
-/* Records a message already sent to program at the given time. */
-static void
-sent(struct fixture *fx, const char *msgid, const char *program,
-    const char *iso, const char *msg_class)
-{
-	const char	*progs[1] = { program };
-	struct mg_sent	 s = { 0 };
-	char		 hash[65], err[MG_ERRLEN];
-	int		 inserted;
-
-	mg_sha256_hex(msgid, strlen(msgid), hash);
-	s.message_id = msgid;
-	s.content_hash = hash;
-	s.date = at(iso);
-	s.subject = "earlier message";
-	s.msg_class = msg_class;
-	s.verdict = "imported";
-	s.programs = progs;
-	s.n_programs = 1;
-	if (mg_ledger_record_sent(fx->ledger, &s, &inserted, err,
-	    sizeof(err)) == -1)
-		fail_msg("record: %s", err);
-	assert_true(inserted);
-}
-
 static const char head[] =
     "From: Priya Raman <priya.raman@example.com>\r\n"
     "Date: Wed, 11 Nov 2026 09:00:00 -0500\r\n"
@@ -423,7 +398,7 @@ unknown_program_letters(void **state)
 	    "rank your program first.\r\n");
 	expect(fx, "bargaining", MG_SEV_HOLD);
 	/* A letter of intent gets its note, with no history behind it. */
-	sent(fx, "intent-1@example.com", "harborview", "2026-11-01T10:00:00Z",
+	fixture_sent(fx, "intent-1@example.com", "harborview", "2026-11-01T10:00:00Z",
 	    "intent");
 	run(fx, "coordinator@genetics.example.edu", "Dear Dr. Lee,\r\n\r\n"
 	    "Your program is my first choice and I will rank it first.\r\n");

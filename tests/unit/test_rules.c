@@ -57,31 +57,6 @@ static const char conf_text[] =
 
 #include "rules_fixture.h"
 
-/* Records a message already sent to program at the given time. */
-static void
-sent(struct fixture *fx, const char *msgid, const char *program,
-    const char *iso, const char *msg_class)
-{
-	const char	*progs[1] = { program };
-	struct mg_sent	 s = { 0 };
-	char		 hash[65], err[MG_ERRLEN];
-	int		 inserted;
-
-	mg_sha256_hex(msgid, strlen(msgid), hash);
-	s.message_id = msgid;
-	s.content_hash = hash;
-	s.date = at(iso);
-	s.subject = "earlier message";
-	s.msg_class = msg_class;
-	s.verdict = "imported";
-	s.programs = progs;
-	s.n_programs = 1;
-	if (mg_ledger_record_sent(fx->ledger, &s, &inserted, err,
-	    sizeof(err)) == -1)
-		fail_msg("record: %s", err);
-	assert_true(inserted);
-}
-
 /* Checks a message made of headers and body at time iso. */
 static void
 run(struct fixture *fx, const char *headers, const char *body, const char *iso)
@@ -333,7 +308,7 @@ letter_of_intent(void **state)
 	assert_int_equal(fx->verdict, MG_PASS);
 	assert_string_equal(fx->msg_class, "intent");
 
-	sent(fx, "loi-pine@example.com", "pinecrest", "2027-01-20T09:00:00Z",
+	fixture_sent(fx, "loi-pine@example.com", "pinecrest", "2027-01-20T09:00:00Z",
 	    "intent");
 	/* Before that letter was sent, the history does not count it. */
 	run(fx, TO(HARBOR), "Harborview is my top choice.", NOW);
@@ -362,7 +337,7 @@ frequency(void **state)
 {
 	struct fixture	*fx = *state;
 
-	sent(fx, "h1@example.com", "harborview", "2027-01-01T10:00:00-05:00",
+	fixture_sent(fx, "h1@example.com", "harborview", "2027-01-01T10:00:00-05:00",
 	    "update");
 	run(fx, TO(HARBOR), "One more thought about the hereditary cancer "
 	    "clinic.", NOW);
@@ -380,7 +355,7 @@ frequency(void **state)
 	assert_string_equal(fx->msg_class, "reply");
 	/* A message sent earlier in the same second counts (the ledger
 	 * keeps seconds). */
-	sent(fx, "p-same@example.com", "pinecrest", NOW, "update");
+	fixture_sent(fx, "p-same@example.com", "pinecrest", NOW, "update");
 	run(fx, TO(PINE), "One more thought.", NOW);
 	expect(fx, "frequency", MG_SEV_HOLD);
 	/* Replying to one's own message is not an answer to the program. */
@@ -398,7 +373,7 @@ follow_up(void **state)
 	char		 err[MG_ERRLEN];
 	int		 inserted;
 
-	sent(fx, "p1@example.com", "pinecrest", "2026-12-20T10:00:00-05:00",
+	fixture_sent(fx, "p1@example.com", "pinecrest", "2026-12-20T10:00:00-05:00",
 	    "update");
 	run(fx, TO(PINE), "I am following up on my application.", NOW);
 	expect(fx, "follow-up-too-soon", MG_SEV_HOLD);
@@ -420,7 +395,7 @@ follow_up(void **state)
 	run(fx, TO(PINE), "I am following up on my application.", NOW);
 	expect_none(fx, "follow-up-too-soon");
 	/* An interview since the last message counts as contact. */
-	sent(fx, "h0@example.com", "harborview", "2026-11-01T10:00:00-05:00",
+	fixture_sent(fx, "h0@example.com", "harborview", "2026-11-01T10:00:00-05:00",
 	    "inquiry");
 	run(fx, TO(HARBOR), "Thank you for the interview yesterday.",
 	    "2026-11-11T10:00:00-05:00");
@@ -435,16 +410,16 @@ season_cap(void **state)
 {
 	struct fixture	*fx = *state;
 
-	sent(fx, "s1@example.com", "harborview", "2026-10-01T10:00:00Z", "inquiry");
-	sent(fx, "s2@example.com", "pinecrest", "2026-10-02T10:00:00Z", "inquiry");
-	sent(fx, "s3@example.com", "riverbend", "2026-10-03T10:00:00Z", "inquiry");
+	fixture_sent(fx, "s1@example.com", "harborview", "2026-10-01T10:00:00Z", "inquiry");
+	fixture_sent(fx, "s2@example.com", "pinecrest", "2026-10-02T10:00:00Z", "inquiry");
+	fixture_sent(fx, "s3@example.com", "riverbend", "2026-10-03T10:00:00Z", "inquiry");
 	/* A fourth program: above 3. */
 	run(fx, TO(NORTH), "I am writing to ask about the program.", NOW);
 	expect(fx, "season-cap", MG_SEV_WARN);
 	/* A program already counted adds nothing. */
 	run(fx, TO(RIVER), "I am writing to ask about the program.", NOW);
 	expect_none(fx, "season-cap");
-	sent(fx, "s4@example.com", "northfield", "2026-10-04T10:00:00Z", "inquiry");
+	fixture_sent(fx, "s4@example.com", "northfield", "2026-10-04T10:00:00Z", "inquiry");
 	run(fx, TO(LAKE), "I am writing to ask about the program.",
 	    "2026-11-20T10:00:00Z");
 	expect(fx, "season-cap", MG_SEV_HOLD);
