@@ -77,12 +77,8 @@ parse_opts(int argc, char **argv, struct check_opts *o)
 			o->conf = optarg;
 			break;
 		case 'n':
-			if (mg_parse_time(optarg, &o->now) == -1) {
-				fprintf(stderr, "matchguard: --now %s: not a "
-				    "time like 2027-01-14T10:00:00-05:00\n",
-				    optarg);
+			if (mg_cmd_opt_now(optarg, &o->now) == -1)
 				return -1;
-			}
 			break;
 		case 'j':
 			o->json = 1;

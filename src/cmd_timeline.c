@@ -181,12 +181,8 @@ mg_cmd_timeline(int argc, char **argv, const char *conf)
 			conf = optarg;
 			break;
 		case 'n':
-			if (mg_parse_time(optarg, &now) == -1) {
-				fprintf(stderr, "matchguard: --now %s: not a "
-				    "time like 2027-01-14T10:00:00-05:00\n",
-				    optarg);
+			if (mg_cmd_opt_now(optarg, &now) == -1)
 				return MG_EXIT_ERROR;
-			}
 			break;
 		case 'h':
 			fputs(timeline_usage, stdout);

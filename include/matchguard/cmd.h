@@ -6,10 +6,16 @@
 #ifndef MATCHGUARD_CMD_H
 #define MATCHGUARD_CMD_H
 
+#include <time.h>
+
 /* Exit statuses shared by the commands. */
 #define MG_EXIT_OK	0
 #define MG_EXIT_HELD	1	/* check: some message would be held */
 #define MG_EXIT_ERROR	2	/* usage, configuration or input error */
+
+/* The value of --now (an ISO 8601 time) into *now; -1 after a one-line
+ * error on stderr naming the option and the form it takes. */
+int	mg_cmd_opt_now(const char *arg, time_t *now);
 
 int	mg_cmd_check(int argc, char **argv, const char *conf);
 int	mg_cmd_import_sent(int argc, char **argv, const char *conf);
