@@ -17,6 +17,7 @@
 #include "matchguard/guard.h"
 #include "matchguard/letter.h"
 #include "matchguard/log.h"
+#include "matchguard/queue.h"
 #include "matchguard/report.h"
 
 static const char usage[] =
@@ -106,149 +107,77 @@ show(struct mg_guard *g, const char *id)
 	return MG_EXIT_OK;
 }
 
-/* Replaces the findings of e with f (after an edit). */
-static int
-set_findings(struct mg_spool_entry *e, const struct mg_findings *f)
-{
-	struct mg_spool_finding	*nv = calloc(f->n + 1, sizeof(*nv));
-
-	if (nv == NULL)
-		return -1;
-	for (size_t i = 0; i < e->n_findings; i++) {
-		free(e->findings[i].rule);
-		free(e->findings[i].severity);
-		free(e->findings[i].message);
-		free(e->findings[i].evidence);
-	}
-	free(e->findings);
-	e->findings = nv;
-	e->n_findings = f->n;
-	for (size_t i = 0; i < f->n; i++) {
-		nv[i].rule = strdup(f->v[i].rule);
-		nv[i].severity = strdup(mg_severity_name(f->v[i].sev));
-		nv[i].message = strdup(f->v[i].message);
-		nv[i].evidence = strdup(f->v[i].evidence);
-		if (!nv[i].rule || !nv[i].severity || !nv[i].message ||
-		    !nv[i].evidence)
-			return -1;
-	}
-	return 0;
-}
-
-/* Parses data as the letter of entry e (its envelope) and runs the
- * policy on it now; returns the verdict or -1.  With print, the report;
- * with update, the entry's findings become the new ones.  The letter is
- * the caller's to clear (also after -1). */
-static int
-recheck(struct mg_guard *g, struct mg_spool_entry *e, const char *data,
-    size_t len, int print, int update, struct mg_letter *lt)
+/* Prints the report of a letter the queue checked, if it did. */
+static void
+print_check(const char *id, const struct mg_queue_result *r)
 {
 	struct mg_buf	b = { 0 };
-	char		err[MG_ERRLEN];
 
-	if (mg_letter_parse(lt, data, len, e->from, &e->rcpts, err,
-	    sizeof(err)) != 0) {
-		fprintf(stderr, "matchguard: %s: %s\n", e->id, err);
-		return -1;
-	}
-	if (mg_letter_check(lt, &g->app, time(NULL), MG_CHECK_RULES, err,
-	    sizeof(err)) == -1) {
-		fprintf(stderr, "matchguard: %s\n", err);
-		return -1;
-	}
-	if (update && set_findings(e, &lt->check.findings) == -1) {
-		fprintf(stderr, "matchguard: out of memory\n");
-		return -1;
-	}
-	if (print) {
-		mg_report_text(&b, e->id, &lt->check);
-		if (b.s != NULL)
-			fputs(b.s, stdout);
-		mg_buf_free(&b);
-	}
-	return (int)lt->check.verdict;
+	if (!r->lt.checked)
+		return;
+	mg_report_text(&b, id, &r->lt.check);
+	if (b.s != NULL)
+		fputs(b.s, stdout);
+	mg_buf_free(&b);
 }
 
-/* Records a letter that left: the one rechecked, or (sent as it is)
- * classified now. */
-static int
-record_release(struct mg_guard *g, const struct mg_spool_entry *e,
-    const char *data, size_t len, struct mg_letter *lt, int rechecked,
-    char *err, size_t errlen)
+static void
+print_warning(const struct mg_queue_result *r)
 {
-	if (!rechecked && mg_letter_parse(lt, data, len, e->from, &e->rcpts,
-	    err, errlen) != 0)
-		return -1;
-	if (!rechecked && mg_letter_check(lt, &g->app, time(NULL),
-	    MG_CHECK_CLASSIFY, err, errlen) == -1)
-		return -1;
-	return mg_guard_record(g, lt, rechecked ? MG_LETTER_RECHECKED :
-	    MG_LETTER_RELEASED, err, errlen);
+	if (r->warning[0] != '\0')
+		fprintf(stderr, "matchguard: warning: %s\n", r->warning);
 }
 
 static int
 release(struct mg_guard *g, const char *id, int check_first)
 {
-	struct mg_spool_entry	e;
-	struct mg_guard_result	r;
-	struct mg_letter	lt = { 0 };
-	char			err[MG_ERRLEN], *data;
-	size_t			len;
-	int			status = MG_EXIT_ERROR, v;
+	struct mg_queue_result	r;
+	int			status = MG_EXIT_ERROR;
 
-	if (mg_spool_load(g->spool_dir, id, &e, &data, &len, err,
-	    sizeof(err)) == -1) {
-		fprintf(stderr, "matchguard: %s\n", err);
-		return MG_EXIT_ERROR;
+	mg_queue_release(g, id, check_first, &r);
+	if (check_first)
+		print_check(id, &r);
+	switch (r.status) {
+	case MG_QUEUE_DONE:
+		print_warning(&r);
+		printf("%s sent (%s)%s\n", id, r.text, check_first ? "" :
+		    "; recorded as your decision to send it despite the "
+		    "findings");
+		status = MG_EXIT_OK;
+		break;
+	case MG_QUEUE_STILL_HELD:
+		status = MG_EXIT_HELD;
+		fprintf(stderr, "matchguard: %s is still held by the rules "
+		    "above; fix it with `matchguard queue edit %s`, or release "
+		    "it without --recheck to send it anyway\n", id, id);
+		break;
+	case MG_QUEUE_NOT_SENT:
+		fprintf(stderr, "matchguard: %s was not sent (%s); it stays "
+		    "in the queue\n", id, r.text);
+		break;
+	case MG_QUEUE_ERROR:
+		fprintf(stderr, "matchguard: %s\n", r.text);
+		break;
 	}
-	if (check_first && (v = recheck(g, &e, data, len, 1, 0, &lt)) !=
-	    MG_PASS && v != MG_WARN) {
-		if (v == MG_HOLD) {
-			status = MG_EXIT_HELD;
-			fprintf(stderr, "matchguard: %s is still held by the "
-			    "rules above; fix it with `matchguard queue edit %s`"
-			    ", or release it without --recheck to send it "
-			    "anyway\n", id, id);
-		}
-		goto out;
-	}
-	mg_guard_deliver(g, e.from, &e.rcpts, data, len, &r);
-	if (r.outcome != MG_OUT_RELAYED) {
-		fprintf(stderr, "matchguard: %s was not sent (%d %s); it stays "
-		    "in the queue\n", id, r.code, r.text);
-		goto out;
-	}
-	if (record_release(g, &e, data, len, &lt, check_first, err,
-	    sizeof(err)) == -1 ||
-	    mg_ledger_set_held_state(g->app.ledger, id, "released", time(NULL),
-	    err, sizeof(err)) == -1)
-		fprintf(stderr, "matchguard: warning: %s\n", err);
-	if (mg_spool_remove(g->spool_dir, id, err, sizeof(err)) == -1)
-		fprintf(stderr, "matchguard: warning: %s\n", err);
-	printf("%s sent (%s)%s\n", id, r.text, check_first ? "" :
-	    "; recorded as your decision to send it despite the findings");
-	status = MG_EXIT_OK;
-out:
-	mg_letter_clear(&lt);
-	free(data);
-	mg_spool_entry_clear(&e);
+	mg_queue_result_clear(&r);
 	return status;
 }
 
 static int
 drop(struct mg_guard *g, const char *id)
 {
-	char	err[MG_ERRLEN];
+	struct mg_queue_result	r;
+	int			status = MG_EXIT_ERROR;
 
-	if (mg_spool_remove(g->spool_dir, id, err, sizeof(err)) == -1) {
-		fprintf(stderr, "matchguard: %s\n", err);
-		return MG_EXIT_ERROR;
-	}
-	if (mg_ledger_set_held_state(g->app.ledger, id, "dropped", time(NULL),
-	    err, sizeof(err)) == -1)
-		fprintf(stderr, "matchguard: warning: %s\n", err);
-	printf("%s deleted; it was not sent.\n", id);
-	return MG_EXIT_OK;
+	mg_queue_drop(g, id, &r);
+	if (r.status == MG_QUEUE_DONE) {
+		print_warning(&r);
+		printf("%s deleted; it was not sent.\n", id);
+		status = MG_EXIT_OK;
+	} else
+		fprintf(stderr, "matchguard: %s\n", r.text);
+	mg_queue_result_clear(&r);
+	return status;
 }
 
 static int
@@ -279,11 +208,11 @@ static int
 edit(struct mg_guard *g, const char *id)
 {
 	struct mg_spool_entry	e;
-	struct mg_letter	lt = { 0 };
+	struct mg_queue_result	r = { 0 };
 	char			err[MG_ERRLEN], *data, *ndata = NULL;
 	char			tmp[] = "/tmp/matchguard-edit-XXXXXX.eml";
 	size_t			len, nlen;
-	int			fd, v, status = MG_EXIT_ERROR;
+	int			fd, status = MG_EXIT_ERROR;
 
 	if (mg_spool_load(g->spool_dir, id, &e, &data, &len, err,
 	    sizeof(err)) == -1) {
@@ -305,22 +234,20 @@ edit(struct mg_guard *g, const char *id)
 		fprintf(stderr, "matchguard: %s\n", err);
 		goto out;
 	}
-	v = recheck(g, &e, ndata, nlen, 1, 1, &lt);
-	mg_letter_clear(&lt);
-	if (v == -1)
-		goto out;
-	if (mg_spool_update(g->spool_dir, &e, ndata, nlen, err,
-	    sizeof(err)) == -1) {
-		fprintf(stderr, "matchguard: %s\n", err);
+	mg_queue_replace(g, id, ndata, nlen, &r);
+	print_check(id, &r);
+	if (r.status == MG_QUEUE_ERROR) {
+		fprintf(stderr, "matchguard: %s\n", r.text);
 		goto out;
 	}
-	if (v == MG_HOLD)
+	if (r.status == MG_QUEUE_STILL_HELD)
 		printf("\n%s is saved with your changes and is still held.\n", id);
 	else
 		printf("\n%s is saved with your changes and passes now: send "
 		    "it with `matchguard queue release %s --recheck`.\n", id, id);
 	status = MG_EXIT_OK;
 out:
+	mg_queue_result_clear(&r);
 	unlink(tmp);
 	free(ndata);
 	free(data);
