@@ -1489,6 +1489,8 @@ mg_policy_setting(const struct mg_config *cfg, const char *name, char *value,
 		    valuelen);
 		snprintf(dflt, dfltlen, "%s", s->dflt_text);
 		break;
+	default:
+		return -1;	/* no rule reads it */
 	}
 	return 0;
 }
