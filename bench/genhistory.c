@@ -7,10 +7,10 @@
  *
  * LEDGER is created (or upgraded) by mg_ledger_open() so that the schema
  * is the program's own; then N letters are added in one transaction with
- * prepared statements, the way tests/unit/test_rules_style_timing.c fills its
- * 100,000-letter ledger: a sent row, a sent_program row, a random MinHash
- * signature (the signatures of unrelated letters are independent random
- * values) and its LSH band rows, computed by textsim.c as the ledger
+ * prepared statements, the way tests/unit/rules/test_generic_template.c
+ * fills its 100,000-letter ledger: a sent row, a sent_program row, a
+ * random MinHash signature (the signatures of unrelated letters are
+ * independent random values) and its LSH band rows, computed by textsim.c as the ledger
  * computes them.  The letters are spread evenly over the eight years
  * before NOW (seconds since the epoch), so that about one in eight falls
  * in the current season, and over NPROGRAMS programs: ids PREFIX000...

@@ -184,7 +184,7 @@ mg_cmd_explain(int argc, char **argv, const char *conf)
 		return MG_EXIT_ERROR;
 	if (!have) {
 		/* The defaults, as the loader sets them. */
-		mg_settings_defaults(&cfg);
+		mg_settings_defaults(&cfg, "policy");
 	}
 	explain(r, &cfg, have);
 	if (have)

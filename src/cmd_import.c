@@ -69,7 +69,7 @@ record(struct import *im, struct mg_letter *lt)
 		return 0;
 	}
 	im->recorded++;
-	mg_day_str(mg_time_to_day(m->date), day);
+	mg_format_day(mg_time_to_day(m->date), day, sizeof(day));
 	printf("%s %s %-10s %s: \"%s\"\n", im->dry_run ? "would record" :
 	    "recorded", day, lt->check.msg_class, lt->check.programs[0]->id,
 	    m->subject);

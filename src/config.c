@@ -327,15 +327,13 @@ load_identity(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 static int
 load_season(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 {
-	static const char *const names[] = { "start", "eras_open",
-	    "rol_deadline", "match_day", NULL };
 	config_setting_t	*g;
 	int			 has_start;
 	char			 buf[16];
 
 	if ((g = mg_cfg_need_group(ld, root, "season", 1)) == NULL)
 		return -1;
-	if (mg_cfg_check_known(ld, g, names) == -1 ||
+	if (mg_cfg_check_rows(ld, g, "season", NULL) == -1 ||
 	    mg_cfg_get_date(ld, g, "eras_open", 1, &cfg->eras_open, NULL) == -1 ||
 	    mg_cfg_get_date(ld, g, "rol_deadline", 1, &cfg->rol_deadline, NULL) == -1 ||
 	    mg_cfg_get_date(ld, g, "match_day", 1, &cfg->match_day, NULL) == -1 ||
@@ -396,10 +394,9 @@ load_rules(struct loader *ld, config_setting_t *g, struct mg_config *cfg)
 	return 0;
 }
 
-/* A number with a decimal point, like 0.8, within [min, max]. */
-static int
-get_fraction(struct loader *ld, config_setting_t *group, const char *name,
-    double min, double max, double *out)
+int
+mg_cfg_get_fraction(struct loader *ld, config_setting_t *group,
+    const char *name, double min, double max, double *out)
 {
 	config_setting_t	*s = config_setting_get_member(group, name);
 	double			 v;
@@ -421,119 +418,34 @@ get_fraction(struct loader *ld, config_setting_t *group, const char *name,
 	return 0;
 }
 
-#define POL(f)	offsetof(struct mg_config, policy.f)
-#define INT(name, dflt, min, max, rules, help) \
-	{ #name, "policy", MG_SETTING_INT, POL(name), (dflt), (min), (max), \
-	  NULL, (rules), (help) }
-const struct mg_setting mg_settings[] = {
-	INT(min_days_between, MG_DEF_MIN_DAYS_BETWEEN, 0, 365, "frequency",
-	    "the fewest days between two messages to one program"),
-	INT(follow_up_after_days, MG_DEF_FOLLOW_UP_AFTER_DAYS, 0, 365,
-	    "follow-up-too-soon",
-	    "the days to wait for an answer before a follow-up without news"),
-	INT(season_warn, MG_DEF_SEASON_WARN, 1, 10000, "season-cap",
-	    "warn when more programs than this were written to this season"),
-	INT(season_max, MG_DEF_SEASON_MAX, 1, 10000, "season-cap",
-	    "hold when more programs than this were written to this season"),
-	{ "template_similarity", "policy", MG_SETTING_FRACTION,
-	  POL(template_similarity), MG_DEF_TEMPLATE_SIMILARITY, 0.5, 1.0, NULL,
-	  "generic-template",
-	  "how alike (names aside) two letters are to be one form letter" },
-	INT(template_min_words, MG_DEF_TEMPLATE_MIN_WORDS, 10, 10000,
-	    "generic-template", "letters shorter than this are not compared"),
-	INT(thank_you_max_days, MG_DEF_THANK_YOU_MAX_DAYS, 0, 60,
-	    "thank-you-late",
-	    "the days after the interview a thank-you note is on time"),
-	INT(thank_you_max_words, MG_DEF_THANK_YOU_MAX_WORDS, 20, 100000,
-	    "length", "the most words of a thank-you note"),
-	INT(thank_you_max_paragraphs, MG_DEF_THANK_YOU_MAX_PARAGRAPHS, 1, 1000,
-	    "length", "the most paragraphs of a thank-you note"),
-	INT(max_words, MG_DEF_MAX_WORDS, 20, 1000000, "length",
-	    "the most words of any message to a program"),
-	INT(unknown_program_score, MG_DEF_UNKNOWN_PROGRAM_SCORE, 1, 100,
-	    "unknown-program",
-	    "the points of residency signs that make mail a program letter"),
-	{ "season.start", "season", MG_SETTING_DAY,
-	  offsetof(struct mg_config, season_start), 0, 0, 0,
-	  "1 June of the ERAS year",
-	  "letter-of-intent, season-cap, generic-template",
-	  "the day the season starts" },
-	{ "season.rol_deadline", "season", MG_SETTING_DAY,
-	  offsetof(struct mg_config, rol_deadline), 0, 0, 0, "required",
-	  "intent-timing", "the day rank order lists are due" },
-	{ NULL, NULL, MG_SETTING_INT, 0, 0, 0, 0, NULL, NULL, NULL }
-};
-#undef INT
-#undef POL
-
-const struct mg_setting *
-mg_setting_find(const char *name)
+int
+mg_cfg_get_bool(struct loader *ld, config_setting_t *group, const char *name,
+    int *out)
 {
-	for (const struct mg_setting *s = mg_settings; s->name != NULL; s++)
-		if (strcmp(s->name, name) == 0)
-			return s;
-	return NULL;
-}
+	config_setting_t	*s = config_setting_get_member(group, name);
 
-static int
-is_policy_row(const struct mg_setting *s)
-{
-	return strcmp(s->group, "policy") == 0;
-}
-
-void
-mg_settings_defaults(struct mg_config *cfg)
-{
-	for (const struct mg_setting *s = mg_settings; s->name != NULL; s++) {
-		void	*v = (char *)cfg + s->off;
-
-		if (!is_policy_row(s))
-			continue;
-		if (s->type == MG_SETTING_INT)
-			*(int *)v = (int)s->dflt;
-		else if (s->type == MG_SETTING_FRACTION)
-			*(double *)v = s->dflt;
-	}
-}
-
-/* One row of the table from group g; *out keeps the default when the
- * setting is absent. */
-static int
-load_setting(struct loader *ld, config_setting_t *g,
-    const struct mg_setting *s, struct mg_config *cfg)
-{
-	void	*v = (char *)cfg + s->off;
-
-	if (s->type == MG_SETTING_FRACTION)
-		return get_fraction(ld, g, s->name, s->min, s->max, v);
-	return mg_cfg_get_int(ld, g, s->name, (int)s->min, (int)s->max, v);
+	if (s == NULL)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+		return mg_cfg_bad(ld, s, "must be true or false");
+	*out = config_setting_get_bool(s);
+	return 0;
 }
 
 static int
 load_policy(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 {
-	/* The rows of the policy group, then "rules". */
-	const char		*names[sizeof(mg_settings) /
-	    sizeof(mg_settings[0]) + 1];
-	size_t			 n = 0;
 	struct mg_policy_settings *p = &cfg->policy;
 	config_setting_t	*g, *r;
 
-	mg_settings_defaults(cfg);
+	mg_settings_defaults(cfg, "policy");
 	if ((g = config_setting_get_member(root, "policy")) == NULL)
 		return 0;
 	if ((g = mg_cfg_need_group(ld, root, "policy", 0)) == NULL)
 		return -1;
-	for (const struct mg_setting *s = mg_settings; s->name != NULL; s++)
-		if (is_policy_row(s))
-			names[n++] = s->name;
-	names[n++] = "rules";
-	names[n] = NULL;
-	if (mg_cfg_check_known(ld, g, names) == -1)
+	if (mg_cfg_check_rows(ld, g, "policy", NULL) == -1 ||
+	    mg_cfg_load_rows(ld, g, "policy", NULL, cfg) == -1)
 		return -1;
-	for (const struct mg_setting *s = mg_settings; s->name != NULL; s++)
-		if (is_policy_row(s) && load_setting(ld, g, s, cfg) == -1)
-			return -1;
 	if (p->season_warn > p->season_max)
 		return mg_cfg_bad(ld, g, "season_warn (%d) must not be above "
 		    "season_max (%d)", p->season_warn, p->season_max);

@@ -37,21 +37,44 @@ int	mg_cfg_get_date(struct loader *ld, config_setting_t *group,
 	    const char *name, int required, long *out, int *present);
 int	mg_cfg_get_strlist(struct loader *ld, config_setting_t *group,
 	    const char *name, int lower, struct mg_strlist *out);
+/* A number with or without a decimal point, like 0.8, in [min, max]. */
+int	mg_cfg_get_fraction(struct loader *ld, config_setting_t *group,
+	    const char *name, double min, double max, double *out);
+/* true or false. */
+int	mg_cfg_get_bool(struct loader *ld, config_setting_t *group,
+	    const char *name, int *out);
 /* A string that must be one of choices (NULL-terminated); *out is its
  * index, unchanged when the setting is absent. */
 int	mg_cfg_get_choice(struct loader *ld, config_setting_t *group,
 	    const char *name, const char *const *choices, int *out);
 
+/*
+ * The parts of the loader that walk the settings table
+ * (config_settings.c).  A group's rows are those of its name and, for
+ * upstream, of the type given as when (NULL: of any type).
+ */
+/* Every member of g must be the name of a row of group. */
+int	mg_cfg_check_rows(struct loader *ld, const config_setting_t *g,
+	    const char *group, const char *when);
+/* Reads every row of group that is not MG_SETTING_OWN from g into cfg,
+ * in the order of the table, with its bounds; a setting that is absent
+ * keeps the value cfg has (mg_settings_defaults()). */
+int	mg_cfg_load_rows(struct loader *ld, config_setting_t *g,
+	    const char *group, const char *when, struct mg_config *cfg);
+/* The choice of row s in g: *out is the index of the value among
+ * s->choices, or of the row's default when it is absent. */
+int	mg_cfg_get_row_choice(struct loader *ld, config_setting_t *g,
+	    const struct mg_setting *s, int *out);
+
 /* The connection settings of a group (endpoint.h), the same names for
- * every group that has them; what differs between groups: */
+ * every group that has them.  Their rows in the settings table give the
+ * defaults and bounds of tls, auth (its choices), user (required or
+ * not) and timeout; what the table does not say: */
 struct mg_endpoint_profile {
-	enum mg_tls_mode	 tls;		/* default */
+	const char		*group;		/* "upstream", "imap" */
 	int			 port_implicit;	/* default port, tls = implicit */
 	int			 port_other;	/* default port otherwise */
-	const char *const	*auth_names;	/* NULL-terminated; [0] default */
-	const enum mg_auth_mode	*auth_modes;	/* one per name */
-	int			 login_required; /* user, password: always */
-	int			 timeout;	/* default, seconds */
+	const enum mg_auth_mode	*auth_modes;	/* one per choice of auth */
 };
 /* Reads host, tls, auth, user, password, password_command,
  * tls_trust_file (expanded), timeout and port of group g into ep

@@ -68,8 +68,6 @@ expand(char **path, const char *dir)
 	return 0;
 }
 
-static const char *const peer_checks[] = { "uid", "password", NULL };
-
 /* Every address of smtp.listen is this computer's loopback. */
 static int
 listen_loopback(const struct mg_smtp_settings *sm)
@@ -105,24 +103,35 @@ peer_check(struct loader *ld, config_setting_t *g, int pc,
 	return 0;
 }
 
-/* The limits against idle connections and password guessing. */
+/* The checks of settings that go together, once the group is read. */
 static int
-load_guards(struct loader *ld, config_setting_t *g,
-    struct mg_smtp_settings *sm)
+check_smtp(struct loader *ld, config_setting_t *g, struct mg_smtp_settings *sm)
 {
-	if (mg_cfg_get_int(ld, g, "first_command_timeout", 1, 3600,
-	    &sm->first_command_timeout) == -1 ||
-	    mg_cfg_get_int(ld, g, "auth_timeout", 1, 3600,
-	    &sm->auth_timeout) == -1 ||
-	    mg_cfg_get_int(ld, g, "auth_fail_delay", 0, 10000,
-	    &sm->auth_fail_delay) == -1 ||
-	    mg_cfg_get_int(ld, g, "max_auth_failures", 1,
-	    MG_MAX_AUTH_FAILURES_LIMIT, &sm->max_auth_failures) == -1 ||
-	    mg_cfg_get_int(ld, g, "auth_lockout", 1, 86400,
-	    &sm->auth_lockout) == -1 ||
-	    mg_cfg_get_int(ld, g, "log_interval", 1, 3600,
-	    &sm->log_interval) == -1)
-		return -1;
+	char	 host[256], port[8];
+
+	for (size_t i = 0; i < sm->listen.n; i++)
+		if (mg_split_hostport(sm->listen.v[i], host, sizeof(host), port,
+		    sizeof(port)) == -1)
+			return mg_cfg_bad(ld, config_setting_get_member(g,
+			    "listen"), "\"%s\" is not an address and port like "
+			    "\"127.0.0.1:2525\" or \"[::1]:2525\"",
+			    sm->listen.v[i]);
+	if ((sm->tls_cert == NULL) != (sm->tls_key == NULL))
+		return mg_cfg_bad(ld, g, "tls_cert and tls_key go together: set "
+		    "both or neither");
+	if (sm->tls_cert != NULL && (expand(&sm->tls_cert, ld->dir) == -1 ||
+	    expand(&sm->tls_key, ld->dir) == -1))
+		return mg_cfg_bad(ld, g, "out of memory");
+	if ((sm->local_password == NULL) != (sm->local_user == NULL))
+		return mg_cfg_bad(ld, g, "local_user and local_password go "
+		    "together: set both (the user name and password your mail "
+		    "client will use) or neither");
+	if (sm->local_password != NULL &&
+	    strlen(sm->local_password) < MG_LOCAL_PASSWORD_MIN)
+		return mg_cfg_bad(ld, config_setting_get_member(g,
+		    "local_password"), "has %zu characters: use at least %d, "
+		    "since any program on this computer may try to guess it",
+		    strlen(sm->local_password), MG_LOCAL_PASSWORD_MIN);
 	return 0;
 }
 
@@ -130,87 +139,27 @@ int
 mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
     struct mg_config *cfg)
 {
-	static const char *const names[] = { "listen", "on_hold",
-	    "max_sessions", "max_message_size", "command_timeout",
-	    "data_timeout", "local_user", "local_password", "tls_cert",
-	    "tls_key", "max_bad_commands", "greet_pause", "peer_check",
-	    "resend_window", "first_command_timeout", "auth_timeout",
-	    "auth_fail_delay", "max_auth_failures", "auth_lockout",
-	    "log_interval", NULL };
-	static const char *const on_hold[] = { "queue", "reject", NULL };
 	struct mg_smtp_settings	*sm = &cfg->smtp;
 	config_setting_t	*g;
 	int			 oh = MG_ON_HOLD_QUEUE, pc = -1;
-	char			 host[256], port[8];
 
-	sm->max_sessions = MG_DEF_MAX_SESSIONS;
-	sm->max_message_size = MG_DEF_MAX_MESSAGE_SIZE;
-	sm->command_timeout = MG_DEF_COMMAND_TIMEOUT;
-	sm->data_timeout = MG_DEF_DATA_TIMEOUT;
-	sm->max_bad_commands = MG_DEF_MAX_BAD_COMMANDS;
-	sm->greet_pause = MG_DEF_GREET_PAUSE;
-	sm->resend_window = MG_DEF_RESEND_WINDOW;
-	sm->first_command_timeout = MG_DEF_FIRST_COMMAND_TIMEOUT;
-	sm->auth_timeout = MG_DEF_AUTH_TIMEOUT;
-	sm->auth_fail_delay = MG_DEF_AUTH_FAIL_DELAY;
-	sm->max_auth_failures = MG_DEF_MAX_AUTH_FAILURES;
-	sm->auth_lockout = MG_DEF_AUTH_LOCKOUT;
-	sm->log_interval = MG_DEF_LOG_INTERVAL;
+	mg_settings_defaults(cfg, "smtp");
 	if ((g = config_setting_get_member(root, "smtp")) != NULL) {
 		if ((g = mg_cfg_need_group(ld, root, "smtp", 0)) == NULL)
 			return -1;
-		if (mg_cfg_check_known(ld, g, names) == -1 ||
-		    mg_cfg_get_strlist(ld, g, "listen", 1, &sm->listen) == -1 ||
-		    mg_cfg_get_choice(ld, g, "on_hold", on_hold, &oh) == -1 ||
-		    mg_cfg_get_int(ld, g, "max_sessions", 1,
-		    MG_MAX_SESSIONS_LIMIT, &sm->max_sessions) == -1 ||
-		    mg_cfg_get_int(ld, g, "max_bad_commands", 1, 100,
-		    &sm->max_bad_commands) == -1 ||
-		    mg_cfg_get_int(ld, g, "greet_pause", 0, 10000,
-		    &sm->greet_pause) == -1 ||
-		    mg_cfg_get_choice(ld, g, "peer_check", peer_checks,
-		    &pc) == -1 ||
-		    mg_cfg_get_int(ld, g, "max_message_size", 1024, 1 << 30,
-		    &sm->max_message_size) == -1 ||
-		    mg_cfg_get_int(ld, g, "command_timeout", 1, 3600,
-		    &sm->command_timeout) == -1 ||
-		    mg_cfg_get_int(ld, g, "data_timeout", 1, 3600,
-		    &sm->data_timeout) == -1 ||
-		    load_guards(ld, g, sm) == -1 ||
-		    mg_cfg_get_string(ld, g, "local_user", 0,
-		    &sm->local_user) == -1 ||
-		    mg_cfg_get_string(ld, g, "local_password", 0,
-		    &sm->local_password) == -1 ||
-		    mg_cfg_get_string(ld, g, "tls_cert", 0, &sm->tls_cert) == -1 ||
-		    mg_cfg_get_string(ld, g, "tls_key", 0, &sm->tls_key) == -1 ||
-		    mg_cfg_get_int(ld, g, "resend_window", 0, 30 * 86400,
-		    &sm->resend_window) == -1)
+		if (mg_cfg_check_rows(ld, g, "smtp", NULL) == -1 ||
+		    mg_cfg_get_row_choice(ld, g, mg_setting_row("smtp",
+		    "on_hold"), &oh) == -1 ||
+		    mg_cfg_load_rows(ld, g, "smtp", NULL, cfg) == -1)
+			return -1;
+		/* unset: peer_check() picks one */
+		if (config_setting_get_member(g, "peer_check") != NULL &&
+		    mg_cfg_get_row_choice(ld, g, mg_setting_row("smtp",
+		    "peer_check"), &pc) == -1)
 			return -1;
 		sm->on_hold = (enum mg_on_hold)oh;
-		for (size_t i = 0; i < sm->listen.n; i++)
-			if (mg_split_hostport(sm->listen.v[i], host,
-			    sizeof(host), port, sizeof(port)) == -1)
-				return mg_cfg_bad(ld, config_setting_get_member(g,
-				    "listen"), "\"%s\" is not an address and "
-				    "port like \"127.0.0.1:2525\" or "
-				    "\"[::1]:2525\"", sm->listen.v[i]);
-		if ((sm->tls_cert == NULL) != (sm->tls_key == NULL))
-			return mg_cfg_bad(ld, g, "tls_cert and tls_key go "
-			    "together: set both or neither");
-		if (sm->tls_cert != NULL && (expand(&sm->tls_cert, ld->dir) == -1 ||
-		    expand(&sm->tls_key, ld->dir) == -1))
-			return mg_cfg_bad(ld, g, "out of memory");
-		if ((sm->local_password == NULL) != (sm->local_user == NULL))
-			return mg_cfg_bad(ld, g, "local_user and local_password "
-			    "go together: set both (the user name and password "
-			    "your mail client will use) or neither");
-		if (sm->local_password != NULL &&
-		    strlen(sm->local_password) < MG_LOCAL_PASSWORD_MIN)
-			return mg_cfg_bad(ld, config_setting_get_member(g,
-			    "local_password"), "has %zu characters: use at "
-			    "least %d, since any program on this computer may "
-			    "try to guess it", strlen(sm->local_password),
-			    MG_LOCAL_PASSWORD_MIN);
+		if (check_smtp(ld, g, sm) == -1)
+			return -1;
 	}
 	if (sm->listen.n == 0 && (mg_strlist_add(&sm->listen,
 	    "127.0.0.1:2525") == -1 || mg_strlist_add(&sm->listen,
@@ -221,25 +170,21 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 
 static int
 load_smtp_upstream(struct loader *ld, config_setting_t *g,
-    struct mg_upstream *up)
+    struct mg_config *cfg)
 {
-	static const char *const auth[] = { "none", "plain", "login",
-	    "xoauth2", NULL };
+	struct mg_upstream	*up = &cfg->upstream;
+
+	/* One per choice of the row upstream.auth. */
 	static const enum mg_auth_mode modes[] = { MG_AUTH_NONE,
 	    MG_AUTH_PLAIN, MG_AUTH_LOGIN, MG_AUTH_XOAUTH2 };
 	static const struct mg_endpoint_profile pf = {
-		.tls = MG_TLS_STARTTLS, .port_implicit = 465,
-		.port_other = 587, .auth_names = auth, .auth_modes = modes,
-		.login_required = 0, .timeout = MG_DEF_UPSTREAM_TIMEOUT,
+		.group = "upstream", .port_implicit = 465, .port_other = 587,
+		.auth_modes = modes,
 	};
 
-	up->data_timeout = MG_DEF_UPSTREAM_DATA_TIMEOUT;
-	up->max_reply_size = MG_DEF_UPSTREAM_MAX_REPLY;
+	mg_settings_defaults(cfg, "upstream");
 	if (mg_cfg_load_endpoint(ld, g, &pf, &up->ep) == -1 ||
-	    mg_cfg_get_int(ld, g, "data_timeout", 1, 86400,
-	    &up->data_timeout) == -1 ||
-	    mg_cfg_get_int(ld, g, "max_reply_size", 512, 16 * 1024 * 1024,
-	    &up->max_reply_size) == -1)
+	    mg_cfg_load_rows(ld, g, "upstream", "smtp", cfg) == -1)
 		return -1;
 	return 0;
 }
@@ -248,12 +193,6 @@ int
 mg_cfg_load_upstream(struct loader *ld, config_setting_t *root,
     struct mg_config *cfg)
 {
-	static const char *const smtp_names[] = { "type", "host", "port",
-	    "tls", "auth", "user", "password", "password_command",
-	    "tls_trust_file", "timeout", "data_timeout", "max_reply_size",
-	    NULL };
-	static const char *const maildir_names[] = { "type", "path", NULL };
-	static const char *const types[] = { "none", "smtp", "maildir", NULL };
 	struct mg_upstream	*up = &cfg->upstream;
 	config_setting_t	*g;
 	int			 type = MG_UPSTREAM_NONE;
@@ -267,16 +206,17 @@ mg_cfg_load_upstream(struct loader *ld, config_setting_t *root,
 	if (config_setting_get_member(g, "type") == NULL)
 		return mg_cfg_bad(ld, g, "the setting \"type\" is missing "
 		    "(\"smtp\" or \"maildir\")");
-	if (mg_cfg_get_choice(ld, g, "type", types, &type) == -1)
+	if (mg_cfg_get_row_choice(ld, g, mg_setting_row("upstream", "type"),
+	    &type) == -1)
 		return -1;
 	up->type = (enum mg_upstream_type)type;
 	switch (up->type) {
 	case MG_UPSTREAM_SMTP:
-		if (mg_cfg_check_known(ld, g, smtp_names) == -1)
+		if (mg_cfg_check_rows(ld, g, "upstream", "smtp") == -1)
 			return -1;
-		return load_smtp_upstream(ld, g, up);
+		return load_smtp_upstream(ld, g, cfg);
 	case MG_UPSTREAM_MAILDIR:
-		if (mg_cfg_check_known(ld, g, maildir_names) == -1 ||
+		if (mg_cfg_check_rows(ld, g, "upstream", "maildir") == -1 ||
 		    mg_cfg_get_string(ld, g, "path", 0, &path) == -1)
 			return -1;
 		if (path != NULL) {

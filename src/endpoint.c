@@ -34,27 +34,30 @@ static int
 load_credentials(struct loader *ld, config_setting_t *g,
     const struct mg_endpoint_profile *pf, struct mg_endpoint *ep)
 {
-	int	a = 0;
+	const struct mg_setting	*auth = mg_setting_row(pf->group, "auth");
+	int			 login_required = (mg_setting_row(pf->group,
+	    "user")->flags & MG_SETTING_REQUIRED) != 0;
+	int			 a;
 
-	if (mg_cfg_get_choice(ld, g, "auth", pf->auth_names, &a) == -1 ||
-	    mg_cfg_get_string(ld, g, "user", pf->login_required, &ep->user) ==
+	if (mg_cfg_get_row_choice(ld, g, auth, &a) == -1 ||
+	    mg_cfg_get_string(ld, g, "user", login_required, &ep->user) ==
 	    -1 || mg_cfg_get_string(ld, g, "password", 0, &ep->password) ==
 	    -1 || mg_cfg_get_string(ld, g, "password_command", 0,
 	    &ep->password_command) == -1)
 		return -1;
 	ep->auth = pf->auth_modes[a];
-	if (pf->login_required && ep->password == NULL &&
+	if (login_required && ep->password == NULL &&
 	    ep->password_command == NULL)
 		return mg_cfg_bad(ld, g, "set \"password\" or "
 		    "\"password_command\" (for an OAuth2 token, a command "
 		    "that prints it, with auth = \"xoauth2\")");
 	if (ep->auth != MG_AUTH_NONE && ep->user == NULL)
 		return mg_cfg_bad(ld, g, "auth = \"%s\" needs a \"user\"",
-		    pf->auth_names[a]);
+		    auth->choices[a]);
 	if (ep->auth != MG_AUTH_NONE && ep->password == NULL &&
 	    ep->password_command == NULL)
 		return mg_cfg_bad(ld, g, "auth = \"%s\" needs \"password\" or "
-		    "\"password_command\"", pf->auth_names[a]);
+		    "\"password_command\"", auth->choices[a]);
 	if (ep->password != NULL && ep->password_command != NULL)
 		return mg_cfg_bad(ld, config_setting_get_member(g,
 		    "password_command"), "set \"password\" or "
@@ -62,26 +65,35 @@ load_credentials(struct loader *ld, config_setting_t *g,
 	return 0;
 }
 
+/* An int row of the group: its bounds from the table. */
+static int
+get_row_int(struct loader *ld, config_setting_t *g,
+    const struct mg_endpoint_profile *pf, const char *name, int *out)
+{
+	const struct mg_setting	*s = mg_setting_row(pf->group, name);
+
+	return mg_cfg_get_int(ld, g, name, (int)s->min, (int)s->max, out);
+}
+
 int
 mg_cfg_load_endpoint(struct loader *ld, config_setting_t *g,
     const struct mg_endpoint_profile *pf, struct mg_endpoint *ep)
 {
-	static const char *const tls[] = { "starttls", "implicit", "none",
-	    NULL };
-	int	t = (int)pf->tls;
+	int	t;
 
-	ep->timeout = pf->timeout;
+	ep->timeout = (int)mg_setting_row(pf->group, "timeout")->dflt;
 	if (mg_cfg_get_string(ld, g, "host", 1, &ep->host) == -1 ||
-	    mg_cfg_get_choice(ld, g, "tls", tls, &t) == -1 ||
+	    mg_cfg_get_row_choice(ld, g, mg_setting_row(pf->group, "tls"),
+	    &t) == -1 ||
 	    load_credentials(ld, g, pf, ep) == -1 ||
 	    mg_cfg_get_string(ld, g, "tls_trust_file", 0,
 	    &ep->tls_trust_file) == -1 ||
-	    mg_cfg_get_int(ld, g, "timeout", 1, 3600, &ep->timeout) == -1)
+	    get_row_int(ld, g, pf, "timeout", &ep->timeout) == -1)
 		return -1;
 	ep->tls = (enum mg_tls_mode)t;
 	ep->port = ep->tls == MG_TLS_IMPLICIT ? pf->port_implicit :
 	    pf->port_other;
-	if (mg_cfg_get_int(ld, g, "port", 1, 65535, &ep->port) == -1)
+	if (get_row_int(ld, g, pf, "port", &ep->port) == -1)
 		return -1;
 	if (ep->tls == MG_TLS_NONE && !mg_is_loopback_host(ep->host))
 		return mg_cfg_bad(ld, config_setting_get_member(g, "tls"),

@@ -92,7 +92,8 @@ print_usage(FILE *f)
 {
 	fputs("usage: matchguard [-c CONF] COMMAND [ARGS...]\n"
 	    "       matchguard --version\n"
-	    "       matchguard help [COMMAND | rules]\n\ncommands:\n", f);
+	    "       matchguard help [COMMAND | rules | settings [GROUP]]\n"
+	    "\ncommands:\n", f);
 	for (const struct command *c = commands; c->name != NULL; c++)
 		fprintf(f, "  matchguard %s\n", c->usage);
 	fputs("\nThe configuration is read from -c CONF, else from\n"
@@ -111,6 +112,43 @@ print_rules(void)
 		    mg_rules[i]->summary);
 }
 
+/* The settings table (config.h), or the rows of one group. */
+static int
+print_settings(const char *group)
+{
+	const char	*last = NULL;
+	char		 desc[256];
+
+	if (group != NULL) {
+		const struct mg_setting	*s = mg_settings;
+
+		while (s->name != NULL && strcmp(s->group, group) != 0)
+			s++;
+		if (s->name == NULL) {
+			fprintf(stderr, "matchguard: help: no group \"%s\" has "
+			    "settings in the table; the groups:", group);
+			for (s = mg_settings; s->name != NULL; s++)
+				if (last == NULL || strcmp(last, s->group) != 0)
+					fprintf(stderr, " %s", last = s->group);
+			fputc('\n', stderr);
+			return MG_EXIT_ERROR;
+		}
+	}
+	printf("Settings of matchguard.conf (matchguard.conf(5) says more):\n");
+	for (const struct mg_setting *s = mg_settings; s->name != NULL; s++) {
+		if (group != NULL && strcmp(s->group, group) != 0)
+			continue;
+		if (last == NULL || strcmp(last, s->group) != 0)
+			printf("\n%s group:\n", last = s->group);
+		mg_setting_describe(s, desc, sizeof(desc));
+		printf("  %s%s (%s)\n      %s\n", s->name, s->when != NULL &&
+		    strcmp(s->group, "upstream") == 0 ? strcmp(s->when,
+		    "smtp") == 0 ? " [type smtp]" : " [type maildir]" : "",
+		    desc, s->help);
+	}
+	return MG_EXIT_OK;
+}
+
 static int
 help(int argc, char **argv)
 {
@@ -122,6 +160,8 @@ help(int argc, char **argv)
 		print_rules();
 		return MG_EXIT_OK;
 	}
+	if (strcmp(argv[1], "settings") == 0)
+		return print_settings(argc > 2 ? argv[2] : NULL);
 	for (const struct command *c = commands; c->name != NULL; c++)
 		if (strcmp(c->name, argv[1]) == 0) {
 			printf("usage: matchguard %s\n\n%s", c->usage, c->help);

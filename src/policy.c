@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "matchguard/classify.h"
+#include "matchguard/greeting.h"
 #include "matchguard/json.h"
 #include "matchguard/policy.h"
 #include "matchguard/reply.h"
@@ -187,18 +188,6 @@ const char *
 mg_verdict_name(enum mg_verdict v)
 {
 	return v == MG_HOLD ? "hold" : v == MG_WARN ? "warn" : "pass";
-}
-
-void
-mg_day_str(long day, char buf[16])
-{
-	mg_format_day(day, buf, 16);
-}
-
-long
-mg_days_between(time_t a, time_t b)
-{
-	return b > a ? (long)((b - a) / 86400) : 0;
 }
 
 static int
@@ -704,158 +693,11 @@ free_ctx(struct mg_check_ctx *ctx)
 	mg_strlist_clear(&ctx->ambiguous);
 }
 
-/*
- * The greeting: the first line of the new text, when it starts with a
- * salutation ("Dear", "Hi", ...).  What follows, up to a comma, colon or
- * the end of the line, is split at "and" and "&" into names; a leading
- * title ("Dr.") is kept apart; a part that is no one's name ("Program
- * Director", "Selection Committee") or names a program is dropped.
- */
-#define GREETING_MAX_LINE	200
-
-static int
-names_a_program(const struct mg_config *cfg, const char *part)
-{
-	char	*key = mg_name_key(part);
-	int	 yes = 0;
-
-	for (size_t i = 0; key != NULL && i < cfg->dir.n && !yes; i++) {
-		const struct mg_program_keys *k = &cfg->dir.programs[i].keys;
-
-		yes = strcmp(k->name, key) == 0 ||
-		    strcmp(k->institution, key) == 0;
-		for (size_t a = 0; a < k->aliases.n && a < 64 && !yes; a++)
-			yes = strcmp(k->aliases.v[a], key) == 0;
-	}
-	free(key);
-	return yes;
-}
-
-/* One addressee: "Dr. Elena Marchetti" -> title "Dr.", name "Elena
- * Marchetti".  Returns 0 when it is not a person's name. */
-static int
-greeting_part(const struct mg_check_ctx *ctx, char *part,
-    struct mg_greeting_name *out)
-{
-	const struct mg_patlist	*titles = mg_filters_get(ctx->filters,
-	    "greeting.titles");
-	const struct mg_patlist	*not_names = mg_filters_get(ctx->filters,
-	    "greeting.not_names");
-	size_t			 words = 0;
-	char			*p = part, *e;
-
-	memset(out, 0, sizeof(*out));
-	while (*p == ' ')
-		p++;
-	for (e = p + strlen(p); e > p && (e[-1] == ' ' || e[-1] == '.');)
-		*--e = '\0';
-	/* Titles, possibly several ("Prof. Dr."). */
-	for (;;) {
-		size_t	len = strcspn(p, " ");
-		char	word[sizeof(out->title)];
-
-		if (len == 0 || len >= sizeof(word) || p[len] == '\0')
-			break;
-		memcpy(word, p, len);
-		word[len] = '\0';
-		if (titles == NULL || !mg_patlist_match_str(titles, word))
-			break;
-		snprintf(out->title, sizeof(out->title), "%s", word);
-		p += len;
-		while (*p == ' ')
-			p++;
-	}
-	for (const char *c = p; *c != '\0'; c++) {
-		/* Letters (any script), spaces, hyphens, apostrophes and
-		 * dots only: "[Last Name]" is the placeholder rule's. */
-		if (!isalpha((unsigned char)*c) && (unsigned char)*c < 0x80 &&
-		    strchr(" -'.", *c) == NULL)
-			return 0;
-		if (*c != ' ' && (c == p || c[-1] == ' '))
-			words++;
-	}
-	if (words == 0 || words > 4 || strlen(p) >= sizeof(out->name) ||
-	    (not_names != NULL && mg_patlist_match_str(not_names, p)) ||
-	    names_a_program(ctx->cfg, p))
-		return 0;
-	snprintf(out->name, sizeof(out->name), "%s", p);
-	return 1;
-}
-
-/* Splits the addressees at " and ", " & " and "/". */
-static void
-greeting_names(struct mg_check_ctx *ctx, char *who)
-{
-	struct mg_greeting	*g = &ctx->greeting;
-
-	while (*who != '\0' && g->n_names < MG_GREETING_MAX_NAMES) {
-		char	*cut = NULL, *c;
-		size_t	 skip = 0;
-
-		if ((c = strcasestr(who, " and ")) != NULL) {
-			cut = c;
-			skip = 5;
-		}
-		if ((c = strstr(who, " & ")) != NULL && (cut == NULL || c < cut)) {
-			cut = c;
-			skip = 3;
-		}
-		if ((c = strchr(who, '/')) != NULL && (cut == NULL || c < cut)) {
-			cut = c;
-			skip = 1;
-		}
-		if (cut != NULL)
-			*cut = '\0';
-		if (greeting_part(ctx, who, &g->names[g->n_names]))
-			g->n_names++;
-		if (cut == NULL)
-			break;
-		who = cut + skip;
-	}
-}
-
 static int
 find_greeting(struct mg_check_ctx *ctx)
 {
-	const struct mg_patlist	*pl = mg_filters_get(ctx->filters,
-	    "greeting.salutations");
-	const char		*t = ctx->text_flat->orig, *eol;
-	struct mg_normtext	*line;
-	char			*one, *who;
-	size_t			 start, end;
-
-	while (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n')
-		t++;
-	eol = t + strcspn(t, "\n");
-	if (pl == NULL || eol == t || eol - t > GREETING_MAX_LINE)
-		return 0;
-	if ((one = mg_strndup(t, (size_t)(eol - t))) == NULL)
-		return -1;
-	if ((line = mg_normtext_new(one, MG_NORM_FLAT)) == NULL) {
-		free(one);
-		return -1;
-	}
-	if (mg_patlist_find(pl, NULL, line, 0, &start, &end) && start == 0) {
-		ctx->greeting.found = 1;
-		ctx->greeting.end = (size_t)(eol - ctx->text_flat->orig);
-		snprintf(ctx->greeting.line, sizeof(ctx->greeting.line), "%s",
-		    line->s);
-		/* The addressees, in the FLAT view (diacritics removed are
-		 * put back below from the original). */
-		if ((who = mg_span_orig(line, end, line->len)) == NULL) {
-			mg_normtext_free(line);
-			free(one);
-			return -1;
-		}
-		if (who[0] != ',' && who[0] != ':') {
-			who[strcspn(who, ",:;!?()")] = '\0';
-			greeting_names(ctx, who);
-		}
-		free(who);
-	}
-	mg_normtext_free(line);
-	free(one);
-	return 0;
+	return mg_greeting_parse(ctx->cfg, ctx->filters, ctx->text_flat->orig,
+	    &ctx->greeting);
 }
 
 /* Runs one rule and applies the user's severity to what it found. */
@@ -1024,7 +866,6 @@ check_parts(const struct mg_check_ctx *ctx, const char *const *list,
 		use_views(&pc, &v);
 		pc.part = tp->label;
 		pc.frames = NULL;	/* the letter's own stay in ctx */
-		memset(&pc.greeting, 0, sizeof(pc.greeting));
 		if (find_greeting(&pc) == -1 ||
 		    policy_frames(&pc, v.body_end) == -1)
 			rc = -1;
@@ -1648,6 +1489,8 @@ mg_policy_setting(const struct mg_config *cfg, const char *name, char *value,
 		    valuelen);
 		snprintf(dflt, dfltlen, "%s", s->dflt_text);
 		break;
+	default:
+		return -1;	/* no rule reads it */
 	}
 	return 0;
 }

@@ -130,8 +130,7 @@ mg_timeline_compute(const struct mg_timeline_in *in,
 	out->follow_up_from = in->last_sent + wait;
 	out->follow_up_now = out->follow_up_from <= in->now;
 	if (!out->answered)
-		out->days_silent = in->now > in->last_sent ?
-		    (long)((in->now - in->last_sent) / 86400) : 0;
+		out->days_silent = mg_days_between(in->last_sent, in->now);
 	out->waiting_on_status = !out->answered && in->last_class != NULL &&
 	    strcmp(in->last_class, "follow-up") == 0;
 }

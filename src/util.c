@@ -317,6 +317,12 @@ mg_format_time(time_t t, char *buf, size_t len)
 	    (sec / 60) % 60, sec % 60);
 }
 
+long
+mg_days_between(time_t a, time_t b)
+{
+	return b > a ? (long)((b - a) / 86400) : 0;
+}
+
 char *
 mg_expand_path(const char *path, const char *base_dir)
 {

@@ -65,41 +65,77 @@ struct mg_policy_settings {
 };
 
 /*
- * The settings table: one row per policy threshold (and the season
- * dates that rules read), as Postfix's CONFIG_INT_TABLE.  The loader
- * (defaults, names, types and bounds), `explain`, mg_policy_setting()
- * and the test of the documentation all walk it, so a new threshold is
- * one row here, one member of struct mg_policy_settings and its text in
- * matchguard.conf(5) and conf/example.conf.  The smtp, upstream and imap
- * groups are still checked by their own loaders (config_serve.c,
- * config_imap.c).
+ * The settings table: one row per setting of the season, policy, smtp,
+ * upstream and imap groups, as Postfix's CONFIG_INT_TABLE
+ * (config_settings.c).  The loader takes from it the names a group
+ * knows, the defaults and the bounds, and reads the plain rows itself;
+ * `explain` shows the rows a rule reads, `matchguard help settings` every
+ * row with its line of help, and the test of the documentation checks
+ * that matchguard.conf(5) describes each row as mg_setting_describe()
+ * does and that conf/example.conf shows it.  A new setting is one row
+ * here, one member of its struct, and its text in matchguard.conf(5) and
+ * conf/example.conf.
  */
 enum mg_setting_type {
 	MG_SETTING_INT,		/* int, a whole number in [min, max] */
 	MG_SETTING_FRACTION,	/* double, a number in [min, max] */
-	MG_SETTING_DAY		/* long, a day (util.h); loaded by season */
+	MG_SETTING_DAY,		/* long, a day (util.h) */
+	MG_SETTING_BOOL,	/* int, true or false */
+	MG_SETTING_TEXT,	/* char *, a copy */
+	MG_SETTING_LIST,	/* struct mg_strlist */
+	MG_SETTING_CHOICE,	/* one of choices: an enum, set by its loader */
+	MG_SETTING_RULES	/* policy.rules: struct mg_rule_setting[] */
 };
 
+/* flags */
+#define MG_SETTING_REQUIRED	0x1	/* the group needs it */
+/* Read by code of its own (a choice, a value whose default depends on
+ * another, the connection settings of endpoint.c), not by
+ * mg_cfg_load_rows(); its names, bounds and defaults are still here. */
+#define MG_SETTING_OWN		0x2
+#define MG_SETTING_LOWER	0x4	/* a list kept in lower case */
+
 struct mg_setting {
-	const char		*name;	/* "min_days_between", "season.start" */
-	const char		*group;	/* "policy", "season" */
+	const char		*group;	/* "policy", "smtp", ... */
+	const char		*name;	/* as written in the group */
 	enum mg_setting_type	 type;
+	unsigned		 flags;
 	size_t			 off;	/* of the value in struct mg_config */
-	double			 dflt;	/* not for MG_SETTING_DAY */
+	/* INT, FRACTION: the default and the bounds; BOOL: the default;
+	 * CHOICE: the index of the default in choices. */
+	double			 dflt;
 	double			 min, max;
-	const char		*dflt_text; /* MG_SETTING_DAY: the default */
+	/* The default in words, when it is not dflt ("<state>/sent"). */
+	const char		*dflt_text;
+	const char		*unit;	/* INT: "seconds", "bytes", or NULL */
+	const char *const	*choices; /* CHOICE: NULL-ended */
+	/* upstream: the type the row belongs to ("smtp", "maildir");
+	 * NULL: every type. */
+	const char		*when;
 	const char		*rules;	/* the rules that read it, "a, b" */
 	const char		*help;	/* one line */
 };
 
-/* The rows, ended by one whose name is NULL. */
+/* The rows, group by group, ended by one whose name is NULL. */
 extern const struct mg_setting mg_settings[];
 
-/* The row of name, or NULL. */
+/* The row of name: "min_days_between" (a policy setting) or
+ * "group.name" ("season.start", "smtp.max_sessions"); NULL when none. */
 const struct mg_setting *mg_setting_find(const char *name);
-/* Sets every policy setting of cfg to its default (what the loader does
- * before reading the policy group). */
-void	 mg_settings_defaults(struct mg_config *cfg);
+/* The row name of group, or NULL. */
+const struct mg_setting *mg_setting_row(const char *group, const char *name);
+/* The row's name as rules and `help` spell it: "min_days_between" for a
+ * policy row, else "group.name". */
+void	 mg_setting_fullname(const struct mg_setting *s, char *buf,
+	    size_t len);
+/* What the row takes and its default, in words, as matchguard.conf(5)
+ * heads the setting: "whole number of seconds, 1 to 3600, default
+ * 300". */
+void	 mg_setting_describe(const struct mg_setting *s, char *buf,
+	    size_t len);
+/* Sets the INT, FRACTION and BOOL settings of group in cfg to their
+ * defaults (what the loader does before reading the group). */
+void	 mg_settings_defaults(struct mg_config *cfg, const char *group);
 
 /* smtp group: the listener of `matchguard serve`. */
 #define MG_DEF_MAX_SESSIONS		16

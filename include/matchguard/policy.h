@@ -17,6 +17,7 @@
 #include "matchguard/config.h"
 #include "matchguard/filters.h"
 #include "matchguard/frames.h"
+#include "matchguard/greeting.h"
 #include "matchguard/ledger.h"
 #include "matchguard/message.h"
 #include "matchguard/textnorm.h"
@@ -45,22 +46,6 @@ enum mg_verdict {
 	MG_PASS,
 	MG_WARN,
 	MG_HOLD
-};
-
-/* The salutation on the first line of the new text ("Dear Dr. Núñez-Ortega
- * and Ms. Tran,"): who it names, as written.  Patterns in
- * filters/greeting.conf. */
-#define MG_GREETING_MAX_NAMES	4
-struct mg_greeting_name {
-	char	title[16];	/* "Dr." or "" */
-	char	name[96];	/* "Núñez-Ortega" */
-};
-struct mg_greeting {
-	int			 found;		/* a salutation line */
-	size_t			 end;		/* new-text offset past its line */
-	char			 line[160];	/* the line, for evidence */
-	struct mg_greeting_name	 names[MG_GREETING_MAX_NAMES];
-	size_t			 n_names;
 };
 
 /* Everything a rule may read.  Built by mg_policy_check(). */
@@ -127,6 +112,7 @@ struct mg_check_ctx {
 	 * program; NULL when n_programs is 0 or for a stand-in program. */
 	const struct mg_textsig	 *sig;
 
+	/* The salutation of the new text (greeting.h). */
 	struct mg_greeting	  greeting;
 };
 
@@ -286,10 +272,5 @@ size_t	mg_count_words(const char *text);
 
 /* The name of the program with this id, or the id when it is unknown. */
 const char *mg_program_name(const struct mg_config *cfg, const char *id);
-
-/* "2026-11-10" */
-void	mg_day_str(long day, char buf[16]);
-/* Whole days from a to b (b later), rounded down. */
-long	mg_days_between(time_t a, time_t b);
 
 #endif

@@ -58,6 +58,8 @@ time_t	 mg_day_to_time(long day);			/* 00:00 UTC */
 long	 mg_time_to_day(time_t t);			/* UTC day */
 void	 mg_format_day(long day, char *buf, size_t len);	/* YYYY-MM-DD */
 void	 mg_format_time(time_t t, char *buf, size_t len);	/* ISO 8601 UTC */
+/* Whole days from a to b (b later), rounded down; 0 when b is not later. */
+long	 mg_days_between(time_t a, time_t b);
 
 /* Expands a leading "~/" with $HOME; a relative path is taken relative to
  * base_dir (when base_dir is not NULL). Caller frees. */

@@ -32,8 +32,8 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 		return -1;
 	if (replied)
 		return 0;
-	mg_day_str(mg_time_to_day(last.date), day);
-	mg_day_str(mg_time_to_day(last.date + wait), next);
+	mg_format_day(mg_time_to_day(last.date), day, sizeof(day));
+	mg_format_day(mg_time_to_day(last.date + wait), next, sizeof(next));
 	snprintf(ev, sizeof(ev), "last message to %s: %s (%s), no reply since",
 	    p->id, day, last.msg_class);
 	if (mg_rule_finding(out, MG_SEV_HOLD, ev,

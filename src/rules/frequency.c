@@ -22,8 +22,9 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 	if (!last.found || ctx->now - last.date >= (time_t)min * 86400)
 		return 0;
 	ago = mg_days_between(last.date, ctx->now);
-	mg_day_str(mg_time_to_day(last.date), day);
-	mg_day_str(mg_time_to_day(last.date + (time_t)min * 86400), next);
+	mg_format_day(mg_time_to_day(last.date), day, sizeof(day));
+	mg_format_day(mg_time_to_day(last.date + (time_t)min * 86400), next,
+	    sizeof(next));
 	if (ago == 0)
 		snprintf(when, sizeof(when), "less than a day ago");
 	else if (ago == 1)

@@ -82,7 +82,7 @@ describe(const struct mg_check_ctx *ctx, const struct earlier *e, size_t k,
 	for (size_t i = 0; i < k; i++) {
 		char	day[16];
 
-		mg_day_str(mg_time_to_day(e[i].date), day);
+		mg_format_day(mg_time_to_day(e[i].date), day, sizeof(day));
 		mg_buf_printf(ev, "%s%s %s (%.0f%% alike)", i > 0 ? "; " : "",
 		    e[i].program, day, e[i].best * 100.0);
 		if (i >= LIST_NAMES)
@@ -107,7 +107,7 @@ report(const struct mg_check_ctx *ctx, const struct earlier *e, size_t k,
 	int		 rc = 0;
 
 	describe(ctx, e, k, &names, &ev);
-	mg_day_str(mg_time_to_day(e[0].date), day);
+	mg_format_day(mg_time_to_day(e[0].date), day, sizeof(day));
 	if (names.failed || ev.failed || names.s == NULL || ev.s == NULL)
 		rc = -1;
 	for (size_t i = 0; i < ctx->n_programs && rc == 0; i++) {

@@ -32,7 +32,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 	    strcmp(ctx->msg_class, "interest") != 0)
 		return 0;
 	if (today > ctx->cfg->rol_deadline) {
-		mg_day_str(ctx->cfg->rol_deadline, day);
+		mg_format_day(ctx->cfg->rol_deadline, day, sizeof(day));
 		snprintf(ev, sizeof(ev), "season.rol_deadline: %s", day);
 		rc = mg_rule_finding(out, MG_SEV_WARN, ev,
 		    "The rank order lists were due on %s; a %s now cannot "
@@ -44,7 +44,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 
 			if (!p->has_interview || today >= p->interview_day)
 				continue;
-			mg_day_str(p->interview_day, day);
+			mg_format_day(p->interview_day, day, sizeof(day));
 			snprintf(ev, sizeof(ev), "interview_date of %s: %s",
 			    p->id, day);
 			rc = mg_rule_finding(out, MG_SEV_WARN,

@@ -39,7 +39,7 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 		return mg_rule_finding(out, MG_SEV_INFO, quote,
 		    "This is a letter of intent to %s: once it is sent, it is "
 		    "the only one you can send this season.", p->name);
-	mg_day_str(mg_time_to_day(when), day);
+	mg_format_day(mg_time_to_day(when), day, sizeof(day));
 	return mg_rule_finding(out, MG_SEV_HOLD, quote,
 	    "You already told %s on %s that it is your first choice; saying "
 	    "it to %s too breaks the NRMP rules, so send a letter of strong "

@@ -31,7 +31,7 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 		return -1;
 	if (replied)
 		return 0;
-	mg_day_str(mg_time_to_day(last.date), day);
+	mg_format_day(mg_time_to_day(last.date), day, sizeof(day));
 	snprintf(ev, sizeof(ev), "last message to %s: %s (follow-up), no "
 	    "reply since", p->id, day);
 	if (mg_rule_finding(out, MG_SEV_HOLD, ev,

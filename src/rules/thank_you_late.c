@@ -40,7 +40,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 		if (last.found && last.date >= mg_day_to_time(p->interview_day) &&
 		    strcmp(last.msg_class, "thank-you") == 0)
 			continue;
-		mg_day_str(p->interview_day, day);
+		mg_format_day(p->interview_day, day, sizeof(day));
 		snprintf(ev, sizeof(ev), "interview_date of %s: %s", p->id, day);
 		if (mg_rule_finding(out, MG_SEV_WARN, ev,
 		    "Your interview at %s was %ld days ago (%s); thank-you "

@@ -32,6 +32,21 @@ for r in placeholder wrong-program mass-recipients missing-attachment \
 	grep -q "^  $r " "$MG_WORK/out" || fail "help rules does not list $r"
 done
 
+# help settings: the settings table, with a line of help on each row.
+expect_status 0 "help settings" "$MG_BIN" help settings
+for g in season policy smtp upstream imap; do
+	grep -q "^$g group:" "$MG_WORK/out" || fail "help settings lacks $g"
+done
+grep -q "^  greet_pause (whole number of milliseconds, 0 to 10000, default 100)" \
+    "$MG_WORK/out" || fail "help settings: no greet_pause: $(cat "$MG_WORK/out")"
+grep -A1 "^  max_tries " "$MG_WORK/out" | grep -q "given up" ||
+	fail "help settings: no help line for imap.max_tries"
+expect_status 0 "help settings imap" "$MG_BIN" help settings imap
+grep -q "^smtp group:" "$MG_WORK/out" && fail "help settings imap shows smtp"
+grep -q "^  notice_queue " "$MG_WORK/out" || fail "help settings imap: no notice_queue"
+expect_status 2 "help settings for an unknown group" "$MG_BIN" help settings smpt
+one_line_error 'no group "smpt"' "help settings for an unknown group"
+
 expect_status 2 "unknown command" "$MG_BIN" frobnicate
 one_line_error 'unknown command "frobnicate"' "unknown command"
 expect_status 2 "help for an unknown command" "$MG_BIN" help frobnicate

@@ -1,9 +1,11 @@
 /*
- * rules_fixture.h - the fixture shared by the rule tests (test_rules.c,
- * test_rules_style_timing.c): a real configuration written from the
- * including file's conf_text (a printf format whose one %s takes extra
- * policy settings), the real filters/, and a real ledger, all in a
- * temporary directory; and the assertions on findings.  Include it after defining conf_text.
+ * rules_fixture.h - the fixture shared by the rule tests (one file per
+ * rule in tests/unit/rules/, and test_policy.c): a real configuration
+ * written from the including file's conf_text (a printf format whose one
+ * %s takes extra policy settings; the directories are in
+ * tests/unit/rules/fixture_*.h and rule_table.h), the real filters/, and
+ * a real ledger, all in a temporary directory; and the assertions on
+ * findings.  Include it after defining conf_text.
  */
 #ifndef MG_RULES_FIXTURE_H
 #define MG_RULES_FIXTURE_H
@@ -44,7 +46,7 @@ open_fixture(void **state, const char *policy_extra)
 	return 0;
 }
 
-static int
+static int __attribute__((unused))
 setup(void **state)
 {
 	return open_fixture(state, "");
@@ -74,10 +76,11 @@ at(const char *iso)
 	return t;
 }
 
-/* Records a message already sent to program at the given time. */
+/* Records a message already sent to program at the given time, with its
+ * template signature (NULL: none). */
 static void __attribute__((unused))
-fixture_sent(struct fixture *fx, const char *msgid, const char *program,
-    const char *iso, const char *msg_class)
+fixture_sent_sig(struct fixture *fx, const char *msgid, const char *program,
+    const char *iso, const char *msg_class, const struct mg_textsig *sig)
 {
 	const char	*progs[1] = { program };
 	struct mg_sent	 s = { 0 };
@@ -93,10 +96,19 @@ fixture_sent(struct fixture *fx, const char *msgid, const char *program,
 	s.verdict = "imported";
 	s.programs = progs;
 	s.n_programs = 1;
+	s.sig = sig;
 	if (mg_ledger_record_sent(fx->ledger, &s, &inserted, err,
 	    sizeof(err)) == -1)
 		fail_msg("record: %s", err);
 	assert_true(inserted);
+}
+
+/* The same without a signature. */
+static void __attribute__((unused))
+fixture_sent(struct fixture *fx, const char *msgid, const char *program,
+    const char *iso, const char *msg_class)
+{
+	fixture_sent_sig(fx, msgid, program, iso, msg_class, NULL);
 }
 
 /* Runs the policy on m at now (every rule) into fx: its findings,
@@ -126,7 +138,7 @@ fixture_check(struct fixture *fx, const struct mg_message *m, time_t now,
 	mg_check_clear(&ck);
 }
 
-static const struct mg_finding *
+static const struct mg_finding * __attribute__((unused))
 finding(const struct fixture *fx, const char *rule)
 {
 	for (size_t i = 0; i < fx->findings.n; i++)
@@ -135,7 +147,7 @@ finding(const struct fixture *fx, const char *rule)
 	return NULL;
 }
 
-static void
+static void __attribute__((unused))
 expect(const struct fixture *fx, const char *rule, enum mg_severity sev)
 {
 	const struct mg_finding	*f = finding(fx, rule);
@@ -152,7 +164,7 @@ expect(const struct fixture *fx, const char *rule, enum mg_severity sev)
 	assert_true(f->message[0] != '\0');
 }
 
-static void
+static void __attribute__((unused))
 expect_none(const struct fixture *fx, const char *rule)
 {
 	const struct mg_finding	*f = finding(fx, rule);

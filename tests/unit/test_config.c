@@ -891,29 +891,25 @@ read_source(const char *rel)
 	return buf;
 }
 
-/* The name as written in its group: "start" for "season.start". */
-static const char *
-short_name(const struct mg_setting *s)
+/* Is c a character that may come before a setting's name? */
+static int
+name_start(const char *text, const char *at)
 {
-	const char	*dot = strchr(s->name, '.');
-
-	return dot != NULL ? dot + 1 : s->name;
+	return at == text || strchr(" \t#{;\n", at[-1]) != NULL;
 }
 
-/* Does some line of text hold "name =", perhaps after "#"? */
+/* Does text hold "name =" (perhaps in a comment, perhaps after another
+ * setting on the line: "{ type = "smtp"; host = ...")? */
 static int
 has_assignment(const char *text, const char *name)
 {
 	size_t	len = strlen(name);
 
-	for (const char *p = text; (p = strchr(p, '\n')) != NULL; p++) {
-		const char	*q = p + 1;
+	for (const char *p = text; (p = strstr(p, name)) != NULL; p++) {
+		const char	*q = p + len;
 
-		while (*q == ' ' || *q == '\t' || *q == '#')
-			q++;
-		if (strncmp(q, name, len) != 0)
+		if (!name_start(text, p))
 			continue;
-		q += len;
 		while (*q == ' ' || *q == '\t')
 			q++;
 		if (*q == '=')
@@ -922,52 +918,310 @@ has_assignment(const char *text, const char *name)
 	return 0;
 }
 
-/* Every row of the table is in matchguard.conf(5) with its type, bounds
- * and default, and in conf/example.conf (perhaps commented out). */
+static const char *const top_groups[] = { "identity", "season", "paths",
+    "policy", "smtp", "upstream", "imap", "programs", "@include", NULL };
+
+/* Is the line at p the start of a top-level group other than except
+ * ("smtp = {", "#   upstream = { type = ...")? */
+static int
+group_line(const char *p, const char *except)
+{
+	while (*p == ' ' || *p == '\t' || *p == '#')
+		p++;
+	for (const char *const *g = top_groups; *g != NULL; g++) {
+		size_t		 len = strlen(*g);
+		const char	*q = p + len;
+
+		if (strncmp(p, *g, len) != 0 || (except != NULL &&
+		    strcmp(*g, except) == 0))
+			continue;
+		if (**g == '@')
+			return 1;
+		while (*q == ' ')
+			q++;
+		if (*q == '=')
+			return 1;
+	}
+	return 0;
+}
+
+/* The part of conf/example.conf about group: from its first line,
+ * commented out or not, to the first line of another group.  NULL when
+ * the group is not there.  Caller frees. */
+static char *
+example_section(const char *ex, const char *group)
+{
+	const char	*a = NULL, *b;
+
+	for (const char *p = ex; (p = strchr(p, '\n')) != NULL && a == NULL;
+	    p++)
+		if (group_line(p + 1, NULL) && !group_line(p + 1, group))
+			a = p + 1;
+	if (a == NULL)
+		return NULL;
+	for (b = a; (b = strchr(b, '\n')) != NULL; b++)
+		if (group_line(b + 1, group))
+			break;
+	return strndup(a, b != NULL ? (size_t)(b - a) : strlen(a));
+}
+
+/* The section of the man page on group: from ".SS group" to the next
+ * section.  NULL when there is none.  Caller frees. */
+static char *
+man_section(const char *man, const char *group)
+{
+	char		 head[64];
+	const char	*a, *b, *ss, *sh;
+
+	snprintf(head, sizeof(head), "\n.SS %s\n", group);
+	if ((a = strstr(man, head)) == NULL)
+		return NULL;
+	ss = strstr(a + 1, "\n.SS ");
+	sh = strstr(a + 1, "\n.SH ");
+	b = ss == NULL ? sh : sh == NULL ? ss : ss < sh ? ss : sh;
+	return strndup(a, b != NULL ? (size_t)(b - a) : strlen(a));
+}
+
+/* Does the man page section head the row with its description, as
+ * ".BR name \" (whole number, 1 to 100, default 3)\"" (quotes as \(dq),
+ * perhaps with a remark after a colon or a semicolon? */
+static int
+man_describes(const char *sec, const struct mg_setting *s)
+{
+	char		 desc[256], want[512];
+	size_t		 off;
+	const char	*at;
+
+	mg_setting_describe(s, desc, sizeof(desc));
+	off = (size_t)snprintf(want, sizeof(want), "\n.BR %s \" (", s->name);
+	for (const char *c = desc; *c != '\0' && off + 5 < sizeof(want); c++)
+		if (*c == '"') {
+			memcpy(want + off, "\\(dq", 4);
+			off += 4;
+		} else
+			want[off++] = *c;
+	want[off] = '\0';
+	for (at = sec; (at = strstr(at, want)) != NULL; at++) {
+		const char	*end = at + off;
+
+		if (strncmp(end, ")\"", 2) == 0 || strncmp(end, ": ", 2) == 0 ||
+		    strncmp(end, "; ", 2) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+example_shows(const char *ex, const struct mg_setting *s)
+{
+	char	*sec = example_section(ex, s->group);
+	int	 yes = sec != NULL && has_assignment(sec, s->name);
+
+	free(sec);
+	return yes;
+}
+
+static int
+man_shows(const char *man, const struct mg_setting *s)
+{
+	char	*sec = man_section(man, s->group);
+	int	 yes = sec != NULL && man_describes(sec, s);
+
+	free(sec);
+	return yes;
+}
+
+/* Every row of the table is in the section of its group in
+ * matchguard.conf(5), headed with mg_setting_describe()'s words, and in
+ * the part of conf/example.conf on its group (perhaps commented out). */
 static void
 test_settings_documented(void **state)
 {
-	char	*man = read_source("doc/matchguard.conf.5");
-	char	*ex = read_source("conf/example.conf");
-	char	 want[256];
-	size_t	 n = 0;
+	char			*man = read_source("doc/matchguard.conf.5");
+	char			*ex = read_source("conf/example.conf");
+	char			 full[64];
+	size_t			 n = 0;
+	struct mg_setting	 fake;
 
 	(void)state;
 	for (const struct mg_setting *s = mg_settings; s->name != NULL; s++,
 	    n++) {
-		switch (s->type) {
-		case MG_SETTING_INT:
-			snprintf(want, sizeof(want), "\n.BR %s \" (whole number, "
-			    "%d to %d, default %d)\"", s->name, (int)s->min,
-			    (int)s->max, (int)s->dflt);
-			break;
-		case MG_SETTING_FRACTION:
-			snprintf(want, sizeof(want), "\n.BR %s \" (number, "
-			    "%.1f to %.1f, default %.1f)\"", s->name, s->min,
-			    s->max, s->dflt);
-			break;
-		case MG_SETTING_DAY:
-			snprintf(want, sizeof(want), "\n.BR %s \" (date, ",
-			    short_name(s));
-			break;
+		mg_setting_fullname(s, full, sizeof(full));
+		if (!man_shows(man, s)) {
+			char	desc[256];
+
+			mg_setting_describe(s, desc, sizeof(desc));
+			fail_msg("doc/matchguard.conf.5 lacks %s in \".SS %s\": "
+			    "want .BR %s \" (%s)\"", full, s->group, s->name,
+			    desc);
 		}
-		if (strstr(man, want) == NULL)
-			fail_msg("doc/matchguard.conf.5 lacks %s: want \"%s\"",
-			    s->name, want + 1);
-		if (!has_assignment(ex, short_name(s)))
-			fail_msg("conf/example.conf lacks %s", s->name);
-		assert_ptr_equal(mg_setting_find(s->name), s);
-		assert_non_null(s->group);
-		assert_non_null(s->rules);
+		if (!example_shows(ex, s))
+			fail_msg("conf/example.conf lacks %s in its %s group",
+			    full, s->group);
+		assert_ptr_equal(mg_setting_find(full), s);
+		assert_ptr_equal(mg_setting_row(s->group, s->name), s);
 		assert_non_null(s->help);
+		assert_true(strlen(s->help) > 5 && strchr(s->help, '\n') == NULL);
+		if (strcmp(s->group, "policy") == 0 && s->type != MG_SETTING_RULES)
+			assert_non_null(s->rules);
+		else if (strcmp(s->group, "season") != 0)
+			assert_null(s->rules);
+		if (s->type == MG_SETTING_CHOICE)
+			assert_non_null(s->choices);
 	}
 	print_message("%zu settings documented\n", n);
-	assert_true(n >= 13);
+	assert_true(n >= 70);
 	assert_null(mg_setting_find("no_such_setting"));
-	/* The check can fail. */
-	assert_int_equal(has_assignment(ex, "no_such_setting"), 0);
+	assert_null(mg_setting_find("smtp.no_such_setting"));
+	assert_null(mg_setting_find("averyveryverylonggroup.name"));
+	/* The checks can fail: a setting of each group that is not there. */
+	for (const char *const *g = top_groups; *g != NULL; g++) {
+		const struct mg_setting	*any = NULL;
+
+		for (const struct mg_setting *s = mg_settings; s->name != NULL;
+		    s++)
+			if (strcmp(s->group, *g) == 0)
+				any = s;
+		if (any == NULL)
+			continue;
+		fake = *any;
+		fake.name = "no_such_setting";
+		assert_false(man_shows(man, &fake));
+		assert_false(example_shows(ex, &fake));
+		/* A wrong default is caught too. */
+		if (any->type == MG_SETTING_INT) {
+			fake = *any;
+			fake.dflt += 1;
+			assert_false(man_shows(man, &fake));
+		}
+	}
 	free(man);
 	free(ex);
+}
+
+/* What the man page's headings say, word for word. */
+static void
+test_settings_describe(void **state)
+{
+	static const struct {
+		const char	*name, *want;
+	} cases[] = {
+		{ "min_days_between", "whole number, 0 to 365, default 7" },
+		{ "template_similarity", "number, 0.5 to 1.0, default 0.8" },
+		{ "season.start", "date, optional" },
+		{ "season.match_day", "date, required" },
+		{ "rules", "group, optional" },
+		{ "smtp.greet_pause", "whole number of milliseconds, 0 to "
+		  "10000, default 100" },
+		{ "smtp.on_hold", "\"queue\" or \"reject\", default \"queue\"" },
+		{ "smtp.listen", "list of texts, default [ \"127.0.0.1:2525\", "
+		  "\"[::1]:2525\" ]" },
+		{ "smtp.local_user", "text, optional" },
+		{ "upstream.type", "\"none\", \"smtp\" or \"maildir\", "
+		  "required" },
+		{ "upstream.port", "whole number, 1 to 65535, default 587, or "
+		  "465 with tls = \"implicit\"" },
+		{ "upstream.path", "text, default <state>/sent" },
+		{ "imap.host", "text, required" },
+		{ "imap.notices", "true or false, default true" },
+		{ "imap.max_literal_size", "whole number of bytes, 1024 to "
+		  "1073741824, default 33554432" },
+	};
+	char	buf[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct mg_setting	*s = mg_setting_find(cases[i].name);
+
+		if (s == NULL)
+			fail_msg("no row %s", cases[i].name);
+		mg_setting_describe(s, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].want);
+	}
+}
+
+/* The groups of the serve side, each present with only what it needs. */
+#define SERVE_GROUPS \
+    "smtp = { };\n" \
+    "upstream = { type = \"smtp\"; host = \"127.0.0.1\"; };\n" \
+    "imap = { host = \"imap.example.com\"; user = \"u\"; password = \"p\"; };\n"
+
+/* The loader walks the table: every number a row has a default for is
+ * that default when the setting is absent, and each bound of an INT row
+ * is enforced with the row's words. */
+static void
+test_settings_loaded(void **state)
+{
+	struct fixture		*f = *state;
+	struct mg_config	 cfg;
+	char			*path, text[2048], err[MG_ERRLEN], want[128];
+	char			 open_group[32];
+	size_t			 checked = 0;
+
+	path = load_ok(f->dir, "d.conf", HEAD SERVE_GROUPS, &cfg);
+	free(path);
+	for (const struct mg_setting *s = mg_settings; s->name != NULL; s++) {
+		const void	*v = (const char *)&cfg + s->off;
+
+		if (s->dflt_text != NULL || (s->flags & MG_SETTING_REQUIRED) ||
+		    strcmp(s->group, "season") == 0)
+			continue;
+		switch (s->type) {
+		case MG_SETTING_INT:
+		case MG_SETTING_BOOL:
+			assert_int_equal(*(const int *)v, (int)s->dflt);
+			break;
+		case MG_SETTING_FRACTION:
+			assert_true(*(const double *)v == s->dflt);
+			break;
+		case MG_SETTING_CHOICE:
+			/* auth: endpoint.c maps the choice to the mode */
+			if (strcmp(s->name, "auth") == 0)
+				continue;
+			assert_int_equal(*(const unsigned *)v, (unsigned)s->dflt);
+			break;
+		default:
+			continue;
+		}
+		checked++;
+	}
+	mg_config_clear(&cfg);
+	assert_true(checked >= 40);
+	for (const struct mg_setting *s = mg_settings; s->name != NULL; s++) {
+		const char	*pre, *post;
+		int		 bad[2] = { (int)s->min - 1, (int)s->max + 1 };
+
+		if (s->type != MG_SETTING_INT)
+			continue;
+		if (strcmp(s->group, "upstream") == 0) {
+			pre = "smtp = { };\nupstream = { type = \"smtp\"; "
+			    "host = \"127.0.0.1\"; ";
+			post = " };\n";
+		} else if (strcmp(s->group, "imap") == 0) {
+			pre = "imap = { host = \"imap.example.com\"; user = "
+			    "\"u\"; password = \"p\"; ";
+			post = " };\n";
+		} else {
+			snprintf(open_group, sizeof(open_group), "%s = { ",
+			    s->group);
+			pre = open_group;
+			post = " };\n";
+		}
+		for (int i = 0; i < 2; i++) {
+			snprintf(text, sizeof(text), HEAD "%s%s = %d;%s", pre,
+			    s->name, bad[i], post);
+			path = mg_test_write(f->dir, "b.conf", text);
+			if (mg_config_load(path, &cfg, err, sizeof(err)) != -1)
+				fail_msg("%s.%s = %d loads", s->group, s->name,
+				    bad[i]);
+			snprintf(want, sizeof(want), "%s.%s: must be between %d "
+			    "and %d", s->group, s->name, (int)s->min,
+			    (int)s->max);
+			if (strstr(err, want) == NULL)
+				fail_msg("%s: want \"%s\"", err, want);
+			free(path);
+		}
+	}
 }
 
 /* Does the comma-separated list hold id? */
@@ -1011,14 +1265,17 @@ test_settings_match_rules(void **state)
 			if (row == NULL)
 				fail_msg("rule %s reads %s, not in the table",
 				    r->id, *s);
-			if (!in_list(row->rules, r->id))
+			if (row->rules == NULL || !in_list(row->rules, r->id))
 				fail_msg("table row %s does not name rule %s",
 				    *s, r->id);
 		}
 	}
 	for (const struct mg_setting *s = mg_settings; s->name != NULL; s++) {
-		char	list[128], *save = NULL;
+		char	list[128], full[64], *save = NULL;
 
+		if (s->rules == NULL)
+			continue;
+		mg_setting_fullname(s, full, sizeof(full));
 		snprintf(list, sizeof(list), "%s", s->rules);
 		for (char *id = strtok_r(list, ", ", &save); id != NULL;
 		    id = strtok_r(NULL, ", ", &save)) {
@@ -1026,10 +1283,10 @@ test_settings_match_rules(void **state)
 
 			if (r == NULL)
 				fail_msg("table row %s names no rule %s",
-				    s->name, id);
-			if (!rule_reads(r, s->name))
+				    full, id);
+			if (!rule_reads(r, full))
 				fail_msg("rule %s does not list %s in settings[]",
-				    id, s->name);
+				    id, full);
 		}
 	}
 	assert_true(in_list("a, length", "length"));
@@ -1054,6 +1311,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_file_errors, setup,
 		    teardown),
 		cmocka_unit_test(test_settings_documented),
+		cmocka_unit_test(test_settings_describe),
+		cmocka_unit_test_setup_teardown(test_settings_loaded, setup,
+		    teardown),
 		cmocka_unit_test(test_settings_match_rules),
 	};
 

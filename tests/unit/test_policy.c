@@ -1,9 +1,11 @@
 /*
  * test_policy.c - the policy engine around the rules (src/policy.c): the
  * content rules over every text part a reader sees, findings named by
- * part and reported once, letters that cannot be read in full (rule
- * unreadable), the body views without sign-off and disclaimer blocks,
- * and letters to addresses outside the directory (rule unknown-program).
+ * part and reported once, and the body views without sign-off and
+ * disclaimer blocks.  Letters that cannot be read in full and letters to
+ * addresses outside the directory are the tests of their rules
+ * (rules/test_unreadable.c, rules/test_unknown_program.c), in the same
+ * directory (rules/fixture_parts.h).
  */
 #include "config_auto.h"
 
@@ -25,127 +27,7 @@
 #include "matchguard/util.h"
 
 #include "mg_test.h"
-
-#define HARBOR	"genetics-residency@harborview.edu"
-#define LAKE	"gen-residency@lakeside.edu"
-#define NEWPROG	"mgg-residency@genetics.example.edu"
-
-static const char conf_text[] =
-    "identity = { name = \"Priya Raman\"; addresses = [ \"priya.raman@example.com\" ]; };\n"
-    "season = { eras_open = \"2026-09-24\"; rol_deadline = \"2027-03-03\"; match_day = \"2027-03-19\"; };\n"
-    "paths = { state = \"state\"; filters = \"" MG_SRCDIR "/filters\"; };\n"
-    "policy = { %s };\n"
-    "programs = (\n"
-    " { id = \"harborview\"; name = \"Harborview University Medical Genetics Residency\";\n"
-    "   aliases = [ \"Harborview Genetics\" ]; institution = \"Harborview University\";\n"
-    "   addresses = [ \"" HARBOR "\" ]; domains = [ \"harborview.edu\" ];\n"
-    "   contacts = ( { role = \"director\"; name = \"Elena Marchetti\"; },\n"
-    "                { role = \"coordinator\"; name = \"Dana Whitfield\"; } );\n"
-    "   features = [ \"hereditary cancer clinic\" ]; interview_date = \"2026-11-10\"; },\n"
-    " { id = \"lakeside\"; name = \"Lakeside Medical Genetics and Genomics Residency\";\n"
-    "   institution = \"Lakeside Medical Center\"; addresses = [ \"" LAKE "\" ];\n"
-    "   contacts = ( { role = \"director\"; name = \"Samuel Okafor\"; } );\n"
-    "   domains = [ \"lakeside.edu\" ]; interview_date = \"2026-12-01\"; }\n"
-    ");\n";
-
-#include "rules_fixture.h"
-
-#define NOW	"2026-11-11T10:00:00-05:00"
-
-static const char head[] =
-    "From: Priya Raman <priya.raman@example.com>\r\n"
-    "Date: Wed, 11 Nov 2026 09:00:00 -0500\r\n"
-    "Subject: Thank you for my interview\r\n"
-    "MIME-Version: 1.0\r\n";
-
-/* Checks a whole message (head, then to and the rest) at NOW. */
-static void
-run_raw(struct fixture *fx, const char *to, const char *rest)
-{
-	struct mg_message	*m;
-	char			 raw[32768], err[MG_ERRLEN];
-	const struct mg_program	**progs = NULL;
-	size_t			 n = 99;
-
-	snprintf(raw, sizeof(raw), "%sMessage-ID: <%p@example.com>\r\nTo: %s\r\n"
-	    "%s", head, (void *)fx, to, rest);
-	if (mg_message_parse(raw, strlen(raw), &m, err, sizeof(err)) == -1)
-		fail_msg("parse: %s", err);
-	fixture_check(fx, m, at(NOW), &progs, &n);
-	/* A stand-in for an unknown program is never returned. */
-	for (size_t i = 0; i < n; i++)
-		assert_true(progs[i]->id[0] != '\0');
-	free(progs);
-	mg_message_free(m);
-}
-
-/* A plain-text letter. */
-static void
-run(struct fixture *fx, const char *to, const char *body)
-{
-	char	rest[16384];
-
-	snprintf(rest, sizeof(rest), "Content-Type: text/plain; charset=utf-8"
-	    "\r\n\r\n%s\r\n", body);
-	run_raw(fx, to, rest);
-}
-
-static size_t
-count(const struct fixture *fx, const char *rule)
-{
-	size_t	n = 0;
-
-	for (size_t i = 0; i < fx->findings.n; i++)
-		n += strcmp(fx->findings.v[i].rule, rule) == 0;
-	return n;
-}
-
-static void
-expect_text(const struct fixture *fx, const char *rule, const char *text)
-{
-	for (size_t i = 0; i < fx->findings.n; i++)
-		if (strcmp(fx->findings.v[i].rule, rule) == 0 &&
-		    strstr(fx->findings.v[i].message, text) != NULL)
-			return;
-	for (size_t i = 0; i < fx->findings.n; i++)
-		print_message("  got %s: %s\n", fx->findings.v[i].rule,
-		    fx->findings.v[i].message);
-	fail_msg("no %s finding says \"%s\"", rule, text);
-}
-
-static void
-expect_nothing(const struct fixture *fx)
-{
-	for (size_t i = 0; i < fx->findings.n; i++)
-		print_message("  got %s: %s\n", fx->findings.v[i].rule,
-		    fx->findings.v[i].message);
-	assert_int_equal(fx->findings.n, 0);
-	assert_int_equal(fx->verdict, MG_PASS);
-}
-
-#define PLAIN_OK	"Dear Dr. Marchetti,\r\n\r\nThank you for the " \
-	"interview yesterday at Harborview Genetics; the hereditary cancer " \
-	"clinic confirmed my interest.\r\n\r\nSincerely,\r\nPriya Raman\r\n"
-#define HTML_SLOT	"<p>Dear Dr. Marchetti,</p><p>Thank you for the " \
-	"interview yesterday at <b>[Program Name]</b>; the hereditary " \
-	"cancer clinic confirmed my interest.</p><p>Sincerely,<br>Priya " \
-	"Raman</p>\r\n"
-#define HTML_OK		"<p>Dear Dr. Marchetti,</p><p>Thank you for the " \
-	"interview yesterday at Harborview Genetics; the hereditary cancer " \
-	"clinic confirmed my interest.</p><p>Sincerely,<br>Priya Raman</p>\r\n"
-
-static char *
-alternative(const char *plain, const char *html)
-{
-	static char	buf[16384];
-
-	snprintf(buf, sizeof(buf),
-	    "Content-Type: multipart/alternative; boundary=\"a\"\r\n\r\n"
-	    "--a\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n"
-	    "--a\r\nContent-Type: text/html; charset=utf-8\r\n\r\n%s\r\n"
-	    "--a--\r\n", plain, html);
-	return buf;
-}
+#include "rules/fixture_parts.h"
 
 /* --- every part a reader sees -------------------------------------- */
 
@@ -229,84 +111,6 @@ wrong_program_in_a_part(void **state)
 	expect_text(fx, "greeting-name", "HTML version");
 }
 
-/* --- what cannot be read ------------------------------------------- */
-
-static void
-unreadable_parts(void **state)
-{
-	struct fixture	*fx = *state;
-	char		*rest = alternative(PLAIN_OK, HTML_OK);
-	char		 buf[16384];
-
-	/* The HTML version in an encoding nobody knows. */
-	snprintf(buf, sizeof(buf), "%s", rest);
-	{
-		char	*at = strstr(buf, "Content-Type: text/html");
-		char	 tail[16384];
-
-		assert_non_null(at);
-		snprintf(tail, sizeof(tail), "%s", at);
-		snprintf(at, sizeof(buf) - (size_t)(at - buf),
-		    "Content-Transfer-Encoding: x-gzip64\r\n%s", tail);
-	}
-	run_raw(fx, HARBOR, buf);
-	expect(fx, "unreadable", MG_SEV_HOLD);
-	expect_text(fx, "unreadable", "The HTML version of the letter uses an "
-	    "encoding matchguard cannot read (x-gzip64)");
-	/* A multipart whose boundary never occurs. */
-	run_raw(fx, HARBOR, "Content-Type: multipart/mixed; boundary=\"zz\"\r\n"
-	    "\r\n--yy\r\nContent-Type: text/plain\r\n\r\nDear Dr. [Last Name]"
-	    "\r\n--yy--\r\n");
-	expect(fx, "unreadable", MG_SEV_HOLD);
-	expect_text(fx, "unreadable", "its boundary never occurs");
-	/* PGP/MIME. */
-	run_raw(fx, HARBOR, "Content-Type: multipart/encrypted; protocol="
-	    "\"application/pgp-encrypted\"; boundary=\"e\"\r\n\r\n--e\r\n"
-	    "Content-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n"
-	    "--e\r\nContent-Type: application/octet-stream\r\n\r\n-----BEGIN "
-	    "PGP MESSAGE-----\r\n\r\nhQEMA\r\n-----END PGP MESSAGE-----\r\n"
-	    "--e--\r\n");
-	expect_text(fx, "unreadable", "is encrypted (PGP)");
-	/* Unreadable mail to someone who is no program is not held. */
-	run_raw(fx, "aunt@example.org", "Content-Type: multipart/mixed; "
-	    "boundary=\"zz\"\r\n\r\n--yy\r\nhello\r\n");
-	expect_nothing(fx);
-}
-
-static void
-too_long(void **state)
-{
-	struct fixture	*fx = *state;
-	size_t		 n = MG_POLICY_MAX_TEXT + 1000;
-	char		*body = malloc(n + 200), *raw;
-	size_t		 len;
-
-	assert_non_null(body);
-	len = (size_t)snprintf(body, n + 200, "Dear Dr. Marchetti,\r\n\r\n");
-	while (len < n) {
-		memcpy(body + len, "Lorem ipsum dolor sit amet. ", 28);
-		len += 28;
-	}
-	snprintf(body + len, 200, "\r\n\r\n[Program Name]\r\n");
-	raw = malloc(n + 1000);
-	assert_non_null(raw);
-	snprintf(raw, n + 1000, "%sMessage-ID: <long@example.com>\r\nTo: " HARBOR
-	    "\r\nContent-Type: text/plain\r\n\r\n%s", head, body);
-	{
-		struct mg_message	*m;
-		char			 err[MG_ERRLEN];
-
-		assert_int_equal(mg_message_parse(raw, strlen(raw), &m, err,
-		    sizeof(err)), 0);
-		fixture_check(fx, m, at(NOW), NULL, NULL);
-		mg_message_free(m);
-	}
-	expect(fx, "unreadable", MG_SEV_HOLD);
-	expect_text(fx, "unreadable", "more than 256 KB of text");
-	free(body);
-	free(raw);
-}
-
 /* --- sign-off and disclaimer blocks -------------------------------- */
 
 #define LETTER	"Dear Dr. Marchetti,\r\n\r\nI wanted to share that my " \
@@ -371,105 +175,6 @@ slots_in_signatures(void **state)
 	expect_nothing(fx);
 }
 
-/* --- addresses outside the directory ------------------------------- */
-
-static void
-unknown_program_letters(void **state)
-{
-	struct fixture	*fx = *state;
-
-	/* The forgotten genetics program: the slot is held, and a note
-	 * says how to add the program. */
-	run(fx, NEWPROG, "Dear Dr. [Last Name],\r\n\r\nI am writing to express "
-	    "my strong interest in the [Program Name] residency.\r\n\r\n"
-	    "Sincerely,\r\nPriya Raman\r\n");
-	expect(fx, "placeholder", MG_SEV_HOLD);
-	expect(fx, "unknown-program", MG_SEV_INFO);
-	expect_text(fx, "unknown-program", NEWPROG);
-	expect_text(fx, "unknown-program", "addresses = [");
-	assert_int_equal(fx->verdict, MG_HOLD);
-	/* Wording of the NRMP rules. */
-	run(fx, "pd@hospital.example.org", "Dear Program Director,\r\n\r\n"
-	    "Thank you for interviewing me last week. Where do I stand on "
-	    "your rank list?\r\n");
-	expect(fx, "ranking-question", MG_SEV_HOLD);
-	run(fx, "pd@hospital.example.org", "Dear Dr. Lee,\r\n\r\nThank you "
-	    "for interviewing me. If you can promise me a position, I will "
-	    "rank your program first.\r\n");
-	expect(fx, "bargaining", MG_SEV_HOLD);
-	/* A letter of intent gets its note, with no history behind it. */
-	fixture_sent(fx, "intent-1@example.com", "harborview", "2026-11-01T10:00:00Z",
-	    "intent");
-	run(fx, "coordinator@genetics.example.edu", "Dear Dr. Lee,\r\n\r\n"
-	    "Your program is my first choice and I will rank it first.\r\n");
-	expect(fx, "letter-of-intent", MG_SEV_INFO);
-	expect_text(fx, "letter-of-intent", "coordinator@genetics.example.edu");
-	expect(fx, "unknown-program", MG_SEV_INFO);
-	assert_int_equal(fx->verdict, MG_PASS);
-	/* A typo in a program's domain: a warning to check the address. */
-	run(fx, "genetics-residency@harborveiw.edu", "Dear Dr. Marchetti,\r\n"
-	    "\r\nThank you for interviewing me for your residency.\r\n");
-	expect(fx, "unknown-program", MG_SEV_WARN);
-	expect_text(fx, "unknown-program", "looks like harborview.edu");
-	run(fx, "genetics-residency@evilharborview.edu", "Dear Dr. Marchetti,"
-	    "\r\n\r\nThank you for interviewing me for your residency.\r\n");
-	expect(fx, "unknown-program", MG_SEV_WARN);
-	/* An honest letter: the note only. */
-	run(fx, NEWPROG, "Dear Dr. Lee,\r\n\r\nThank you for the interview "
-	    "invitation; I look forward to meeting your residents.\r\n");
-	expect(fx, "unknown-program", MG_SEV_INFO);
-	assert_int_equal(fx->findings.n, 1);
-	assert_int_equal(fx->verdict, MG_PASS);
-}
-
-static void
-friends_and_advisors(void **state)
-{
-	struct fixture	*fx = *state;
-	static const char *const bodies[] = {
-		/* Personal mail. */
-		"Hi Mom,\r\n\r\nThe interview went well and the residents "
-		"were kind. Call you tonight!\r\n\r\nLove,\r\nPriya",
-		"Hey Sam, are we still on for dinner Friday? I attached the "
-		"photos from the trip.",
-		/* An advisor: a doctor, and the residency, but spoken of,
-		 * not to. */
-		"Dear Dr. Desai,\r\n\r\nMy interview at Harborview went "
-		"well. Where do you think I stand on their rank list?\r\n\r\n"
-		"Best,\r\nPriya",
-		/* A template sent for review. */
-		"Dear Dr. Desai,\r\n\r\nCould you look at my letter template "
-		"before I send it?\r\n\r\n----\r\nDear Dr. [Last Name],\r\n\r\n"
-		"I am writing to express my strong interest in [Program Name]."
-		"\r\n----\r\n\r\nThank you,\r\nPriya",
-	};
-
-	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
-		run(fx, "someone@example.org", bodies[i]);
-		expect_nothing(fx);
-	}
-}
-
-static void
-unknown_program_score(void **state)
-{
-	struct fixture	*fx;
-
-	open_fixture(state, "unknown_program_score = 6; rules = { "
-	    "\"unknown-program\" = \"off\"; };");
-	fx = *state;
-	/* A doctor, speaks to a program, an interview (in the subject): 4. */
-	run(fx, "lee@genetics.example.edu", "Dear Dr. [Last Name],\r\n\r\n"
-	    "I am writing to express my strong interest in [Program Name]."
-	    "\r\n");
-	expect_nothing(fx);
-	/* And a program's mailbox: 6. */
-	run(fx, NEWPROG, "Dear Dr. [Last Name],\r\n\r\nI am writing to express "
-	    "my strong interest in [Program Name].\r\n");
-	expect(fx, "placeholder", MG_SEV_HOLD);
-	expect_none(fx, "unknown-program");
-}
-
 int
 main(void)
 {
@@ -478,13 +183,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(same_finding_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(second_inline_text_part, setup, teardown),
 		cmocka_unit_test_setup_teardown(wrong_program_in_a_part, setup, teardown),
-		cmocka_unit_test_setup_teardown(unreadable_parts, setup, teardown),
-		cmocka_unit_test_setup_teardown(too_long, setup, teardown),
 		cmocka_unit_test_setup_teardown(disclaimer_without_dashes, setup, teardown),
 		cmocka_unit_test_setup_teardown(slots_in_signatures, setup, teardown),
-		cmocka_unit_test_setup_teardown(unknown_program_letters, setup, teardown),
-		cmocka_unit_test_setup_teardown(friends_and_advisors, setup, teardown),
-		cmocka_unit_test_teardown(unknown_program_score, teardown),
 	};
 
 	mg_message_init();

@@ -1,10 +1,11 @@
 /*
- * test_rule_placeholder.c - the placeholder rule: bracketed, braced and
- * angled slots are held; TBD, TBA, TBC, XX, XXX and ??? standing alone are
- * held where a name, place, date or number goes, a warning elsewhere, and
- * not reported in honest text (karyotypes, gene names, citations, e-mail
- * addresses, HTML, emoticons).  A table of letters that must trip it and
- * near misses that must not, and the details of the findings.
+ * test_placeholder.c - the placeholder rule (src/rules/placeholder.c):
+ * bracketed, braced and angled slots are held; TBD, TBA, TBC, XX, XXX
+ * and ??? standing alone are held where a name, place, date or number
+ * goes, a warning elsewhere, and not reported in honest text
+ * (karyotypes, gene names, citations, e-mail addresses, HTML,
+ * emoticons).  A table of letters that must trip it and near misses that
+ * must not, and the details of the findings.
  */
 #include "config_auto.h"
 
@@ -378,10 +379,61 @@ placeholder_quoted(void **state)
 	expect_none(fx, "placeholder");
 }
 
+static void
+placeholder_trips(void **state)
+{
+	struct fixture		*fx = *state;
+	static const char *const bodies[] = {
+		"I am excited to apply to [Program Name] this year.",
+		"Dear Dr. [Last Name],\n\nThank you for your time.",
+		"I have spent [X months] in clinical genetics.",
+		"Dear <<name>>, I look forward to hearing from you.",
+		"Your {{program}} is my goal.",
+		"My research in XXX has been rewarding.",
+		"I will be available on TBD for a visit.",
+	};
+
+	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		run(fx, HARBOR, NULL, bodies[i]);
+		expect(fx, "placeholder", MG_SEV_HOLD);
+		assert_int_equal(fx->verdict, MG_HOLD);
+		assert_true(finding(fx, "placeholder")->evidence[0] != '\0');
+	}
+	run(fx, HARBOR, "Interest in [Program Name]",
+	    "Hello, I write about the hereditary cancer clinic.");
+	expect(fx, "placeholder", MG_SEV_HOLD);
+	assert_non_null(strstr(finding(fx, "placeholder")->message, "subject"));
+}
+
+static void
+placeholder_near_misses(void **state)
+{
+	struct fixture		*fx = *state;
+	static const char *const bodies[] = {
+		"Our paper on Lynch syndrome [1] was accepted.",
+		"The date is tbd, I will confirm soon.",
+		"My CV (see ERAS) lists [sic] everything.",
+		"Thank you, Dr. Marchetti.\n\nOn Mon, 4 Jan 2027, Coordinator wrote:\n> Dear [First Name], please confirm.",
+	};
+
+	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		run(fx, HARBOR, NULL, bodies[i]);
+		expect_none(fx, "placeholder");
+	}
+	/* Not a program: nothing is checked at all. */
+	run(fx, "friend@example.org", NULL, "Dear [Program Name],");
+	assert_int_equal(fx->findings.n, 0);
+	assert_int_equal(fx->verdict, MG_PASS);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(placeholder_trips, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(placeholder_near_misses, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(placeholder_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(placeholder_evidence, setup, teardown),
 		cmocka_unit_test_setup_teardown(placeholder_order_and_cap, setup,

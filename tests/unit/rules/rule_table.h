@@ -1,6 +1,6 @@
 /*
- * rule_table.h - table tests of one rule (test_rule_placeholder.c,
- * test_rule_wrong_program.c): a directory of seven programs shaped like
+ * rule_table.h - table tests of one rule (test_placeholder.c,
+ * test_wrong_program.c): a directory of seven programs shaped like
  * conf/programs.example.conf, the real filters/ and a real (empty) ledger
  * in a temporary directory, and a runner that checks every row of a
  * table, prints each rule's figures and fails with the list of rows that

@@ -1,11 +1,11 @@
 /*
- * test_rule_wrong_program.c - the wrong-program rule, one sentence at a
+ * test_wrong_program.c - the wrong-program rule, one sentence at a
  * time: a letter to one program that makes another program the object of
  * its interest or praise is held, even when it names its own program too;
  * another program named as the place of an elective, a rotation, research,
  * a conference or a mentor is not reported; any other mention is a warning
- * (held when the letter never names its own program).  A table of
- * letters, and the details of the findings.
+ * (held when the letter never names its own program).  The first trips
+ * and near misses, a table of letters, and the details of the findings.
  */
 #include "config_auto.h"
 
@@ -704,10 +704,60 @@ wrong_program_worst_mention(void **state)
 	    "Cordillera"));
 }
 
+static void
+wrong_program_trips(void **state)
+{
+	struct fixture	*fx = *state;
+
+	run(fx, HARBOR, NULL, "I am very excited about the Lakeside Medical "
+	    "Center program and its curriculum.");
+	expect(fx, "wrong-program", MG_SEV_HOLD);
+	assert_non_null(strstr(finding(fx, "wrong-program")->evidence,
+	    "Lakeside Medical Center"));
+	/* Names both: a warning. */
+	run(fx, HARBOR, NULL, "Harborview Genetics is where I want to train; "
+	    "Lakeside Medical Center was also impressive.");
+	expect(fx, "wrong-program", MG_SEV_WARN);
+	/* "The" dropped, across a line break, other case. */
+	run(fx, HARBOR, NULL, "I would be proud to join pinecrest institute\n"
+	    "genetics residency next year.");
+	expect(fx, "wrong-program", MG_SEV_HOLD);
+}
+
+static void
+wrong_program_near_misses(void **state)
+{
+	struct fixture	*fx = *state;
+
+	run(fx, HARBOR, NULL, "During my rotation at Lakeside Medical Center I "
+	    "saw your hereditary cancer clinic's referrals.");
+	expect_none(fx, "wrong-program");
+	/* The same, wrapped at 72 columns in the middle of the sentence. */
+	run(fx, HARBOR, NULL, "Last spring I spent four weeks on an elective\n"
+	    "in cancer genetics at Lakeside Medical Center, where I\nlearned "
+	    "to take a family history.");
+	expect_none(fx, "wrong-program");
+	run(fx, HARBOR, NULL, "I did research at Pinecrest Institute with Dr. "
+	    "Lee before applying.");
+	expect_none(fx, "wrong-program");
+	/* Same institution as the recipient. */
+	run(fx, LAKEPED, NULL, "Lakeside Medical Center has been my home for "
+	    "two years.");
+	expect_none(fx, "wrong-program");
+	/* The recipient's own name. */
+	run(fx, HARBOR, NULL, "Harborview University Medical Genetics "
+	    "Residency is my goal.");
+	expect_none(fx, "wrong-program");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(wrong_program_trips, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(wrong_program_near_misses,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(wrong_program_table, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(wrong_program_evidence, setup,
@@ -716,8 +766,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(wrong_program_exempt, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(wrong_program_worst_mention, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(wrong_program_worst_mention,
+		    setup, teardown),
 	};
 
 	mg_message_init();
