@@ -301,6 +301,20 @@ mg_cfg_get_choice(struct loader *ld, config_setting_t *group, const char *name,
 	return mg_cfg_bad(ld, s, "must be %s", list);
 }
 
+int
+mg_cfg_get_bool(struct loader *ld, config_setting_t *group, const char *name,
+    int *out)
+{
+	config_setting_t	*s = config_setting_get_member(group, name);
+
+	if (s == NULL)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+		return mg_cfg_bad(ld, s, "must be true or false");
+	*out = config_setting_get_bool(s);
+	return 0;
+}
+
 static int
 load_identity(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 {
@@ -743,7 +757,7 @@ static int
 load_root(struct loader *ld, config_t *cf, struct mg_config *cfg)
 {
 	static const char *const names[] = { "identity", "season", "policy",
-	    "paths", "programs", "smtp", "upstream", "imap", NULL };
+	    "paths", "programs", "smtp", "upstream", "imap", "review", NULL };
 	config_setting_t	*root = config_root_setting(cf);
 
 	if (mg_cfg_check_known(ld, root, names) == -1 ||
@@ -754,7 +768,8 @@ load_root(struct loader *ld, config_t *cf, struct mg_config *cfg)
 	    load_programs(ld, root, cfg) == -1 ||
 	    mg_cfg_load_smtp(ld, root, cfg) == -1 ||
 	    mg_cfg_load_upstream(ld, root, cfg) == -1 ||
-	    mg_cfg_load_imap(ld, root, cfg) == -1)
+	    mg_cfg_load_imap(ld, root, cfg) == -1 ||
+	    mg_cfg_load_review(ld, root, cfg) == -1)
 		return -1;
 	return 0;
 }
@@ -816,6 +831,7 @@ mg_config_clear(struct mg_config *cfg)
 	mg_directory_clear(&cfg->dir);
 	mg_cfg_clear_serve(cfg);
 	mg_cfg_clear_imap(cfg);
+	free(cfg->review.listen);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -21,20 +21,6 @@
 #include "matchguard/config.h"
 #include "config_priv.h"
 
-/* A true/false setting; *out unchanged when absent. */
-static int
-get_bool(struct loader *ld, config_setting_t *g, const char *name, int *out)
-{
-	config_setting_t	*s = config_setting_get_member(g, name);
-
-	if (s == NULL)
-		return 0;
-	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-		return mg_cfg_bad(ld, s, "must be true or false");
-	*out = config_setting_get_bool(s);
-	return 0;
-}
-
 static int
 load_folders(struct loader *ld, config_setting_t *g,
     struct mg_imap_settings *im)
@@ -139,7 +125,7 @@ mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
 	    &im->idle_seconds) == -1 ||
 	    mg_cfg_get_int(ld, g, "max_backoff", 1, 86400,
 	    &im->max_backoff) == -1 ||
-	    get_bool(ld, g, "notices", &im->notices) == -1 ||
+	    mg_cfg_get_bool(ld, g, "notices", &im->notices) == -1 ||
 	    load_limits(ld, g, im) == -1 ||
 	    mg_cfg_get_int(ld, g, "notice_queue", 1, 100000,
 	    &im->notice_queue) == -1)

@@ -42,6 +42,10 @@ int	mg_cfg_get_strlist(struct loader *ld, config_setting_t *group,
 int	mg_cfg_get_choice(struct loader *ld, config_setting_t *group,
 	    const char *name, const char *const *choices, int *out);
 
+/* true or false. */
+int	mg_cfg_get_bool(struct loader *ld, config_setting_t *group,
+	    const char *name, int *out);
+
 /* The connection settings of a group (endpoint.h), the same names for
  * every group that has them; what differs between groups: */
 struct mg_endpoint_profile {
@@ -70,5 +74,8 @@ void	mg_cfg_clear_serve(struct mg_config *cfg);
 int	mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
 	    struct mg_config *cfg);
 void	mg_cfg_clear_imap(struct mg_config *cfg);
+/* The review group (config_serve.c). */
+int	mg_cfg_load_review(struct loader *ld, config_setting_t *root,
+	    struct mg_config *cfg);
 
 #endif
