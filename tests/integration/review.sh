@@ -48,6 +48,13 @@ expect_status 2 "review.listen = 0.0.0.0 is refused" \
 one_line_error 'open\.conf:[0-9]+: review\.listen: "0\.0\.0\.0" is not a loopback address' \
     "the refusal names the file, line and setting"
 
+sed 's/^review = { port = \([0-9]*\); };$/review = { enabled = false; port = \1; };/' \
+    "$conf" >"$MG_WORK/off.conf"
+expect_status 2 "review-url with review.enabled = false" \
+    "$MG_BIN" -c "$MG_WORK/off.conf" review-url
+one_line_error 'the review page is off \(review\.enabled = false' \
+    "review-url says the page is off"
+
 "$MG_BIN" -c "$conf" serve >"$MG_WORK/serve.out" 2>>"$MG_WORK/serve.log" &
 SERVE_PID=$!
 for _ in $(seq 50); do

@@ -27,6 +27,8 @@ import urllib.parse
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 ap = argparse.ArgumentParser()
 for a in ("url", "upstream", "spool", "ledger", "shots"):
@@ -126,9 +128,20 @@ def shot(name):
     check(drv.save_screenshot(p), "screenshot " + p)
 
 
+def press(by, what):
+    """Clicks a button or link, and waits for the page it loads."""
+    old = drv.find_element(By.TAG_NAME, "html")
+    drv.find_element(by, what).click()
+    WebDriverWait(drv, 30).until(EC.staleness_of(old))
+
+
+def button(label):
+    press(By.XPATH, "//button[text()='%s']" % label)
+
+
 def open_letter(subject):
     drv.get(args.url)
-    drv.find_element(By.PARTIAL_LINK_TEXT, subject).click()
+    press(By.PARTIAL_LINK_TEXT, subject)
     return drv.current_url.rstrip("/").split("/")[-1]
 
 
@@ -161,7 +174,7 @@ try:
     shot("review-letter.png")
 
     # Edit it until it passes, then send it.
-    drv.find_element(By.LINK_TEXT, "Edit the letter").click()
+    press(By.LINK_TEXT, "Edit the letter")
     ta = drv.find_element(By.NAME, "text")
     old = ta.get_attribute("value")
     check("Dear Dr. [Last Name]," in old and "=E2" not in old,
@@ -169,11 +182,11 @@ try:
     ta.clear()
     ta.send_keys(old.replace("[Last Name]", "Marchetti"))
     shot("review-edit.png")
-    drv.find_element(By.XPATH, "//button[text()='Save and check again']").click()
+    button("Save and check again")
     check("passes the checks now" in text(".notice"),
           "after the fix the letter passes: %r" % text(".notice"))
     check(len(upstream_files()) == 1, "nothing was sent by saving")
-    drv.find_element(By.XPATH, "//button[text()='Send it now']").click()
+    button("Send it now")
     check("Sent" in drv.find_element(By.TAG_NAME, "h1").text, "the page says Sent")
     files = upstream_files()
     check(len(files) == 2, "the edited letter arrived upstream")
@@ -193,7 +206,7 @@ try:
     # Send anyway: byte for byte as it was held.
     anyway_id = open_letter("Pinecrest: a short update")
     held_raw = open(os.path.join(args.spool, anyway_id + ".eml"), "rb").read()
-    drv.find_element(By.XPATH, "//button[text()='Send anyway']").click()
+    button("Send anyway")
     check("recorded as your decision" in drv.find_element(By.TAG_NAME, "main").text,
           "send anyway says it is recorded as the user's decision")
     shot("review-sent.png")
@@ -265,7 +278,7 @@ try:
 
     # Drop.
     drop_id = open_letter("Riverbend: update")
-    drv.find_element(By.XPATH, "//button[text()='Delete, do not send']").click()
+    button("Delete, do not send")
     check("Deleted" in drv.find_element(By.TAG_NAME, "h1").text, "the page says Deleted")
     check(drop_id not in held_ids() and len(upstream_files()) == 3,
           "the dropped letter left the queue and was not sent")
@@ -273,13 +286,13 @@ try:
     # Check a draft: findings, nothing sent or recorded.
     before = (ledger_count(), len(upstream_files()), held_ids())
     drv.get(args.url)
-    drv.find_element(By.LINK_TEXT, "Check a draft").click()
+    press(By.LINK_TEXT, "Check a draft")
     drv.find_element(By.NAME, "to").send_keys("genetics-residency@harborview.edu")
     drv.find_element(By.NAME, "subject").send_keys("Thank you")
     drv.find_element(By.NAME, "text").send_keys(
         "Dear Dr. Marchetti,\n\nThank you for the interview at [Program Name]. "
         "The hereditary cancer clinic impressed me.\n\nBest regards,\nPriya Raman\n")
-    drv.find_element(By.XPATH, "//button[text()='Check it']").click()
+    button("Check it")
     check("keep this letter back" in text(".notice"), "the draft would be held")
     marks = [m.text for m in drv.find_elements(By.TAG_NAME, "mark")]
     check(any("[Program Name]" in m for m in marks), "its evidence is marked")
@@ -294,7 +307,7 @@ try:
                 "Subject: Hello\n\nDear Dr. Okafor,\n\nWill you rank me first? "
                 "I would like to know where I stand.\n\nPriya Raman\n")
     drv.find_element(By.NAME, "eml").send_keys(eml)
-    drv.find_element(By.XPATH, "//button[text()='Check it']").click()
+    button("Check it")
     check("Lakeside" in drv.find_element(By.TAG_NAME, "main").text and
           len(drv.find_elements(By.CSS_SELECTOR, "ol.findings li")) > 0,
           "an uploaded .eml is checked too")
@@ -302,7 +315,7 @@ try:
           "and nothing is sent or recorded")
 
     # The timeline.
-    drv.find_element(By.LINK_TEXT, "Timeline").click()
+    press(By.LINK_TEXT, "Timeline")
     rows = {}
     for tr in drv.find_elements(By.CSS_SELECTOR, "table.timeline tbody tr"):
         tds = [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
@@ -318,7 +331,7 @@ try:
     shot("review-timeline.png")
 
     # Sent with notes.
-    drv.find_element(By.LINK_TEXT, "Sent with notes").click()
+    press(By.LINK_TEXT, "Sent with notes")
     main = drv.find_element(By.TAG_NAME, "main").text
     check("An update from Priya Raman" in main and "Okafor" in main,
           "Sent with notes shows the letter relayed with a warning")
