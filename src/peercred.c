@@ -621,6 +621,8 @@ write_password(const char *path, char **pw, char *err, size_t errlen)
 		return -1;
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
 	    O_NOFOLLOW, 0600)) == -1) {
+		if (errno == EEXIST)
+			return -2;	/* made by another process just now */
 		mg_seterr(err, errlen, "cannot create %s: %s", path,
 		    strerror(errno));
 		return -1;
@@ -747,14 +749,25 @@ mg_peercred_secret_file(const char *state_dir, const char *file,
 	}
 	snprintf(path, len, "%s/%s", state_dir, file);
 	/* O_NONBLOCK: a FIFO put there must not make us wait for a
-	 * writer (it is refused: not a plain file). */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-	    O_NONBLOCK)) != -1) {
+	 * writer (it is refused: not a plain file).  A second pass reads
+	 * what another process made between our open and our create. */
+	for (int pass = 0; pass < 2; pass++) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+		    O_NONBLOCK)) != -1 || errno != ENOENT)
+			break;
+		if ((rc = write_password(path, pw, err, errlen)) != -2) {
+			*created = rc == 0;
+			free(path);
+			return rc;
+		}
+	}
+	if (fd != -1) {
 		rc = read_password(path, fd, what, min, pw, err, errlen);
 		close(fd);
 	} else if (errno == ENOENT) {
-		rc = write_password(path, pw, err, errlen);
-		*created = rc == 0;
+		mg_seterr(err, errlen, "cannot create %s: it comes and goes",
+		    path);
+		rc = -1;
 	} else if (errno == ELOOP) {
 		mg_seterr(err, errlen, "%s is a symbolic link, not a plain file: "
 		    "delete it, and matchguard makes a new %s when it "
