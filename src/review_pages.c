@@ -266,6 +266,13 @@ check_views(const struct mg_findings *f)
 	return v;
 }
 
+/* The subject to show ("(no subject)" when it has none). */
+static const char *
+subject_of(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? s : "(no subject)";
+}
+
 static void
 when(time_t t, char *buf, size_t len)
 {
@@ -331,8 +338,7 @@ page_list(const struct review_ctx *c, struct review_answer *a)
 		mg_buf_printf(b, "<li><a href=\"%s/letter/", c->base);
 		review_esc(b, v[i].id);
 		mg_buf_puts(b, "\"><span class=\"subject\">");
-		review_esc(b, v[i].subject[0] != '\0' ? v[i].subject :
-		    "(no subject)");
+		review_esc(b, subject_of(v[i].subject));
 		mg_buf_puts(b, "</span></a><span class=\"meta\">To ");
 		program_names(c, b, v[i].programs);
 		mg_buf_printf(b, " &middot; kept back %s &middot; %zu thing%s "
@@ -363,14 +369,14 @@ page_letter(const struct review_ctx *c, struct review_answer *a,
 	if (mg_letter_edit_text(data, len, &text, err, sizeof(err)) == -1)
 		text = NULL;
 	f = spool_views(&e);
-	page_start(c, a, e.subject);
+	page_start(c, a, subject_of(e.subject));
 	if (notice != NULL) {
 		mg_buf_printf(b, "<div class=\"notice %s\"><p>", cls);
 		review_esc(b, notice);
 		mg_buf_puts(b, "</p></div>\n");
 	}
 	mg_buf_puts(b, "<h1>");
-	review_esc(b, e.subject[0] != '\0' ? e.subject : "(no subject)");
+	review_esc(b, subject_of(e.subject));
 	when(e.held_at, w, sizeof(w));
 	mg_buf_puts(b, "</h1>\n<dl class=\"head\"><dt>To</dt><dd>");
 	program_names(c, b, e.programs);
@@ -439,7 +445,7 @@ page_edit(const struct review_ctx *c, struct review_answer *a,
 		csrf[0] = '\0';
 	page_start(c, a, "Edit your letter");
 	mg_buf_puts(b, "<h1>Edit: ");
-	review_esc(b, e.subject);
+	review_esc(b, subject_of(e.subject));
 	mg_buf_puts(b, "</h1>\n<p class=\"lead\">Change the text below and "
 	    "save. matchguard checks it again; nothing is sent until you "
 	    "say so. The HTML version of the letter is made again from this "
@@ -714,7 +720,7 @@ note_row(const struct mg_noted_row *r, void *arg)
 	}
 	when(r->date, w, sizeof(w));
 	mg_buf_puts(ns->b, "<li><span class=\"subject\">");
-	review_esc(ns->b, r->subject[0] != '\0' ? r->subject : "(no subject)");
+	review_esc(ns->b, subject_of(r->subject));
 	mg_buf_puts(ns->b, "</span><span class=\"meta\">To ");
 	program_names(ns->c, ns->b, r->programs);
 	mg_buf_printf(ns->b, " &middot; sent %s</span>\n", w);

@@ -128,7 +128,9 @@ send "$MG_WORK/fix.eml" genetics-residency@harborview.edu
 letter "$MG_WORK/anyway.eml" genetics.residency@pinecrest.org "Pinecrest: a short update" \
     "Dear Dr. [Last Name]," review-anyway
 send "$MG_WORK/anyway.eml" genetics.residency@pinecrest.org
-letter "$MG_WORK/drop.eml" genetics.residency@riverbendhealth.org "Riverbend: update" \
+# (A hostile subject: it must show as text, never as markup.)
+letter "$MG_WORK/drop.eml" genetics.residency@riverbendhealth.org \
+    "Riverbend: update <script>alert(1)</script><img src=x onerror=alert(2)>" \
     "Dear [Program Director]," review-drop
 send "$MG_WORK/drop.eml" genetics.residency@riverbendhealth.org
 letter "$MG_WORK/target.eml" medgen.residency@cordillera.edu "Cordillera: update" \

@@ -100,7 +100,9 @@ for part in ("default-src 'none'", "style-src 'self'", "form-action 'self'",
 check(hd.get("x-content-type-options") == "nosniff", "X-Content-Type-Options: nosniff")
 check(hd.get("referrer-policy") == "no-referrer", "Referrer-Policy: no-referrer")
 check(hd.get("cache-control") == "no-store", "Cache-Control: no-store")
-check(b"<script" not in body, "no script on the page")
+check(b"<script" not in body and b"<img" not in body and
+      b"&lt;script&gt;alert(1)&lt;/script&gt;" in body,
+      "a hostile subject shows escaped: no script or img on the page")
 st, hd, _ = request("GET", BASE + "/style.css")
 check(st == 200 and hd.get("content-type", "").startswith("text/css"),
       "the stylesheet is served")
