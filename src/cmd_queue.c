@@ -16,6 +16,7 @@
 #include "matchguard/cmd.h"
 #include "matchguard/guard.h"
 #include "matchguard/letter.h"
+#include "matchguard/letter_edit.h"
 #include "matchguard/log.h"
 #include "matchguard/queue.h"
 #include "matchguard/report.h"
@@ -204,23 +205,32 @@ run_editor(const char *path)
 	return 0;
 }
 
+/* The decoded text goes to the editor, not the MIME source; what comes
+ * back replaces the text/plain part and the HTML alternative is made
+ * again from it (letter_edit.h), then the letter is checked again. */
 static int
 edit(struct mg_guard *g, const char *id)
 {
 	struct mg_spool_entry	e;
 	struct mg_queue_result	r = { 0 };
-	char			err[MG_ERRLEN], *data, *ndata = NULL;
-	char			tmp[] = "/tmp/matchguard-edit-XXXXXX.eml";
-	size_t			len, nlen;
-	int			fd, status = MG_EXIT_ERROR;
+	char			err[MG_ERRLEN], *data, *text = NULL;
+	char			*ntext = NULL, *ndata = NULL;
+	char			tmp[] = "/tmp/matchguard-edit-XXXXXX.txt";
+	size_t			len, tlen, nlen;
+	int			fd = -1, status = MG_EXIT_ERROR;
 
 	if (mg_spool_load(g->spool_dir, id, &e, &data, &len, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "matchguard: %s\n", err);
 		return MG_EXIT_ERROR;
 	}
-	if ((fd = mkstemps(tmp, 4)) == -1 || write(fd, data, len) !=
-	    (ssize_t)len || close(fd) == -1) {
+	if (mg_letter_edit_text(data, len, &text, err, sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s: %s\n", id, err);
+		goto out;
+	}
+	tlen = strlen(text);
+	if ((fd = mkstemps(tmp, 4)) == -1 || write(fd, text, tlen) !=
+	    (ssize_t)tlen || close(fd) == -1) {
 		fprintf(stderr, "matchguard: %s: cannot write a copy to edit\n",
 		    tmp);
 		goto out;
@@ -230,8 +240,20 @@ edit(struct mg_guard *g, const char *id)
 		    "unchanged\n", id);
 		goto out;
 	}
-	if (mg_read_file(tmp, 1u << 30, &ndata, &nlen, err, sizeof(err)) == -1) {
+	if (mg_read_file(tmp, MG_EDIT_MAX_TEXT, &ntext, &nlen, err,
+	    sizeof(err)) == -1) {
 		fprintf(stderr, "matchguard: %s\n", err);
+		goto out;
+	}
+	if (nlen == tlen && memcmp(ntext, text, tlen) == 0) {
+		printf("%s is unchanged.\n", id);
+		status = MG_EXIT_OK;
+		goto out;
+	}
+	if (mg_letter_edit_replace(data, len, ntext, nlen, &ndata, &nlen, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s: %s; it is unchanged\n", id,
+		    err);
 		goto out;
 	}
 	mg_queue_replace(g, id, ndata, nlen, &r);
@@ -248,8 +270,11 @@ edit(struct mg_guard *g, const char *id)
 	status = MG_EXIT_OK;
 out:
 	mg_queue_result_clear(&r);
-	unlink(tmp);
+	if (fd != -1)
+		unlink(tmp);
 	free(ndata);
+	free(ntext);
+	free(text);
 	free(data);
 	mg_spool_entry_clear(&e);
 	return status;

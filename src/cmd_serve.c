@@ -27,6 +27,7 @@
 #include "matchguard/imap_poller.h"
 #include "matchguard/log.h"
 #include "matchguard/peercred.h"
+#include "matchguard/review.h"
 #include "matchguard/smtp_server.h"
 #include "matchguard/spool.h"
 
@@ -154,6 +155,25 @@ sweep_spool(struct mg_guard *g)
 		    g->spool_dir);
 }
 
+/* The review page: its address (with the token) on standard output, the
+ * log only says where it listens.  Serving mail goes on without it. */
+static void
+start_review(const char *conf, struct mg_review **rv)
+{
+	char	err[MG_ERRLEN], url[256];
+
+	if (mg_review_start(conf, rv, url, sizeof(url), err,
+	    sizeof(err)) == -1) {
+		mg_log("no review page: %s", err);
+		return;
+	}
+	if (*rv == NULL)
+		return;
+	mg_log("review page listening (its address: `matchguard review-url`)");
+	printf("review page: %s\n", url);
+	fflush(stdout);
+}
+
 int
 mg_cmd_serve(int argc, char **argv, const char *conf)
 {
@@ -163,6 +183,7 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct mg_poller	*poller = NULL;
+	struct mg_review	*review = NULL;
 	struct mg_smtp_listener	 lst[MG_SMTP_MAX_LISTENERS];
 	struct mg_guard		*g;
 	struct timespec		 grace;
@@ -200,6 +221,7 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 	}
 	describe(&g->app.cfg, lst, nl);
 	sweep_spool(g);
+	start_review(conf, &review);
 	mg_smtp_server_start_notices();
 	if (mg_poller_start(conf, &poller, err, sizeof(err)) == -1)
 		mg_log("no IMAP poller: %s", err);
@@ -209,6 +231,7 @@ mg_cmd_serve(int argc, char **argv, const char *conf)
 	for (size_t i = 0; i < nl; i++)
 		close(lst[i].fd);
 	mg_poller_stop(&poller);
+	mg_review_stop(&review);
 	rc = mg_smtp_server_finish(&grace, rc);
 	return rc == 0 ? MG_EXIT_OK : MG_EXIT_ERROR;
 }

@@ -17,6 +17,7 @@
 #include "matchguard/app.h"
 #include "matchguard/cmd.h"
 #include "matchguard/reply.h"
+#include "matchguard/timeline.h"
 
 static const char replies_usage[] =
     "usage: matchguard replies [-c CONF] [--program ID]\n";
@@ -114,49 +115,16 @@ mg_cmd_replies(int argc, char **argv, const char *conf)
 static int
 timeline_row(struct mg_app *app, const struct mg_program *p, time_t now)
 {
-	const struct mg_config	*cfg = &app->cfg;
-	struct mg_program_totals t;
-	struct mg_timeline_in	 in = { 0 };
-	struct mg_timeline_out	 out;
-	char			 err[MG_ERRLEN], sent[16] = "-", reply[16] = "-";
-	char			 silent[32] = "-", next[40];
+	struct mg_timeline_row	r;
+	char			err[MG_ERRLEN];
 
-	if (mg_ledger_program_totals(app->ledger, p->id,
-	    mg_day_to_time(cfg->season_start), now, &t, err,
-	    sizeof(err)) == -1) {
+	if (mg_timeline_row(app, p, now, &r, err, sizeof(err)) == -1) {
 		fprintf(stderr, "matchguard: %s\n", err);
 		return -1;
 	}
-	in.now = now;
-	in.min_days_between = cfg->policy.min_days_between;
-	in.follow_up_after_days = cfg->policy.follow_up_after_days;
-	in.has_last_sent = t.has_last_sent;
-	in.last_sent = t.last_sent;
-	in.last_class = t.last_class;
-	in.has_last_reply = t.has_last_reply;
-	in.last_reply = t.last_reply;
-	in.has_interview = p->has_interview;
-	in.interview = p->has_interview ? mg_day_to_time(p->interview_day) : 0;
-	mg_timeline_compute(&in, &out);
-	if (t.has_last_sent)
-		day_of(t.last_sent, sent);
-	if (t.has_last_reply)
-		day_of(t.last_reply, reply);
-	if (out.answered)
-		snprintf(silent, sizeof(silent), "answered");
-	else if (out.days_silent >= 0)
-		snprintf(silent, sizeof(silent), "%ld day%s", out.days_silent,
-		    out.days_silent == 1 ? "" : "s");
-	if (!t.has_last_sent)
-		snprintf(next, sizeof(next), "any time");
-	else if (out.follow_up_now)
-		snprintf(next, sizeof(next), "now");
-	else
-		day_of(out.follow_up_from, next);
-	if (out.waiting_on_status)
-		strncat(next, " (news only)", sizeof(next) - strlen(next) - 1);
-	printf("%-16s %4ld %8ld %6ld  %-10s  %-10s  %-9s %s\n", p->id, t.sent,
-	    t.interest, t.intent, sent, reply, silent, next);
+	printf("%-16s %4ld %8ld %6ld  %-10s  %-10s  %-9s %s\n", p->id,
+	    r.totals.sent, r.totals.interest, r.totals.intent, r.sent, r.reply,
+	    r.silent, r.next);
 	return 0;
 }
 

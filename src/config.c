@@ -655,7 +655,7 @@ static int
 load_root(struct loader *ld, config_t *cf, struct mg_config *cfg)
 {
 	static const char *const names[] = { "identity", "season", "policy",
-	    "paths", "programs", "smtp", "upstream", "imap", NULL };
+	    "paths", "programs", "smtp", "upstream", "imap", "review", NULL };
 	config_setting_t	*root = config_root_setting(cf);
 
 	if (mg_cfg_check_known(ld, root, names) == -1 ||
@@ -666,7 +666,8 @@ load_root(struct loader *ld, config_t *cf, struct mg_config *cfg)
 	    load_programs(ld, root, cfg) == -1 ||
 	    mg_cfg_load_smtp(ld, root, cfg) == -1 ||
 	    mg_cfg_load_upstream(ld, root, cfg) == -1 ||
-	    mg_cfg_load_imap(ld, root, cfg) == -1)
+	    mg_cfg_load_imap(ld, root, cfg) == -1 ||
+	    mg_cfg_load_review(ld, root, cfg) == -1)
 		return -1;
 	return 0;
 }
@@ -728,6 +729,7 @@ mg_config_clear(struct mg_config *cfg)
 	mg_directory_clear(&cfg->dir);
 	mg_cfg_clear_serve(cfg);
 	mg_cfg_clear_imap(cfg);
+	free(cfg->review.listen);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

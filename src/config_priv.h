@@ -89,6 +89,9 @@ int	mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 int	mg_cfg_load_upstream(struct loader *ld, config_setting_t *root,
 	    struct mg_config *cfg);
 void	mg_cfg_clear_serve(struct mg_config *cfg);
+/* The review group (config_serve.c). */
+int	mg_cfg_load_review(struct loader *ld, config_setting_t *root,
+	    struct mg_config *cfg);
 /* The imap group (config_imap.c). */
 int	mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
 	    struct mg_config *cfg);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <arpa/inet.h>
+
 #include "matchguard/config.h"
 #include "matchguard/peercred.h"
 #include "config_priv.h"
@@ -233,6 +235,43 @@ mg_cfg_load_upstream(struct loader *ld, config_setting_t *root,
 	default:
 		return 0;
 	}
+}
+
+/* review.listen is an address of the loopback interface, written as
+ * an address (a name could resolve elsewhere). */
+static int
+loopback_address(const char *s)
+{
+	struct in_addr	 a4;
+	struct in6_addr	 a6;
+
+	if (inet_pton(AF_INET, s, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return inet_pton(AF_INET6, s, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+int
+mg_cfg_load_review(struct loader *ld, config_setting_t *root,
+    struct mg_config *cfg)
+{
+	struct mg_review_settings	*rv = &cfg->review;
+	config_setting_t		*g;
+
+	mg_settings_defaults(cfg, "review");
+	if ((g = config_setting_get_member(root, "review")) != NULL) {
+		if ((g = mg_cfg_need_group(ld, root, "review", 0)) == NULL ||
+		    mg_cfg_check_rows(ld, g, "review", NULL) == -1 ||
+		    mg_cfg_load_rows(ld, g, "review", NULL, cfg) == -1)
+			return -1;
+		if (rv->listen != NULL && !loopback_address(rv->listen))
+			return mg_cfg_bad(ld, config_setting_get_member(g,
+			    "listen"), "\"%s\" is not a loopback address: the "
+			    "review page can send and delete your letters, so "
+			    "it listens only on 127.0.0.1 or ::1", rv->listen);
+	}
+	if (rv->listen == NULL && (rv->listen = strdup("127.0.0.1")) == NULL)
+		return mg_cfg_bad(ld, root, "out of memory");
+	return 0;
 }
 
 void

@@ -58,6 +58,8 @@
 	  .max = (hi), .when = "smtp", .help = (h) }
 #define SMTP(n, u, d, lo, hi, h)	INT("smtp", #n, smtp.n, u, d, lo, hi, h)
 #define IMAP(n, u, d, lo, hi, h)	INT("imap", #n, imap.n, u, d, lo, hi, h)
+#define REVIEW(n, u, d, lo, hi, h) \
+	INT("review", #n, review.n, u, d, lo, hi, h)
 
 static const char *const on_hold[] = { "queue", "reject", NULL };
 static const char *const peer_checks[] = { "uid", "password", NULL };
@@ -256,6 +258,21 @@ const struct mg_setting mg_settings[] = {
 	  .help = "put a notice of each held letter into notice_folder" },
 	IMAP(notice_queue, NULL, MG_DEF_IMAP_NOTICE_QUEUE, 1, 100000,
 	    "notices serve keeps while the IMAP server cannot be reached"),
+
+	{ .group = "review", .name = "enabled", .type = MG_SETTING_BOOL,
+	  .off = CF(review.enabled), .dflt = 1,
+	  .help = "serve runs the review page of held letters" },
+	TEXT("review", "listen", review.listen, 0, "\"127.0.0.1\"",
+	    "the loopback address of the review page (127.0.0.1 or ::1)"),
+	REVIEW(port, NULL, MG_DEF_REVIEW_PORT, 1, 65535,
+	    "the port of the review page"),
+	REVIEW(max_connections, NULL, MG_DEF_REVIEW_MAX_CONNECTIONS, 1, 64,
+	    "connections to the review page at once"),
+	REVIEW(timeout, "seconds", MG_DEF_REVIEW_TIMEOUT, 1, 3600,
+	    "a connection to the page that says nothing this long is closed"),
+	REVIEW(max_upload, "bytes", MG_DEF_REVIEW_MAX_UPLOAD, 1024,
+	    MG_MSG_MAX_UPLOAD_LIMIT,
+	    "the largest request: a pasted or uploaded draft"),
 
 	{ .name = NULL }
 };

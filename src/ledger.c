@@ -127,6 +127,10 @@ static const char *const ledger_migrations[] = {
 	"ALTER TABLE held ADD COLUMN content_hash TEXT;"
 	"CREATE INDEX held_by_message_id ON held (message_id, date);"
 	"CREATE INDEX held_by_hash ON held (content_hash, date);",
+
+	/* 7 -> 8: the letters sent with warnings, newest first, for the
+	 * review page's "Sent with notes". */
+	"CREATE INDEX sent_by_verdict ON sent (verdict, date);",
 };
 
 #define LEDGER_VERSION \
@@ -153,8 +157,11 @@ enum ledger_st {
 	ST_RESEND_FIND,
 	ST_HELD_BY_ID,
 	ST_HELD_BY_HASH,
+	ST_NOTED,
 	ST_NREAD,
-	ST_INS_SENT = ST_NREAD,
+	/* Reads no table: the findings of one row, from its JSON. */
+	ST_NOTED_FINDINGS = ST_NREAD,
+	ST_INS_SENT,
 	ST_INS_SENT_PROGRAM,
 	ST_INS_REPLY,
 	ST_INS_HELD,
@@ -230,6 +237,16 @@ static const char *const ledger_sql[ST_COUNT] = {
 	[ST_HELD_BY_HASH] =
 	    "SELECT spool_id, state FROM held WHERE content_hash = ?1"
 	    " ORDER BY date DESC, rowid DESC LIMIT 1",
+	[ST_NOTED] =
+	    "SELECT id, date, subject, findings FROM sent"
+	    " WHERE verdict = 'warn' AND date >= ?1"
+	    " ORDER BY date DESC, id DESC LIMIT ?2",
+	[ST_NOTED_FINDINGS] =
+	    "SELECT json_extract(value, '$.rule'),"
+	    " json_extract(value, '$.severity'),"
+	    " json_extract(value, '$.message'),"
+	    " json_extract(value, '$.evidence')"
+	    " FROM json_each(?1) WHERE json_valid(?1)",
 	[ST_INS_SENT] =
 	    "INSERT INTO sent (message_id, content_hash, date, subject, class,"
 	    " verdict, findings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -1346,6 +1363,91 @@ mg_ledger_sent_programs(struct mg_ledger *l, const char *message_id,
 	}
 	ledger_done(st);
 	return r == -1 ? -1 : 0;
+}
+
+/* The findings and the programs of the row at st (ST_NOTED) into r. */
+static int
+noted_details(struct mg_ledger *l, sqlite3_stmt *row, struct mg_noted_row *r,
+    char *err, size_t errlen)
+{
+	const char	*what = "reading the findings of a sent letter";
+	sqlite3_stmt	*st = l->st[ST_NOTED_FINDINGS];
+	size_t		 used = 0;
+	int		 rc;
+
+	if (sqlite3_bind_value(st, 1, sqlite3_column_value(row, 3)) !=
+	    SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	while ((rc = ledger_step(l, st, what, err, errlen)) == 1 &&
+	    r->n < MG_LEDGER_NOTED_FINDINGS) {
+		struct mg_noted_finding	*f = &r->f[r->n++];
+
+		if (ledger_column(l, st, 0, f->rule, sizeof(f->rule), err,
+		    errlen) == -1 || ledger_column(l, st, 1, f->severity,
+		    sizeof(f->severity), err, errlen) == -1 ||
+		    ledger_column(l, st, 2, f->message, sizeof(f->message), err,
+		    errlen) == -1 || ledger_column(l, st, 3, f->evidence,
+		    sizeof(f->evidence), err, errlen) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	ledger_done(st);
+	if (rc == -1)
+		return -1;
+	st = l->st[ST_SENT_PROGRAMS];
+	if (sqlite3_bind_int64(st, 1, r->id) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	while ((rc = ledger_step(l, st, what, err, errlen)) == 1) {
+		const unsigned char	*p = sqlite3_column_text(st, 0);
+		int			 n;
+
+		if (p == NULL)
+			continue;
+		n = snprintf(r->programs + used, sizeof(r->programs) - used,
+		    "%s%s", used > 0 ? "," : "", (const char *)p);
+		if (n < 0 || (size_t)n >= sizeof(r->programs) - used)
+			break;
+		used += (size_t)n;
+	}
+	ledger_done(st);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+mg_ledger_noted(struct mg_ledger *l, time_t since, size_t max,
+    mg_ledger_noted_cb cb, void *arg, char *err, size_t errlen)
+{
+	sqlite3_stmt		*st = l->st[ST_NOTED];
+	const char		*what = "listing the letters sent with notes";
+	struct mg_noted_row	*r;
+	int			 rc;
+
+	if ((r = malloc(sizeof(*r))) == NULL) {
+		mg_seterr(err, errlen, "%s: %s: out of memory", l->path, what);
+		return -1;
+	}
+	if (bind_time(st, 1, since) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, (sqlite3_int64)max) != SQLITE_OK) {
+		free(r);
+		return ledger_fail(l, st, what, err, errlen);
+	}
+	while ((rc = ledger_step(l, st, what, err, errlen)) == 1) {
+		memset(r, 0, sizeof(*r));
+		r->id = sqlite3_column_int64(st, 0);
+		r->date = (time_t)sqlite3_column_int64(st, 1);
+		if (ledger_column(l, st, 2, r->subject, sizeof(r->subject), err,
+		    errlen) == -1 || noted_details(l, st, r, err,
+		    errlen) == -1) {
+			rc = -1;
+			break;
+		}
+		if (cb(r, arg) != 0)
+			break;
+	}
+	ledger_done(st);
+	free(r);
+	return rc == -1 ? -1 : 0;
 }
 
 int

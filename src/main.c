@@ -61,6 +61,10 @@ static const struct command commands[] = {
 	  "(your decision is recorded), or with --recheck only if it passes\n"
 	  "the rules now; `drop` deletes it unsent; `edit` opens it in\n"
 	  "$EDITOR and checks it again.\n" },
+	{ "review-url", mg_cmd_review_url, "review-url [-c CONF]",
+	  "Prints the address of the review page of `serve` (held letters,\n"
+	  "edit, send anyway, check a draft, the timeline), with its secret\n"
+	  "token, on one line.  Open it in your browser while serve runs.\n" },
 	{ "sendmail", mg_cmd_sendmail,
 	  "sendmail [-c CONF] [-t] [-f FROM] [-i] [RCPT...]",
 	  "Like sendmail or msmtp, for mutt, neomutt and git send-email: reads\n"

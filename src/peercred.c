@@ -621,6 +621,8 @@ write_password(const char *path, char **pw, char *err, size_t errlen)
 		return -1;
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
 	    O_NOFOLLOW, 0600)) == -1) {
+		if (errno == EEXIST)
+			return -2;	/* made by another process just now */
 		mg_seterr(err, errlen, "cannot create %s: %s", path,
 		    strerror(errno));
 		return -1;
@@ -651,13 +653,14 @@ write_password(const char *path, char **pw, char *err, size_t errlen)
 
 /* What is wrong with the file, in words; NULL when it is ours alone. */
 static const char *
-password_file_problem(const struct stat *st, char *why, size_t len)
+password_file_problem(const struct stat *st, const char *what, char *why,
+    size_t len)
 {
 	if (!S_ISREG(st->st_mode))
 		return "is not a plain file (something else was put there)";
 	if (st->st_uid != geteuid()) {
 		snprintf(why, len, "belongs to another user (uid %u), who could "
-		    "have chosen the password", (unsigned)st->st_uid);
+		    "have chosen the %s", (unsigned)st->st_uid, what);
 		return why;
 	}
 	if ((st->st_mode & 077) != 0) {
@@ -669,7 +672,8 @@ password_file_problem(const struct stat *st, char *why, size_t len)
 }
 
 static int
-read_password(const char *path, int fd, char **pw, char *err, size_t errlen)
+read_password(const char *path, int fd, const char *what, size_t min,
+    char **pw, char *err, size_t errlen)
 {
 	struct stat	 st;
 	char		 buf[PW_MAX + 1], why[96];
@@ -682,9 +686,9 @@ read_password(const char *path, int fd, char **pw, char *err, size_t errlen)
 		    strerror(errno));
 		return -1;
 	}
-	if ((bad = password_file_problem(&st, why, sizeof(why))) != NULL) {
+	if ((bad = password_file_problem(&st, what, why, sizeof(why))) != NULL) {
 		mg_seterr(err, errlen, "%s %s: delete it, and matchguard makes "
-		    "a new password when it starts", path, bad);
+		    "a new %s when it starts", path, bad, what);
 		return -1;
 	}
 	while ((n = read(fd, buf, PW_MAX)) == -1 && errno == EINTR)
@@ -696,17 +700,17 @@ read_password(const char *path, int fd, char **pw, char *err, size_t errlen)
 	}
 	buf[n] = '\0';
 	if ((len = strcspn(buf, "\r\n")) == 0 || strlen(buf) < (size_t)n) {
-		mg_seterr(err, errlen, "%s holds no password: delete it, and "
-		    "matchguard makes a new one when it starts", path);
+		mg_seterr(err, errlen, "%s holds no %s: delete it, and "
+		    "matchguard makes a new one when it starts", path, what);
 		return -1;
 	}
-	if (len < MG_LOCAL_PASSWORD_MIN) {
+	if (len < min) {
 		wipe_buf(buf, sizeof(buf));
-		mg_seterr(err, errlen, "%s holds a password of %zu characters, "
+		mg_seterr(err, errlen, "%s holds a %s of %zu characters, "
 		    "and any program on this computer may try to guess it: "
-		    "write one of at least %d, or delete the file and "
-		    "matchguard makes a new one when it starts", path, len,
-		    MG_LOCAL_PASSWORD_MIN);
+		    "write one of at least %zu, or delete the file and "
+		    "matchguard makes a new one when it starts", path, what,
+		    len, min);
 		return -1;
 	}
 	*pw = mg_strndup(buf, len);
@@ -722,7 +726,16 @@ int
 mg_peercred_local_password(const char *state_dir, char **pw, int *created,
     char *err, size_t errlen)
 {
-	size_t	 len = strlen(state_dir) + sizeof("/" MG_LOCAL_PASSWORD_FILE);
+	return mg_peercred_secret_file(state_dir, MG_LOCAL_PASSWORD_FILE,
+	    "password", MG_LOCAL_PASSWORD_MIN, pw, created, err, errlen);
+}
+
+int
+mg_peercred_secret_file(const char *state_dir, const char *file,
+    const char *what, size_t min, char **pw, int *created, char *err,
+    size_t errlen)
+{
+	size_t	 len = strlen(state_dir) + strlen(file) + 2;
 	char	*path;
 	int	 fd, rc;
 
@@ -734,20 +747,31 @@ mg_peercred_local_password(const char *state_dir, char **pw, int *created,
 		mg_seterr(err, errlen, "out of memory");
 		return -1;
 	}
-	snprintf(path, len, "%s/%s", state_dir, MG_LOCAL_PASSWORD_FILE);
+	snprintf(path, len, "%s/%s", state_dir, file);
 	/* O_NONBLOCK: a FIFO put there must not make us wait for a
-	 * writer (it is refused: not a plain file). */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-	    O_NONBLOCK)) != -1) {
-		rc = read_password(path, fd, pw, err, errlen);
+	 * writer (it is refused: not a plain file).  A second pass reads
+	 * what another process made between our open and our create. */
+	for (int pass = 0; pass < 2; pass++) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+		    O_NONBLOCK)) != -1 || errno != ENOENT)
+			break;
+		if ((rc = write_password(path, pw, err, errlen)) != -2) {
+			*created = rc == 0;
+			free(path);
+			return rc;
+		}
+	}
+	if (fd != -1) {
+		rc = read_password(path, fd, what, min, pw, err, errlen);
 		close(fd);
 	} else if (errno == ENOENT) {
-		rc = write_password(path, pw, err, errlen);
-		*created = rc == 0;
+		mg_seterr(err, errlen, "cannot create %s: it comes and goes",
+		    path);
+		rc = -1;
 	} else if (errno == ELOOP) {
 		mg_seterr(err, errlen, "%s is a symbolic link, not a plain file: "
-		    "delete it, and matchguard makes a new password when it "
-		    "starts", path);
+		    "delete it, and matchguard makes a new %s when it "
+		    "starts", path, what);
 		rc = -1;
 	} else {
 		mg_seterr(err, errlen, "cannot read %s: %s", path,

@@ -26,5 +26,6 @@ int	mg_cmd_sendmail(int argc, char **argv, const char *conf);
 int	mg_cmd_poll(int argc, char **argv, const char *conf);
 int	mg_cmd_replies(int argc, char **argv, const char *conf);
 int	mg_cmd_timeline(int argc, char **argv, const char *conf);
+int	mg_cmd_review_url(int argc, char **argv, const char *conf);
 
 #endif

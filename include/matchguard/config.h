@@ -269,6 +269,22 @@ struct mg_imap_settings {
 	int			 notice_queue;	/* serve: notices waiting */
 };
 
+/* review group: the review page of serve (review.h). */
+#define MG_DEF_REVIEW_PORT		2580
+#define MG_DEF_REVIEW_MAX_CONNECTIONS	8	/* at once, all clients */
+#define MG_DEF_REVIEW_TIMEOUT		30	/* seconds of silence */
+#define MG_DEF_REVIEW_MAX_UPLOAD	(4 * 1024 * 1024)	/* a POST */
+#define MG_MSG_MAX_UPLOAD_LIMIT		(64 * 1024 * 1024)
+
+struct mg_review_settings {
+	int	 enabled;	/* default true */
+	char	*listen;	/* a loopback address, "127.0.0.1" */
+	int	 port;
+	int	 max_connections;
+	int	 timeout;	/* seconds */
+	int	 max_upload;	/* bytes of one request body */
+};
+
 struct mg_config {
 	char			*path;		/* the file loaded */
 	char			*name;		/* identity.name */
@@ -284,6 +300,7 @@ struct mg_config {
 	struct mg_smtp_settings	 smtp;
 	struct mg_upstream	 upstream;
 	struct mg_imap_settings	 imap;
+	struct mg_review_settings review;
 	/* The names masked in template signatures, built once from the
 	 * directory by mg_policy_prepare() (policy.h); NULL: built for
 	 * every letter. */

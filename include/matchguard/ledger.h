@@ -225,6 +225,29 @@ int	mg_ledger_replies(struct mg_ledger *l, const char *program,
 	    time_t since, mg_ledger_reply_cb cb, void *arg, char *err,
 	    size_t errlen);
 
+/* The letters sent with warnings (verdict "warn") dated since or later,
+ * newest first, at most max of them, each with its programs ("a,b") and
+ * its first MG_LEDGER_NOTED_FINDINGS findings; cb returns non-zero to
+ * stop.  One index range, and two key lookups a letter. */
+#define MG_LEDGER_NOTED_FINDINGS	8
+struct mg_noted_finding {
+	char	rule[64];
+	char	severity[16];
+	char	message[1024];
+	char	evidence[512];
+};
+struct mg_noted_row {
+	long long		id;
+	time_t			date;
+	char			subject[512];
+	char			programs[512];
+	struct mg_noted_finding	f[MG_LEDGER_NOTED_FINDINGS];
+	size_t			n;
+};
+typedef int (*mg_ledger_noted_cb)(const struct mg_noted_row *row, void *arg);
+int	mg_ledger_noted(struct mg_ledger *l, time_t since, size_t max,
+	    mg_ledger_noted_cb cb, void *arg, char *err, size_t errlen);
+
 /* What `matchguard timeline` shows of one program, for messages dated
  * in [since, before). */
 struct mg_program_totals {

@@ -62,5 +62,12 @@ int	mg_peercred_proc_find(const char *text, const struct sockaddr *local,
 int	mg_peercred_local_password(const char *state_dir, char **pw,
 	    int *created, char *err, size_t errlen);
 void	mg_peercred_password_free(char *pw);
+/* The same for any secret of the state directory: file (a name in
+ * state_dir), what ("password", "token") for the errors, and min, the
+ * fewest characters accepted.  A new one is 24 characters (about 140
+ * bits). */
+int	mg_peercred_secret_file(const char *state_dir, const char *file,
+	    const char *what, size_t min, char **pw, int *created, char *err,
+	    size_t errlen);
 
 #endif

@@ -919,7 +919,8 @@ has_assignment(const char *text, const char *name)
 }
 
 static const char *const top_groups[] = { "identity", "season", "paths",
-    "policy", "smtp", "upstream", "imap", "programs", "@include", NULL };
+    "policy", "smtp", "upstream", "imap", "review", "programs", "@include",
+    NULL };
 
 /* Is the line at p the start of a top-level group other than except
  * ("smtp = {", "#   upstream = { type = ...")? */

@@ -692,7 +692,7 @@ test_migrate(void **state)
 	char			 p0[PATH_MAX + 8], p1[PATH_MAX + 8];
 	sqlite3			*db;
 
-	assert_int_equal(mg_ledger_schema_version(), 7);
+	assert_int_equal(mg_ledger_schema_version(), 8);
 
 	/* Version 0: an SQLite file with nothing in it. */
 	snprintf(p0, sizeof(p0), "%s/v0.sqlite", f->dir);
