@@ -70,5 +70,18 @@ void	mg_cfg_clear_serve(struct mg_config *cfg);
 int	mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
 	    struct mg_config *cfg);
 void	mg_cfg_clear_imap(struct mg_config *cfg);
+/* The milter group (config_milter.c). */
+int	mg_cfg_load_milter(struct loader *ld, config_setting_t *root,
+	    struct mg_config *cfg);
+void	mg_cfg_clear_milter(struct mg_config *cfg);
+
+/* The rows of the settings table (config.h) of one group: their
+ * defaults into cfg; their names within the group into names (at most
+ * max; the count is returned); their values from g. */
+void	mg_cfg_table_defaults(struct mg_config *cfg, const char *group);
+int	mg_cfg_table_names(const char *group, const char **names,
+	    size_t max);
+int	mg_cfg_table_load(struct loader *ld, config_setting_t *g,
+	    const char *group, struct mg_config *cfg);
 
 #endif
