@@ -51,12 +51,29 @@ static struct {
 
 /* One MTA connection and the letter it is on. */
 struct conn {
+	unsigned long		 nr;		/* SMFIP_NR_*: steps with no reply */
+	int			 counted;	/* one of milter.max_sessions */
 	struct mg_applicant	*who;		/* NULL: no letter, or passed */
 	char			*from;
 	struct mg_strlist	 rcpts;
 	struct mg_buf		 data;
 	int			 too_big;
+	int			 failed;	/* out of memory in a step with no
+						 * reply: tempfail at the end */
 };
+
+/* The steps whose answer the MTA does not wait for (one round trip of
+ * the MTA's process less for each header, each body chunk...); a
+ * failure in one of them is answered at the end of the letter. */
+#define MILTER_NR	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_RCPT | \
+	SMFIP_NR_DATA | SMFIP_NR_UNKN | SMFIP_NR_HDR | SMFIP_NR_EOH | \
+	SMFIP_NR_BODY)
+
+static sfsistat
+cont(const struct conn *c, unsigned long step)
+{
+	return (c->nr & step) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
 
 static void
 letter_reset(struct conn *c)
@@ -67,6 +84,7 @@ letter_reset(struct conn *c)
 	mg_strlist_clear(&c->rcpts);
 	mg_buf_free(&c->data);
 	c->too_big = 0;
+	c->failed = 0;
 }
 
 /* "<a@b>" -> "a@b", a new string. */
@@ -115,22 +133,46 @@ tempfail(SMFICTX *ctx, const char *what)
 	(void)smfi_setreply(ctx, "451", "4.3.0", (char *)what);
 }
 
+/* The connection's state, made at the first step the MTA takes (the
+ * negotiation, or the connect of an MTA that does not negotiate); a
+ * connection beyond milter.max_sessions is told tempfail at MAIL FROM. */
+static struct conn *
+conn_of(SMFICTX *ctx)
+{
+	struct conn	*c = smfi_getpriv(ctx);
+
+	if (c != NULL || (c = calloc(1, sizeof(*c))) == NULL)
+		return c;
+	if (atomic_fetch_add(&M.sessions, 1) < M.cfg.milter.max_sessions)
+		c->counted = 1;
+	else
+		atomic_fetch_sub(&M.sessions, 1);
+	smfi_setpriv(ctx, c);
+	return c;
+}
+
 static sfsistat
 on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long f2, unsigned long f3, unsigned long *pf0,
     unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
 {
-	(void)ctx;
+	struct conn	*c = conn_of(ctx);
+
 	(void)f2;
 	(void)f3;
+	if (c == NULL)
+		return SMFIS_TEMPFAIL;
 	if (!(f0 & SMFIF_QUARANTINE) &&
-	    M.cfg.milter.on_hold == MG_MILTER_QUARANTINE) {
+	    M.cfg.milter.on_hold == MG_MILTER_QUARANTINE)
 		mg_log("milter: the MTA cannot quarantine; letters to hold get "
 		    "tempfail (set milter.on_hold = \"reject\")");
-	}
 	*pf0 = f0 & SMFIF_QUARANTINE;
-	/* Header values with their leading space, as they were written. */
-	*pf1 = f1 & SMFIP_HDR_LEADSPC;
+	/* Header values with their leading space, as they were written;
+	 * no HELO, DATA or unknown commands; no reply where none is
+	 * needed. */
+	c->nr = f1 & MILTER_NR;
+	*pf1 = (f1 & (SMFIP_HDR_LEADSPC | SMFIP_NOHELO | SMFIP_NOUNKNOWN |
+	    SMFIP_NODATA)) | c->nr;
 	*pf2 = 0;
 	*pf3 = 0;
 	return SMFIS_CONTINUE;
@@ -139,23 +181,11 @@ on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 static sfsistat
 on_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 {
-	struct conn	*c;
+	struct conn	*c = conn_of(ctx);
 
 	(void)host;
 	(void)addr;
-	if (atomic_fetch_add(&M.sessions, 1) >= M.cfg.milter.max_sessions) {
-		atomic_fetch_sub(&M.sessions, 1);
-		mg_log("milter: %d sessions already (milter.max_sessions): "
-		    "tempfail", M.cfg.milter.max_sessions);
-		tempfail(ctx, "matchguard is busy, try again later");
-		return SMFIS_TEMPFAIL;
-	}
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		atomic_fetch_sub(&M.sessions, 1);
-		return SMFIS_TEMPFAIL;
-	}
-	smfi_setpriv(ctx, c);
-	return SMFIS_CONTINUE;
+	return c == NULL ? SMFIS_TEMPFAIL : cont(c, SMFIP_NR_CONN);
 }
 
 static sfsistat
@@ -167,6 +197,12 @@ on_envfrom(SMFICTX *ctx, char **argv)
 	if (c == NULL)
 		return SMFIS_TEMPFAIL;
 	letter_reset(c);
+	if (!c->counted) {
+		mg_log("milter: %d sessions already (milter.max_sessions): "
+		    "tempfail", M.cfg.milter.max_sessions);
+		tempfail(ctx, "matchguard is busy, try again later");
+		return SMFIS_TEMPFAIL;
+	}
 	if ((c->from = unbracket(argv[0] != NULL ? argv[0] : "")) == NULL)
 		return SMFIS_TEMPFAIL;
 	if ((c->who = mg_office_find(&M.office, auth, c->from)) == NULL) {
@@ -183,15 +219,13 @@ on_envrcpt(SMFICTX *ctx, char **argv)
 	struct conn	*c = smfi_getpriv(ctx);
 	char		*r;
 
-	if (c == NULL || (r = unbracket(argv[0] != NULL ? argv[0] : "")) ==
-	    NULL)
+	if (c == NULL)
 		return SMFIS_TEMPFAIL;
-	if (mg_strlist_add(&c->rcpts, r) == -1) {
-		free(r);
-		return SMFIS_TEMPFAIL;
-	}
+	if ((r = unbracket(argv[0] != NULL ? argv[0] : "")) == NULL ||
+	    mg_strlist_add(&c->rcpts, r) == -1)
+		c->failed = 1;
 	free(r);
-	return SMFIS_CONTINUE;
+	return cont(c, SMFIP_NR_RCPT);
 }
 
 /* Appends to the copy of the letter, up to milter.max_message_size. */
@@ -217,14 +251,18 @@ on_header(SMFICTX *ctx, char *name, char *value)
 		return SMFIS_TEMPFAIL;
 	keep(c, name, strlen(name));
 	keep(c, ":", 1);
-	/* The MTA gives folded lines with LF alone. */
-	for (const char *p = value; *p != '\0'; p++) {
-		if (*p == '\n' && (p == value || p[-1] != '\r'))
-			keep(c, "\r", 1);
-		keep(c, p, 1);
+	/* The MTA gives folded lines with LF alone: CRLF, as on the wire
+	 * (each line of the value, then one line end). */
+	for (const char *p = value;;) {
+		size_t	n = strcspn(p, "\n");
+
+		keep(c, p, n > 0 && p[n - 1] == '\r' ? n - 1 : n);
+		keep(c, "\r\n", 2);
+		if (p[n] == '\0' || p[n + 1] == '\0')
+			break;
+		p += n + 1;
 	}
-	keep(c, "\r\n", 2);
-	return SMFIS_CONTINUE;
+	return cont(c, SMFIP_NR_HDR);
 }
 
 static sfsistat
@@ -235,7 +273,7 @@ on_eoh(SMFICTX *ctx)
 	if (c == NULL)
 		return SMFIS_TEMPFAIL;
 	keep(c, "\r\n", 2);
-	return SMFIS_CONTINUE;
+	return cont(c, SMFIP_NR_EOH);
 }
 
 static sfsistat
@@ -246,7 +284,7 @@ on_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	if (c == NULL)
 		return SMFIS_TEMPFAIL;
 	keep(c, (const char *)chunk, len);
-	return SMFIS_CONTINUE;
+	return cont(c, SMFIP_NR_BODY);
 }
 
 /* One line of a reply: no line break, no '%' (a format to sendmail),
@@ -382,7 +420,7 @@ decide(SMFICTX *ctx, struct conn *c, const char *qid)
 	sfsistat		 st;
 	int			 rc;
 
-	if (c->data.failed) {
+	if (c->data.failed || c->failed) {
 		tempfail(ctx, "matchguard: out of memory");
 		return SMFIS_TEMPFAIL;
 	}
@@ -460,9 +498,10 @@ on_close(SMFICTX *ctx)
 
 	if (c != NULL) {
 		letter_reset(c);
+		if (c->counted)
+			atomic_fetch_sub(&M.sessions, 1);
 		free(c);
 		smfi_setpriv(ctx, NULL);
-		atomic_fetch_sub(&M.sessions, 1);
 	}
 	return SMFIS_CONTINUE;
 }

@@ -29,7 +29,7 @@ mk_office "$MG_WORK/office2" "$MP2" reject priya
 start_milter "$MG_WORK/office2/matchguard.conf" "$MG_WORK/milter2.log" "$MP2"
 M2=$MILTER_PID
 start_milter "$MG_WORK/office/matchguard.conf" "$MG_WORK/milter.log" "$MP"
-mk_postfix "$PF" "$SMTP" "$PORT" "$MP" "$SMTP2" "$MP2"
+mk_postfix "$PF" "$SMTP" "$PORT" "$MP" "$SMTP2" "inet:127.0.0.1:$MP2"
 PQ="postqueue -c $PF/etc"
 MG="$MG_BIN -c $MG_WORK/office/matchguard.conf"
 

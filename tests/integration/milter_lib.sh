@@ -70,10 +70,10 @@ stop_milter() {
 	wait "$1" 2>/dev/null
 }
 
-# mk_postfix BASE SMTPPORT SINKPORT MILTERPORT [SMTPPORT2 MILTERPORT2]:
+# mk_postfix BASE SMTPPORT SINKPORT MILTERPORT [SMTPPORT2 MILTERS2]:
 # a private Postfix instance (config BASE/etc) on 127.0.0.1:SMTPPORT with
 # the milter at MILTERPORT, relaying everything to the sink; the second
-# pair adds a listener with another milter.
+# pair adds a listener with smtpd_milters = MILTERS2 ("" for none).
 mk_postfix() {
 	base=$1
 	mkdir -p "$base/etc" "$base/queue" "$base/data"
@@ -109,7 +109,7 @@ default_process_limit = 32
 CF
 	{
 		echo "127.0.0.1:$2 inet n - n - - smtpd"
-		[ $# -ge 6 ] && printf '127.0.0.1:%s inet n - n - - smtpd\n  -o smtpd_milters=inet:127.0.0.1:%s\n' "$5" "$6"
+		[ $# -ge 6 ] && printf '127.0.0.1:%s inet n - n - - smtpd\n  -o smtpd_milters=%s\n' "$5" "$6"
 		cat <<CF
 pickup unix n - n 60 1 pickup
 cleanup unix n - n - 0 cleanup
