@@ -224,6 +224,16 @@ else
 	fail "sam's timeline: $(cat "$MG_WORK/tl")"
 fi
 
+# --- the office's file alone is no applicant's
+$MG check "$MG_WORK/update.eml" >/dev/null 2>"$MG_WORK/err"
+grep -q "office's configuration .*--applicant ID" "$MG_WORK/err" &&
+	pass "check with the office's file asks for --applicant" ||
+	fail "check with the office's file: $(cat "$MG_WORK/err")"
+$MG check --applicant nobody "$MG_WORK/update.eml" >/dev/null 2>"$MG_WORK/err"
+grep -q "applicant nobody: no .*applicants/nobody/matchguard.conf" "$MG_WORK/err" &&
+	pass "an unknown applicant: $(cat "$MG_WORK/err")" ||
+	fail "check --applicant nobody: $(cat "$MG_WORK/err")"
+
 # --- a stranger's mail passes untouched, logged once
 letter stranger someone@elsewhere.test genetics@cordillerahealth.org \
     "Hello" <<'EOF2'
