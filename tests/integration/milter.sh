@@ -26,6 +26,8 @@ start_upstream
 SINK=$UP_OUT
 mk_office "$MG_WORK/office" "$MP" quarantine priya sam
 mk_office "$MG_WORK/office2" "$MP2" reject priya
+sed -i 's/^  max_sessions = 32;/  max_sessions = 32; max_message_size = 2048;/' \
+    "$MG_WORK/office2/matchguard.conf"
 start_milter "$MG_WORK/office2/matchguard.conf" "$MG_WORK/milter2.log" "$MP2"
 M2=$MILTER_PID
 start_milter "$MG_WORK/office/matchguard.conf" "$MG_WORK/milter.log" "$MP"
@@ -173,6 +175,19 @@ if grep -q '<\*\* *550.5\.7\.1.*matchguard held this letter' "$MG_WORK/swaks.out
 else
 	fail "rejected letter: $(grep '<\*\*\|<-' "$MG_WORK/swaks.out")"
 fi
+
+# --- beyond milter.max_message_size (2048 here): not checked; to a
+# program refused (reject mode), to anyone else passed
+{ cat "$MG_WORK/update.eml"; for i in $(seq 40); do
+	printf 'A line of news to make this letter longer than the limit.\r\n'
+done; } >"$MG_WORK/big.eml"
+r=$(send "$SMTP2" big priya@applicants.test mggresidency@northgate.edu)
+case $r in 552*max_message_size*) pass "too large to check, to a program: $r";;
+	*) fail "too large, to a program: $r";; esac
+n=$(count)
+r=$(send "$SMTP2" big priya@applicants.test friend@elsewhere.test)
+case $r in 250*) arrived $((n + 1)) && pass "too large, to no program: passed";;
+	*) fail "too large, to no program: $r";; esac
 
 # --- two applicants: A's letter of intent does not hold B's
 loi() {
