@@ -2,6 +2,7 @@
  * mgload.c - the benchmark's SMTP load generator and latency driver.
  *
  * usage: mgload -p PORT [-H HOST] [-s SESSIONS] [-n COUNT] [-l LATFILE]
+ *               [-f FROM]
  *               MANIFEST
  *
  * MANIFEST has one line per message: the envelope recipient, a tab, and
@@ -46,6 +47,10 @@ static struct msg	*msgs;
 static size_t		 nmsgs;
 static long		 count = 1000;
 static const char	*host = "127.0.0.1";
+/* -f: the envelope senders, "a@x,b@y": message i is sent by the
+ * (i mod n)th (bench/milter: one applicant each). */
+static const char	*froms[64] = { "priya.raman@example.com" };
+static size_t		 nfroms = 1;
 static const char	*port;
 static double		*lat;		/* microseconds, per message */
 static atomic_long	 next_i;
@@ -235,7 +240,7 @@ one(long i)
 {
 	const struct msg *m = &msgs[(size_t)i % nmsgs];
 	struct conn	  c = { .fd = dial() };
-	char		  line[600], text[512] = "";
+	char		  line[600], mail[600], text[512] = "";
 	double		  t0;
 	int		  code;
 
@@ -245,9 +250,11 @@ one(long i)
 		return;
 	}
 	snprintf(line, sizeof(line), "RCPT TO:<%s>\r\n", m->rcpt);
+	snprintf(mail, sizeof(mail), "MAIL FROM:<%s>\r\n",
+	    froms[(size_t)i % nfroms]);
 	if (reply(&c, text, sizeof(text)) != 220 ||
 	    cmd(&c, "EHLO mgload.localdomain\r\n", 250) == -1 ||
-	    cmd(&c, "MAIL FROM:<priya.raman@example.com>\r\n", 250) == -1 ||
+	    cmd(&c, mail, 250) == -1 ||
 	    cmd(&c, line, 250) == -1 || cmd(&c, "DATA\r\n", 354) == -1 ||
 	    send_all(c.fd, m->data, m->len) == -1) {
 		fail("dialogue", text);
@@ -306,13 +313,20 @@ main(int argc, char **argv)
 	size_t		 nok = 0;
 	int		 ch, sessions = 8;
 
-	while ((ch = getopt(argc, argv, "H:p:s:n:l:")) != -1) {
+	while ((ch = getopt(argc, argv, "H:p:s:n:l:f:")) != -1) {
 		switch (ch) {
 		case 'H': host = optarg; break;
 		case 'p': port = optarg; break;
 		case 's': sessions = atoi(optarg); break;
 		case 'n': count = atol(optarg); break;
 		case 'l': latfile = optarg; break;
+		case 'f':
+			for (nfroms = 0, froms[0] = strtok(optarg, ",");
+			    froms[nfroms] != NULL && nfroms < 63;)
+				froms[++nfroms] = strtok(NULL, ",");
+			if (nfroms == 0)
+				goto usage;
+			break;
 		default:
 			goto usage;
 		}
@@ -352,6 +366,6 @@ main(int argc, char **argv)
 	return atomic_load(&n_failed) > 0 ? 2 : 0;
 usage:
 	fprintf(stderr, "usage: mgload -p PORT [-H HOST] [-s SESSIONS] "
-	    "[-n COUNT] [-l LATFILE] MANIFEST\n");
+	    "[-n COUNT] [-l LATFILE] [-f FROM,...] MANIFEST\n");
 	return 1;
 }

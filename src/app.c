@@ -36,6 +36,13 @@ mg_app_open(struct mg_app *app, const char *conf, int ledger_mode, char *err,
 		return -1;
 	}
 	free(dflt);
+	if (app->cfg.name == NULL) {
+		/* An office's file (a milter group) is no applicant's. */
+		mg_seterr(err, errlen, "%s is an office's configuration (it has "
+		    "a milter group and no identity): name the applicant with "
+		    "--applicant ID", app->cfg.path);
+		goto fail;
+	}
 	if (mg_policy_validate(&app->cfg, err, errlen) == -1)
 		goto fail;
 	if (mg_policy_prepare(&app->cfg) == -1) {

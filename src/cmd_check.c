@@ -18,12 +18,14 @@
 #include "matchguard/report.h"
 
 static const char usage[] =
-    "usage: matchguard check [-c CONF] [--now TIME] [--json] FILE...\n";
+    "usage: matchguard check [-c CONF] [--applicant ID] [--now TIME] [--json] "
+    "FILE...\n";
 
 struct check_opts {
 	const char	*conf;
 	time_t		 now;
 	int		 json;
+	const char	*applicant;	/* --applicant, or NULL */
 };
 
 /* Checks one file; returns the verdict, or -1 after printing an error. */
@@ -65,6 +67,7 @@ parse_opts(int argc, char **argv, struct check_opts *o)
 		{ "config",	required_argument,	NULL, 'c' },
 		{ "now",	required_argument,	NULL, 'n' },
 		{ "json",	no_argument,		NULL, 'j' },
+		{ "applicant",	required_argument,	NULL, 'a' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 }
 	};
@@ -82,6 +85,9 @@ parse_opts(int argc, char **argv, struct check_opts *o)
 			break;
 		case 'j':
 			o->json = 1;
+			break;
+		case 'a':
+			o->applicant = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -102,14 +108,17 @@ parse_opts(int argc, char **argv, struct check_opts *o)
 int
 mg_cmd_check(int argc, char **argv, const char *conf)
 {
-	struct check_opts	o = { conf, time(NULL), 0 };
+	struct check_opts	o = { conf, time(NULL), 0, NULL };
 	struct mg_app		app;
-	char			err[MG_ERRLEN];
-	int			status = MG_EXIT_OK;
+	char			err[MG_ERRLEN], *own;
+	int			status = MG_EXIT_OK, rc;
 
-	if (parse_opts(argc, argv, &o) == -1)
+	if (parse_opts(argc, argv, &o) == -1 ||
+	    mg_cmd_opt_applicant(&o.conf, o.applicant, &own) == -1)
 		return MG_EXIT_ERROR;
-	if (mg_app_open(&app, o.conf, MG_LEDGER_RO, err, sizeof(err)) == -1) {
+	rc = mg_app_open(&app, o.conf, MG_LEDGER_RO, err, sizeof(err));
+	free(own);
+	if (rc == -1) {
 		fprintf(stderr, "matchguard: %s\n", err);
 		return MG_EXIT_ERROR;
 	}

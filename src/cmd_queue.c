@@ -22,7 +22,7 @@
 #include "matchguard/report.h"
 
 static const char usage[] =
-    "usage: matchguard queue [-c CONF]                 list held messages\n"
+    "usage: matchguard queue [-c CONF] [--applicant ID] list held messages\n"
     "       matchguard queue show ID                   findings and message\n"
     "       matchguard queue release ID [--recheck]    send it now\n"
     "       matchguard queue drop ID                   delete it\n"
@@ -286,12 +286,13 @@ mg_cmd_queue(int argc, char **argv, const char *conf)
 	static const struct option longopts[] = {
 		{ "config",	required_argument,	NULL, 'c' },
 		{ "recheck",	no_argument,		NULL, 'r' },
+		{ "applicant",	required_argument,	NULL, 'a' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct mg_guard	*g;
-	const char	*sub, *id;
-	char		 err[MG_ERRLEN];
+	const char	*sub, *id, *applicant = NULL;
+	char		 err[MG_ERRLEN], *own;
 	int		 ch, check_first = 0, status;
 
 	optind = 1;
@@ -300,6 +301,8 @@ mg_cmd_queue(int argc, char **argv, const char *conf)
 			conf = optarg;
 		else if (ch == 'r')
 			check_first = 1;
+		else if (ch == 'a')
+			applicant = optarg;
 		else {
 			fputs(usage, ch == 'h' ? stdout : stderr);
 			return ch == 'h' ? MG_EXIT_OK : MG_EXIT_ERROR;
@@ -319,8 +322,11 @@ mg_cmd_queue(int argc, char **argv, const char *conf)
 		    "ID (see `matchguard queue`)\n", sub);
 		return MG_EXIT_ERROR;
 	}
-	if ((g = mg_guard_new(conf, strcmp(sub, "release") == 0, err,
-	    sizeof(err))) == NULL) {
+	if (mg_cmd_opt_applicant(&conf, applicant, &own) == -1)
+		return MG_EXIT_ERROR;
+	g = mg_guard_new(conf, strcmp(sub, "release") == 0, err, sizeof(err));
+	free(own);
+	if (g == NULL) {
 		fprintf(stderr, "matchguard: %s\n", err);
 		return MG_EXIT_ERROR;
 	}

@@ -22,7 +22,7 @@
 static const char replies_usage[] =
     "usage: matchguard replies [-c CONF] [--program ID]\n";
 static const char timeline_usage[] =
-    "usage: matchguard timeline [-c CONF] [--now TIME]\n";
+    "usage: matchguard timeline [-c CONF] [--applicant ID] [--now TIME]\n";
 
 static void
 day_of(time_t t, char buf[16])
@@ -134,13 +134,15 @@ mg_cmd_timeline(int argc, char **argv, const char *conf)
 	static const struct option longopts[] = {
 		{ "config",	required_argument,	NULL, 'c' },
 		{ "now",	required_argument,	NULL, 'n' },
+		{ "applicant",	required_argument,	NULL, 'a' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct mg_app	app;
 	time_t		now = time(NULL);
-	char		err[MG_ERRLEN];
-	int		ch, status = MG_EXIT_OK;
+	const char	*applicant = NULL;
+	char		err[MG_ERRLEN], *own;
+	int		ch, status = MG_EXIT_OK, rc;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
@@ -151,6 +153,9 @@ mg_cmd_timeline(int argc, char **argv, const char *conf)
 		case 'n':
 			if (mg_cmd_opt_now(optarg, &now) == -1)
 				return MG_EXIT_ERROR;
+			break;
+		case 'a':
+			applicant = optarg;
 			break;
 		case 'h':
 			fputs(timeline_usage, stdout);
@@ -164,7 +169,11 @@ mg_cmd_timeline(int argc, char **argv, const char *conf)
 		fputs(timeline_usage, stderr);
 		return MG_EXIT_ERROR;
 	}
-	if (mg_app_open(&app, conf, MG_LEDGER_RO, err, sizeof(err)) == -1) {
+	if (mg_cmd_opt_applicant(&conf, applicant, &own) == -1)
+		return MG_EXIT_ERROR;
+	rc = mg_app_open(&app, conf, MG_LEDGER_RO, err, sizeof(err));
+	free(own);
+	if (rc == -1) {
 		fprintf(stderr, "matchguard: %s\n", err);
 		return MG_EXIT_ERROR;
 	}

@@ -11,6 +11,7 @@
 #include "config_auto.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -477,9 +478,10 @@ default_state_dir(void)
 static int
 load_paths(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 {
-	static const char *const names[] = { "state", "filters", NULL };
+	static const char *const names[] = { "state", "filters", "programs",
+	    NULL };
 	config_setting_t	*g;
-	char			*state = NULL, *filters = NULL;
+	char			*state = NULL, *filters = NULL, *programs = NULL;
 	int			 rc = -1;
 
 	if (config_setting_get_member(root, "paths") != NULL) {
@@ -487,8 +489,15 @@ load_paths(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 			return -1;
 		if (mg_cfg_check_known(ld, g, names) == -1 ||
 		    mg_cfg_get_string(ld, g, "state", 0, &state) == -1 ||
-		    mg_cfg_get_string(ld, g, "filters", 0, &filters) == -1)
+		    mg_cfg_get_string(ld, g, "filters", 0, &filters) == -1 ||
+		    mg_cfg_get_string(ld, g, "programs", 0, &programs) == -1)
 			goto out;
+		if (programs != NULL && (cfg->programs_file =
+		    mg_expand_path(programs, ld->dir)) == NULL) {
+			mg_seterr(ld->err, ld->errlen, "%s: out of memory",
+			    ld->path);
+			goto out;
+		}
 	}
 	cfg->state_dir = state != NULL ? mg_expand_path(state, ld->dir) :
 	    default_state_dir();
@@ -502,6 +511,7 @@ load_paths(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 out:
 	free(state);
 	free(filters);
+	free(programs);
 	return rc;
 }
 
@@ -627,47 +637,140 @@ check_directory(struct loader *ld, config_setting_t *list,
 	return 0;
 }
 
+/* The list of programs s into dir (empty), checked within itself. */
 static int
-load_programs(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
+load_program_list(struct loader *ld, config_setting_t *s,
+    struct mg_directory *dir)
 {
-	config_setting_t	*s = config_setting_get_member(root, "programs");
-	int			 n;
+	int	n;
 
-	if (s == NULL)
-		return 0;	/* allowed: then every message passes */
 	if (config_setting_type(s) != CONFIG_TYPE_LIST)
 		return mg_cfg_bad(ld, s, "must be a list of programs in parentheses: "
 		    "programs = ( { id = ...; }, ... );");
 	n = config_setting_length(s);
-	if ((cfg->dir.programs = calloc((size_t)n + 1,
-	    sizeof(*cfg->dir.programs))) == NULL)
+	if ((dir->programs = calloc((size_t)n + 1,
+	    sizeof(*dir->programs))) == NULL)
 		return mg_cfg_bad(ld, s, "out of memory");
 	for (int i = 0; i < n; i++) {
-		cfg->dir.n++;
+		dir->n++;
 		if (load_program(ld, config_setting_get_elem(s, (unsigned)i),
-		    &cfg->dir.programs[i]) == -1)
+		    &dir->programs[i]) == -1)
 			return -1;
 	}
-	return check_directory(ld, s, &cfg->dir);
+	return check_directory(ld, s, dir);
+}
+
+/*
+ * Adds the shared programs of paths.programs (an office's file with
+ * only a programs list) to the configuration's own: a shared program
+ * whose id the configuration has too is left out (the applicant's own
+ * entry, with their interview date, is the one used); an address of a
+ * shared program that one of the configuration's own has is an error.
+ */
+static int
+add_shared_programs(struct loader *ld, config_setting_t *own,
+    struct mg_config *cfg)
+{
+	static const char *const names[] = { "programs", NULL };
+	struct loader		 sld = { cfg->programs_file, ld->dir, ld->err,
+	    ld->errlen };
+	struct mg_directory	 sh = { 0 }, *d = &cfg->dir;
+	struct mg_program	*all;
+	config_t		 cf;
+	config_setting_t	*list;
+	char			*text = NULL;
+	int			 rc = -1;
+
+	if (mg_read_file(cfg->programs_file, MG_CONFIG_MAX_SIZE, &text, NULL,
+	    ld->err, ld->errlen) == -1)
+		return -1;
+	config_init(&cf);
+	if (config_read_string(&cf, text) == CONFIG_FALSE) {
+		mg_seterr(ld->err, ld->errlen, "%s:%d: %s", cfg->programs_file,
+		    config_error_line(&cf), config_error_text(&cf));
+		goto out;
+	}
+	if (mg_cfg_check_known(&sld, config_root_setting(&cf), names) == -1)
+		goto out;
+	if ((list = config_lookup(&cf, "programs")) == NULL) {
+		rc = 0;
+		goto out;
+	}
+	if (load_program_list(&sld, list, &sh) == -1)
+		goto out;
+	if ((all = realloc(d->programs, (d->n + sh.n + 1) *
+	    sizeof(*all))) == NULL) {
+		mg_seterr(ld->err, ld->errlen, "out of memory");
+		goto out;
+	}
+	d->programs = all;
+	for (size_t i = 0; i < sh.n; i++) {
+		struct mg_program	*p = &sh.programs[i];
+		size_t			 own_n = own != NULL ?
+		    (size_t)config_setting_length(own) : 0;
+
+		if (mg_directory_find_id(d, p->id) != NULL)
+			continue;	/* cleared with sh */
+		for (size_t j = 0; j < own_n; j++)
+			for (size_t k = 0; k < p->addresses.n; k++)
+				if (mg_strlist_has_ci(&d->programs[j].addresses,
+				    p->addresses.v[k])) {
+					mg_cfg_bad(ld, config_setting_get_elem(own,
+					    (unsigned)j), "the address %s also "
+					    "belongs to program \"%s\" of %s",
+					    p->addresses.v[k], p->id,
+					    cfg->programs_file);
+					goto out;
+				}
+		d->programs[d->n++] = *p;
+		memset(p, 0, sizeof(*p));	/* now the configuration's */
+	}
+	memset(&d->programs[d->n], 0, sizeof(d->programs[0]));
+	rc = 0;
+out:
+	mg_directory_clear(&sh);
+	config_destroy(&cf);
+	free(text);
+	return rc;
+}
+
+static int
+load_programs(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
+{
+	config_setting_t	*s = config_setting_get_member(root, "programs");
+
+	/* None is allowed: then every message passes. */
+	if (s != NULL && load_program_list(ld, s, &cfg->dir) == -1)
+		return -1;
+	if (cfg->programs_file != NULL)
+		return add_shared_programs(ld, s, cfg);
+	return 0;
 }
 
 static int
 load_root(struct loader *ld, config_t *cf, struct mg_config *cfg)
 {
 	static const char *const names[] = { "identity", "season", "policy",
-	    "paths", "programs", "smtp", "upstream", "imap", "review", NULL };
+	    "paths", "programs", "smtp", "upstream", "imap", "review", "milter",
+	    NULL };
 	config_setting_t	*root = config_root_setting(cf);
+	/* An office's configuration (a milter group) may have no identity
+	 * and no season: each applicant's own file has them. */
+	int			 office = config_setting_get_member(root,
+	    "milter") != NULL && config_setting_get_member(root,
+	    "identity") == NULL;
 
 	if (mg_cfg_check_known(ld, root, names) == -1 ||
-	    load_identity(ld, root, cfg) == -1 ||
-	    load_season(ld, root, cfg) == -1 ||
+	    (!office && load_identity(ld, root, cfg) == -1) ||
+	    (!office && load_season(ld, root, cfg) == -1) ||
 	    load_policy(ld, root, cfg) == -1 ||
 	    load_paths(ld, root, cfg) == -1 ||
 	    load_programs(ld, root, cfg) == -1 ||
 	    mg_cfg_load_smtp(ld, root, cfg) == -1 ||
 	    mg_cfg_load_upstream(ld, root, cfg) == -1 ||
 	    mg_cfg_load_imap(ld, root, cfg) == -1 ||
-	    mg_cfg_load_review(ld, root, cfg) == -1)
+	    mg_cfg_load_review(ld, root, cfg) == -1 ||
+	    mg_cfg_load_milter(ld, root, cfg) == -1)
 		return -1;
 	return 0;
 }
@@ -726,10 +829,12 @@ mg_config_clear(struct mg_config *cfg)
 	free(cfg->policy.rules);
 	free(cfg->state_dir);
 	free(cfg->filters_dir);
+	free(cfg->programs_file);
 	mg_directory_clear(&cfg->dir);
 	mg_cfg_clear_serve(cfg);
 	mg_cfg_clear_imap(cfg);
 	free(cfg->review.listen);
+	mg_cfg_clear_milter(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

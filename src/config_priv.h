@@ -96,5 +96,9 @@ int	mg_cfg_load_review(struct loader *ld, config_setting_t *root,
 int	mg_cfg_load_imap(struct loader *ld, config_setting_t *root,
 	    struct mg_config *cfg);
 void	mg_cfg_clear_imap(struct mg_config *cfg);
+/* The milter group (config_milter.c). */
+int	mg_cfg_load_milter(struct loader *ld, config_setting_t *root,
+	    struct mg_config *cfg);
+void	mg_cfg_clear_milter(struct mg_config *cfg);
 
 #endif

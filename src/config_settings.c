@@ -11,6 +11,7 @@
  */
 #include "config_auto.h"
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,6 +73,8 @@ static const char *const tls_modes[] = { "starttls", "implicit", "none",
  * config_imap.c). */
 static const char *const upstream_auth[] = { "none", "plain", "login",
     "xoauth2", NULL };
+static const char *const milter_on_hold[] = { "quarantine", "reject",
+    NULL };
 static const char *const imap_auth[] = { "login", "plain", "xoauth2",
     NULL };
 
@@ -273,6 +276,26 @@ const struct mg_setting mg_settings[] = {
 	REVIEW(max_upload, "bytes", MG_DEF_REVIEW_MAX_UPLOAD, 1024,
 	    MG_MSG_MAX_UPLOAD_LIMIT,
 	    "the largest request: a pasted or uploaded draft"),
+
+	TEXT("milter", "listen", milter.listen, 0, "\"inet:8894@127.0.0.1\"",
+	    "where the MTA reaches the milter: inet:PORT@HOST or unix:/PATH"),
+	INT("milter", "allow_remote", milter.allow_remote, NULL, 0, 0, 1,
+	    "1: milter.listen may be an address other computers can reach"),
+	TEXT("milter", "applicants", milter.applicants, MG_SETTING_OWN,
+	    "\"applicants\" beside this file",
+	    "the folder that holds one folder per applicant"),
+	CHOICE("milter", NULL, "on_hold", milter.on_hold, milter_on_hold,
+	    MG_MILTER_QUARANTINE, NULL, 0,
+	    "a held letter goes to the MTA's hold queue, or is refused"),
+	INT("milter", "max_sessions", milter.max_sessions, NULL,
+	    MG_DEF_MILTER_MAX_SESSIONS, 1, MG_MAX_MILTER_SESSIONS_LIMIT,
+	    "the most MTA connections checked at once; more get tempfail"),
+	INT("milter", "max_message_size", milter.max_message_size, "bytes",
+	    MG_DEF_MILTER_MAX_MESSAGE_SIZE, 1024, INT_MAX,
+	    "the bytes of a letter read; a larger one is not checked"),
+	INT("milter", "timeout", milter.timeout, "seconds",
+	    MG_DEF_MILTER_TIMEOUT, 1, 3600,
+	    "the time the milter waits for the MTA's next step"),
 
 	{ .name = NULL }
 };

@@ -342,8 +342,8 @@ mg_guard_record(struct mg_guard *g, struct mg_letter *lt,
 	return rc;
 }
 
-static const struct mg_finding *
-first_hold(const struct mg_findings *f)
+const struct mg_finding *
+mg_guard_first_hold(const struct mg_findings *f)
 {
 	for (size_t i = 0; i < f->n; i++)
 		if (f->v[i].sev == MG_SEV_HOLD)
@@ -351,16 +351,16 @@ first_hold(const struct mg_findings *f)
 	return f->n > 0 ? &f->v[0] : NULL;
 }
 
-/* on_hold = "reject": nothing is kept, but the ledger says it happened. */
-static void
-record_rejected(struct mg_guard *g, time_t now, const struct checked *c)
+void
+mg_guard_record_rejected(struct mg_guard *g, time_t now,
+    const struct mg_letter *lt)
 {
 	char	id[64], err[MG_ERRLEN];
 
 	snprintf(id, sizeof(id), "rejected-%lld-%.16s", (long long)now,
-	    c->lt.msg->hash);
+	    lt->msg->hash);
 	pthread_mutex_lock(&g->lock);
-	if (mg_letter_record_held(&c->lt, g->app.ledger, id, now, "rejected",
+	if (mg_letter_record_held(lt, g->app.ledger, id, now, "rejected",
 	    err, sizeof(err)) == -1)
 		mg_log("warning: %s", err);
 	pthread_mutex_unlock(&g->lock);
@@ -381,27 +381,21 @@ notice(struct mg_guard *g, const char *id, time_t now)
 		(void)mg_notice_send_held(&g->app.cfg, g->spool_dir, id, now);
 }
 
-static void
-hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
-    const char *data, size_t len, time_t now, struct checked *c,
-    struct mg_guard_result *r, struct early *ea)
+int
+mg_guard_spool_held(struct mg_guard *g, const char *from,
+    const struct mg_strlist *rcpts, const char *data, size_t len, time_t now,
+    const struct mg_letter *lt, char id[MG_SPOOL_IDLEN], char *err,
+    size_t errlen)
 {
 	struct mg_spool_entry	 e;
 	struct mg_spool_finding	*sf;
-	const struct mg_findings *fs = &c->lt.check.findings;
-	const struct mg_finding	*first = first_hold(fs);
-	char			 err[MG_ERRLEN];
+	const struct mg_findings *fs = &lt->check.findings;
+	int			 rc;
 
-	if (g->app.cfg.smtp.on_hold == MG_ON_HOLD_REJECT) {
-		record_rejected(g, now, c);
-		set_result(r, MG_OUT_REJECTED, 550, "5.7.1", "matchguard: %s",
-		    first != NULL ? first->message : "held by the policy");
-		return;
-	}
 	memset(&e, 0, sizeof(e));
 	if ((sf = calloc(fs->n + 1, sizeof(*sf))) == NULL) {
-		set_result(r, MG_OUT_TEMPFAIL, 452, "4.3.1", "out of memory");
-		return;
+		mg_seterr(err, errlen, "out of memory");
+		return -1;
 	}
 	for (size_t i = 0; i < fs->n; i++) {
 		sf[i].rule = (char *)fs->v[i].rule;
@@ -412,21 +406,39 @@ hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 	e.from = (char *)(from != NULL ? from : "");
 	e.rcpts = *rcpts;
 	e.held_at = now;
-	e.subject = c->lt.msg->subject;
-	e.message_id = c->lt.msg->message_id;
-	e.programs = c->lt.programs;
+	e.subject = lt->msg->subject;
+	e.message_id = lt->msg->message_id;
+	e.programs = (char *)lt->programs;
 	e.findings = sf;
 	e.n_findings = fs->n;
 	e.notice = mg_notice_enabled(&g->app.cfg);
-	if (mg_spool_hold(g->spool_dir, &e, data, len, r->id, err,
-	    sizeof(err)) == -1) {
-		free(sf);
+	rc = mg_spool_hold(g->spool_dir, &e, data, len, id, err, errlen);
+	free(sf);
+	return rc;
+}
+
+static void
+hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
+    const char *data, size_t len, time_t now, struct checked *c,
+    struct mg_guard_result *r, struct early *ea)
+{
+	const struct mg_finding	*first =
+	    mg_guard_first_hold(&c->lt.check.findings);
+	char			 err[MG_ERRLEN];
+
+	if (g->app.cfg.smtp.on_hold == MG_ON_HOLD_REJECT) {
+		mg_guard_record_rejected(g, now, &c->lt);
+		set_result(r, MG_OUT_REJECTED, 550, "5.7.1", "matchguard: %s",
+		    first != NULL ? first->message : "held by the policy");
+		return;
+	}
+	if (mg_guard_spool_held(g, from, rcpts, data, len, now, &c->lt, r->id,
+	    err, sizeof(err)) == -1) {
 		set_result(r, MG_OUT_TEMPFAIL, 452, "4.3.1", "matchguard "
 		    "cannot store the message for review, try again later: %s",
 		    err);
 		return;
 	}
-	free(sf);
 	/* On disk: the client's 250 now, the ledger and the notice after. */
 	set_result(r, MG_OUT_HELD, 250, "2.0.0", "held for review %s: %s",
 	    r->id, first != NULL ? first->message : "see matchguard queue");

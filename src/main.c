@@ -26,13 +26,15 @@ struct command {
 
 static const struct command commands[] = {
 	{ "check", mg_cmd_check,
-	  "check [-c CONF] [--now TIME] [--json] FILE...",
+	  "check [-c CONF] [--applicant ID] [--now TIME] [--json] FILE...",
 	  "Checks message files (.eml) against your communication policy as\n"
 	  "if they were sent at TIME (ISO 8601, e.g. 2027-01-14T10:00:00-05:00;\n"
 	  "default: now) and prints the verdict of each: pass, warn or hold,\n"
 	  "with what to fix.  Nothing is sent and nothing is recorded.\n"
-	  "--json prints one JSON object per file.  Exit status: 0 when no\n"
-	  "file would be held, 1 when one would, 2 on an error.\n" },
+	  "--json prints one JSON object per file.  --applicant ID (with an\n"
+	  "office's configuration): against that applicant's programs and\n"
+	  "ledger.  Exit status: 0 when no file would be held, 1 when one\n"
+	  "would, 2 on an error.\n" },
 	{ "import-sent", mg_cmd_import_sent,
 	  "import-sent [-c CONF] [--dry-run] PATH...",
 	  "Records messages you already sent this season (single .eml files,\n"
@@ -55,12 +57,13 @@ static const struct command commands[] = {
 	  "reloads the configuration; SIGTERM stops after the messages in\n"
 	  "progress.\n" },
 	{ "queue", mg_cmd_queue,
-	  "queue [-c CONF] [list | show ID | release ID [--recheck] | drop ID | edit ID]",
+	  "queue [-c CONF] [--applicant ID] [list | show ID | release ID [--recheck] | drop ID | edit ID]",
 	  "The messages `serve` held for review.  `queue` lists them; `show`\n"
 	  "prints why one was held and the message; `release` sends it now\n"
 	  "(your decision is recorded), or with --recheck only if it passes\n"
 	  "the rules now; `drop` deletes it unsent; `edit` opens it in\n"
-	  "$EDITOR and checks it again.\n" },
+	  "$EDITOR and checks it again.  --applicant ID (with an office's\n"
+	  "configuration): that applicant's queue.\n" },
 	{ "review-url", mg_cmd_review_url, "review-url [-c CONF]",
 	  "Prints the address of the review page of `serve` (held letters,\n"
 	  "edit, send anyway, check a draft, the timeline), with its secret\n"
@@ -83,11 +86,20 @@ static const struct command commands[] = {
 	  "first, and how each was matched: \"thread\" (it answers a message\n"
 	  "you sent) or \"address\" (it comes from the program's address or\n"
 	  "domain).\n" },
-	{ "timeline", mg_cmd_timeline, "timeline [-c CONF] [--now TIME]",
+	{ "timeline", mg_cmd_timeline, "timeline [-c CONF] [--applicant ID] [--now TIME]",
 	  "A table of every program: messages sent this season, letters of\n"
 	  "interest and intent, your last message, their last reply, how\n"
 	  "many days they have been silent, and the earliest day a follow-up\n"
-	  "without news passes the rules.\n" },
+	  "without news passes the rules.  --applicant ID (with an office's\n"
+	  "configuration): that applicant's programs and ledger.\n" },
+	{ "milter", mg_cmd_milter, "milter [-c CONF]",
+	  "For an advising office: checks the letters of its applicants\n"
+	  "inside its mail server (Postfix, Sendmail) through the milter\n"
+	  "protocol, listening on milter.listen.  A clean letter passes\n"
+	  "unchanged, a careless one is held in the server's hold queue (or\n"
+	  "refused, milter.on_hold), each against the applicant's own ledger.\n"
+	  "Mail from a sender who is not an applicant passes unread.  See\n"
+	  "MILTER in matchguard(1).\n" },
 	{ NULL, NULL, NULL, NULL }
 };
 

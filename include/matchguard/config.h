@@ -285,6 +285,30 @@ struct mg_review_settings {
 	int	 max_upload;	/* bytes of one request body */
 };
 
+/* milter group: `matchguard milter` in an advising office's MTA
+ * (milter.c); defaults documented in matchguard.conf(5). */
+#define MG_DEF_MILTER_LISTEN		"inet:8894@127.0.0.1"
+#define MG_DEF_MILTER_MAX_SESSIONS	64
+#define MG_MAX_MILTER_SESSIONS_LIMIT	1000
+#define MG_DEF_MILTER_MAX_MESSAGE_SIZE	(25 * 1024 * 1024)
+#define MG_DEF_MILTER_TIMEOUT		120	/* seconds, MTA silence */
+
+enum mg_milter_on_hold {
+	MG_MILTER_QUARANTINE,	/* smfi_quarantine: the MTA's hold queue */
+	MG_MILTER_REJECT	/* 550 5.7.1 with the findings, one a line */
+};
+
+struct mg_milter_settings {
+	int			 present;	/* the file has a milter group */
+	char			*listen;	/* "inet:PORT@HOST", "unix:PATH" */
+	int			 allow_remote;	/* 1: listen may be non-loopback */
+	char			*applicants;	/* expanded: one folder each */
+	enum mg_milter_on_hold	 on_hold;
+	int			 max_sessions;
+	int			 max_message_size;	/* bytes */
+	int			 timeout;		/* seconds */
+};
+
 struct mg_config {
 	char			*path;		/* the file loaded */
 	char			*name;		/* identity.name */
@@ -296,11 +320,16 @@ struct mg_config {
 	struct mg_policy_settings policy;
 	char			*state_dir;	/* expanded, absolute or relative to cwd */
 	char			*filters_dir;
+	/* paths.programs, expanded: a shared file of programs (an
+	 * advising office's) that the file's own programs add to; NULL:
+	 * none. */
+	char			*programs_file;
 	struct mg_directory	 dir;
 	struct mg_smtp_settings	 smtp;
 	struct mg_upstream	 upstream;
 	struct mg_imap_settings	 imap;
 	struct mg_review_settings review;
+	struct mg_milter_settings milter;
 	/* The names masked in template signatures, built once from the
 	 * directory by mg_policy_prepare() (policy.h); NULL: built for
 	 * every letter. */

@@ -105,4 +105,20 @@ void	mg_guard_deliver(struct mg_guard *g, const char *from,
 int	mg_guard_record(struct mg_guard *g, struct mg_letter *lt,
 	    enum mg_letter_how how, char *err, size_t errlen);
 
+/* The pieces of a hold that the milter shares with serve (milter.h):
+ * the finding to quote (the first that holds, else the first; NULL
+ * when none); */
+const struct mg_finding *mg_guard_first_hold(const struct mg_findings *f);
+/* the checked letter lt, held by the policy, written to g's spool
+ * (mg_spool_hold) with its findings: id receives its ID, 0 or -1 (err);
+ * the ledger row is the caller's (mg_letter_record_held); */
+int	mg_guard_spool_held(struct mg_guard *g, const char *from,
+	    const struct mg_strlist *rcpts, const char *data, size_t len,
+	    time_t now, const struct mg_letter *lt, char id[MG_SPOOL_IDLEN],
+	    char *err, size_t errlen);
+/* refused (on_hold = "reject"): the ledger says so, under g's lock, and
+ * a failure is logged. */
+void	mg_guard_record_rejected(struct mg_guard *g, time_t now,
+	    const struct mg_letter *lt);
+
 #endif

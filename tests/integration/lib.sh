@@ -120,18 +120,25 @@ stop_upstream() {
 	fi
 }
 
+# wait_listen PORT [PID]: waits (5 s) until something listens on
+# 127.0.0.1:PORT; 1 when it does not, or when process PID ended.
+wait_listen() {
+	for _ in $(seq 50); do
+		python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 1)" \
+			2>/dev/null && return 0
+		[ -z "${2:-}" ] || kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
 # start_serve CONF: matchguard serve in the background ($SERVE_PID), its
 # log in $MG_WORK/serve.log; waits until it listens on $SERVE_PORT.
 SERVE_PID=
 start_serve() {
 	"$MG_BIN" -c "$1" serve 2>>"$MG_WORK/serve.log" &
 	SERVE_PID=$!
-	for _ in $(seq 50); do
-		python3 -c "import socket; socket.create_connection(('127.0.0.1', $SERVE_PORT), 1)" \
-			2>/dev/null && return 0
-		kill -0 "$SERVE_PID" 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_listen "$SERVE_PORT" "$SERVE_PID" && return 0
 	echo "serve did not start: $(cat "$MG_WORK/serve.log")" >&2
 	exit 99
 }

@@ -777,6 +777,33 @@ static const struct bad_case bad_cases[] = {
 	  HEAD "programs = ( { id = \"a\"; name = \"A\"; domains = [ \"a.edu\" ];\n"
 	  "  tracks = \"research\"; } );\n", 4,
 	  { ": programs[0].tracks: must be a list in brackets" }, NULL },
+	{ "milter.listen in Postfix's form",
+	  "milter = {\n  listen = \"inet:127.0.0.1:8894\";\n};\n", 2,
+	  { ": milter.listen: must be \"inet:PORT@HOST\"",
+	    "not libmilter's" }, NULL },
+	{ "milter.listen on every address",
+	  "milter = {\n  listen = \"inet:8894@0.0.0.0\";\n};\n", 2,
+	  { ": milter.listen: 0.0.0.0 is not a loopback address",
+	    "milter.allow_remote = 1" }, NULL },
+	{ "milter.listen: a relative socket",
+	  "milter = {\n  listen = \"unix:milter.sock\";\n};\n", 2,
+	  { ": milter.listen: the socket must be an absolute path" }, NULL },
+	{ "milter.listen: another scheme",
+	  "milter = { listen = \"tcp:8894\"; };\n", 1,
+	  { ": milter.listen: must be \"inet:PORT@127.0.0.1\" or" }, NULL },
+	{ "milter.on_hold",
+	  "milter = {\n  on_hold = \"queue\";\n};\n", 2,
+	  { ": milter.on_hold: must be \"quarantine\" or \"reject\"" }, NULL },
+	{ "milter.max_sessions out of range",
+	  "milter = {\n  max_sessions = 0;\n};\n", 2,
+	  { ": milter.max_sessions: must be between 1 and 1000" }, NULL },
+	{ "milter: unknown setting",
+	  "milter = {\n  time_out = 5;\n};\n", 2,
+	  { ": milter.time_out: unknown setting (did you mean \"timeout\"?)" },
+	  NULL },
+	{ "an office file with identity needs season",
+	  "identity = { name = \"x\"; addresses = [ \"x@y.z\" ]; };\n"
+	  "milter = { };\n", 0, { "the group \"season\" is missing" }, NULL },
 };
 
 static void
@@ -816,6 +843,59 @@ test_errors(void **state)
 		assert_null(strchr(err, '\n'));
 		free(path);
 	}
+}
+
+/* An office's file: a milter group and no identity; an applicant's
+ * file adds the office's shared programs to their own. */
+static void
+test_office(void **state)
+{
+	struct fixture		*f = *state;
+	struct mg_config	 cfg;
+	char			 err[MG_ERRLEN], *path;
+	const struct mg_program	*p;
+
+	path = load_ok(f->dir, "office.conf", "milter = { listen = "
+	    "\"unix:/run/mg.sock\"; on_hold = \"reject\"; timeout = 30; };\n",
+	    &cfg);
+	assert_true(cfg.milter.present);
+	assert_string_equal(cfg.milter.listen, "unix:/run/mg.sock");
+	assert_int_equal(cfg.milter.on_hold, MG_MILTER_REJECT);
+	assert_int_equal(cfg.milter.timeout, 30);
+	assert_int_equal(cfg.milter.max_sessions, MG_DEF_MILTER_MAX_SESSIONS);
+	assert_non_null(strstr(cfg.milter.applicants, "/applicants"));
+	assert_null(cfg.name);
+	mg_config_clear(&cfg);
+	free(path);
+
+	free(mg_test_write(f->dir, "shared.conf", "programs = (\n"
+	    "  { id = \"a\"; name = \"A Shared\"; domains = [ \"a.edu\" ]; },\n"
+	    "  { id = \"b\"; name = \"B\"; addresses = [ \"r@b.edu\" ]; }\n"
+	    ");\n"));
+	path = load_ok(f->dir, "applicant.conf", HEAD "paths = { programs = "
+	    "\"shared.conf\"; };\nprograms = ( { id = \"a\"; name = \"A Own\";"
+	    " domains = [ \"a.edu\" ]; interview_date = \"2026-11-02\"; },\n"
+	    "  { id = \"c\"; name = \"C\"; domains = [ \"c.edu\" ]; } );\n",
+	    &cfg);
+	assert_int_equal(cfg.dir.n, 3);
+	assert_non_null(p = mg_directory_find_id(&cfg.dir, "a"));
+	assert_string_equal(p->name, "A Own");	/* the applicant's own */
+	assert_true(p->has_interview);
+	assert_non_null(mg_directory_find_id(&cfg.dir, "b"));
+	assert_non_null(mg_directory_find_id(&cfg.dir, "c"));
+	/* A policy-only default is still set in an office file. */
+	mg_config_clear(&cfg);
+	free(path);
+
+	/* An own program with a shared one's address. */
+	path = mg_test_write(f->dir, "clash.conf", HEAD "paths = { programs = "
+	    "\"shared.conf\"; };\nprograms = (\n { id = \"d\"; name = \"D\";"
+	    " addresses = [ \"r@b.edu\" ]; } );\n");
+	assert_int_equal(mg_config_load(path, &cfg, err, sizeof(err)), -1);
+	print_message("%s\n", err);
+	assert_non_null(strstr(err, "clash.conf:5: programs[0]: "));
+	assert_non_null(strstr(err, "r@b.edu also belongs to program \"b\""));
+	free(path);
 }
 
 static void
@@ -919,8 +999,8 @@ has_assignment(const char *text, const char *name)
 }
 
 static const char *const top_groups[] = { "identity", "season", "paths",
-    "policy", "smtp", "upstream", "imap", "review", "programs", "@include",
-    NULL };
+    "policy", "smtp", "upstream", "imap", "review", "milter", "programs",
+    "@include", NULL };
 
 /* Is the line at p the start of a top-level group other than except
  * ("smtp = {", "#   upstream = { type = ...")? */
@@ -1311,6 +1391,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_errors, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_office, setup, teardown),
 		cmocka_unit_test(test_settings_documented),
 		cmocka_unit_test(test_settings_describe),
 		cmocka_unit_test_setup_teardown(test_settings_loaded, setup,
