@@ -684,6 +684,36 @@ check_version(const char *path)
 	sqlite3_close(db);
 }
 
+/* 7 -> 8: a ledger written with 32 bands keeps its first 16 rows of
+ * each letter, as they are. */
+static void
+test_migrate_bands(void **state)
+{
+	struct fixture		*f = *state;
+	struct mg_ledger	*l = open_ok(f->path, MG_LEDGER_RW);
+	sqlite3			*db;
+
+	mg_ledger_close(&l);
+	db = raw_open(f->path);
+	raw_exec(db,
+	    "INSERT INTO sent (id, message_id, content_hash, date)"
+	    " VALUES (1, 'b@x', 'hb', 100);"
+	    "WITH RECURSIVE n(b) AS (SELECT 0 UNION ALL SELECT b + 1 FROM n"
+	    " WHERE b < 31) INSERT INTO sent_band"
+	    " SELECT b, 1000 + b, 100, 1, 'A' FROM n;"
+	    "PRAGMA user_version = 7;");
+	sqlite3_close(db);
+	l = open_ok(f->path, MG_LEDGER_RW);
+	mg_ledger_close(&l);
+	db = raw_open(f->path);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"),
+	    mg_ledger_schema_version());
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sent_band"), 16);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sent_band"
+	    " WHERE bucket = 1000 + band AND band < 16"), 16);
+	sqlite3_close(db);
+}
+
 static void
 test_migrate(void **state)
 {
@@ -692,7 +722,7 @@ test_migrate(void **state)
 	char			 p0[PATH_MAX + 8], p1[PATH_MAX + 8];
 	sqlite3			*db;
 
-	assert_int_equal(mg_ledger_schema_version(), 7);
+	assert_int_equal(mg_ledger_schema_version(), 8);
 
 	/* Version 0: an SQLite file with nothing in it. */
 	snprintf(p0, sizeof(p0), "%s/v0.sqlite", f->dir);
@@ -778,7 +808,8 @@ test_signatures(void **state)
 	assert_int_equal(v[0].date, 1000);
 	assert_true(strcmp(v[0].program, "A") == 0 ||
 	    strcmp(v[1].program, "A") == 0);
-	/* 31 bands match, 2 rows each; one signature read. */
+	/* Every band but the first matches, 2 rows each; one signature
+	 * read. */
 	assert_int_equal(st1.bucket_rows - st0.bucket_rows,
 	    2 * (MG_TEXTSIM_BANDS - 1));
 	assert_int_equal(st1.signatures - st0.signatures, 1);
@@ -962,6 +993,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_class_to_other, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ro_missing, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_bands, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate, setup,
 		    teardown),
