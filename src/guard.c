@@ -20,7 +20,8 @@
 #include "matchguard/policy.h"
 #include "matchguard/upstream.h"
 
-#define PAR_POOL	16	/* idle ledger connections kept */
+#define PAR_POOL	8	/* idle ledger connections kept */
+#define PAR_CACHE_KB	256	/* the page cache of each */
 #define PAR_LOG		64	/* recorded letters remembered */
 #define PAR_WAL_PAGES	1000	/* checkpoint past this (SQLite's default) */
 
@@ -171,10 +172,14 @@ pool_get(struct mg_guard *g)
 	if (p->n_pool > 0)
 		l = p->pool[--p->n_pool];
 	pthread_mutex_unlock(&p->pool_lock);
-	if (l == NULL && mg_ledger_open(g->app.ledger_path, MG_LEDGER_RO, &l,
-	    err, sizeof(err)) == -1)
+	if (l != NULL)
+		return l;
+	if (mg_ledger_open(g->app.ledger_path, MG_LEDGER_RO, &l, err,
+	    sizeof(err)) == -1)
 		mg_log("warning: %s (this letter is checked under the lock)",
 		    err);
+	else
+		mg_ledger_cache_kb(l, PAR_CACHE_KB);
 	return l;
 }
 

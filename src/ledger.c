@@ -1698,6 +1698,15 @@ wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 }
 
 void
+mg_ledger_cache_kb(struct mg_ledger *l, int kb)
+{
+	char	sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", kb > 0 ? kb : 1);
+	(void)sqlite3_exec(l->db, sql, NULL, NULL, NULL);	/* a hint */
+}
+
+void
 mg_ledger_defer_checkpoints(struct mg_ledger *l)
 {
 	(void)sqlite3_wal_hook(l->db, wal_hook, l);	/* replaces the

@@ -168,6 +168,11 @@ struct mg_ledger_write {
 int	mg_ledger_reads_conflict(const struct mg_ledger_reads *r,
 	    const struct mg_ledger_write *w);
 
+/* The connection's page cache, in KiB (SQLite's default is 2000): small
+ * for connections that only read and whose cache every write by another
+ * connection empties. */
+void	mg_ledger_cache_kb(struct mg_ledger *l, int kb);
+
 /* serve: commits do not checkpoint the WAL (they would, every 1000
  * pages, with an fsync, inside the caller's lock); the caller runs
  * mg_ledger_checkpoint() when mg_ledger_wal_pages() says so, on any
