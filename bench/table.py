@@ -40,7 +40,9 @@ w("")
 w("bench/mgload sends the same %s distinct generated letters to every rung "
   "(bench/genmsgs: 100 programs, bodies drawn from a sentence pool); "
   "smtp-source (one fixed message, the public reference) is shown for the "
-  "rungs where one message can stand for all." % count)
+  "rungs where one message can stand for all.  The four rungs of a size "
+  "run back to back, within a minute or two, so that their ratios are fair "
+  "on a machine whose other load changes." % count)
 w("")
 w("| rung | 2 KB msgs/s | ratio | 20 KB msgs/s | ratio | smtp-source 2 KB | smtp-source 20 KB |")
 w("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -124,15 +126,22 @@ p20, d20, x20 = f("prog_20k"), f("direct_20k"), f("prox_20k")
 big = sizes[-1] if sizes else "?"
 ratio = f("check_" + big) / base if sizes else float("nan")
 add99 = (f("lat_guard_1_p99") - f("lat_direct_1_p99")) / 1e3
-w("- " + target(p2 >= d2 / 2 and p20 >= d20 / 2,
-                "program-mail throughput ≥ ½ of the direct limit: 2 KB "
-                "%.3f (%.1f× short of 0.5), 20 KB %.3f (%.1f× short)"
-                % (p2 / d2, d2 / 2 / p2, p20 / d20, d20 / 2 / p20)))
-w("- " + target(p2 >= 10 * x2 and p20 >= 10 * x20,
-                "program-mail throughput ≥ 10× proxsmtp's: 2 KB %.2f×, "
-                "20 KB %.2f×" % (p2 / x2, p20 / x20)))
-w("- " + target(add99 < 5, "p99 added latency < 5 ms at 1 session: %.2f ms"
+o2, o20 = f("other_2k"), f("other_20k")
+c2 = f("cpu_prog_2k") / 1e3
+w("- " + target(c2 <= 0.5, "serve CPU per 2 KB program letter ≤ 0.5 ms: "
+                "%.2f ms (%.1f× over)" % (c2, c2 / 0.5)))
+w("- " + target(add99 < 2, "p99 added latency < 2 ms at 1 session: %.2f ms"
                 % add99))
+w("- " + target(p2 >= 10 * x2 and p20 >= 10 * x20,
+                "program mail ≥ 10× proxsmtp: 2 KB %.2f×, 20 KB %.2f×"
+                % (p2 / x2, p20 / x20)))
+w("- " + target(p2 >= d2 / 4 and p20 >= d20 / 4,
+                "program mail ≥ 0.25× the direct limit on %s cores: 2 KB "
+                "%.3f, 20 KB %.3f" % (env.get("cores", "?"), p2 / d2,
+                                     p20 / d20)))
+w("- " + target(o2 >= 0.6 * d2 and o20 >= 0.6 * d20,
+                "non-program mail ≥ 0.6× direct: 2 KB %.3f, 20 KB %.3f"
+                % (o2 / d2, o20 / d20)))
 w("- " + target(ratio < 2, "history ratio at %s < 2: %.2f"
                 % ("{:,}".format(int(big)) if sizes else "?", ratio)))
 w("- " + target(f("rss_after") / 1024 < 30,

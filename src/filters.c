@@ -313,14 +313,16 @@ mg_patlist_source(const struct mg_patlist *pl, size_t i)
 }
 
 /* Can pattern i match s?  lower is s in ASCII lower case (what the
- * prefilter of a REG_ICASE list reads), or NULL: then it may. */
+ * prefilter of a REG_ICASE list reads), or NULL: then it may; grams
+ * those of the text s is part of, or NULL (patlit.h). */
 static int
 may_match(const struct mg_patlist *pl, size_t i, const char *s,
-    const char *lower)
+    const char *lower, const uint64_t *grams)
 {
 	if (!pl->icase)
-		return mg_patlit_may_match(pl->lit[i], s);
-	return lower == NULL || mg_patlit_may_match(pl->lit[i], lower);
+		return mg_patlit_may_match_in(pl->lit[i], s, grams);
+	return lower == NULL || mg_patlit_may_match_in(pl->lit[i], lower,
+	    grams);
 }
 
 int
@@ -333,7 +335,7 @@ mg_patlist_match_str(const struct mg_patlist *pl, const char *s)
 		return 0;
 	lower = pl->icase ? mg_ascii_lower(s, strlen(s)) : NULL;
 	for (size_t i = 0; i < pl->n && !yes; i++)
-		yes = may_match(pl, i, s, lower) &&
+		yes = may_match(pl, i, s, lower, NULL) &&
 		    regexec(&pl->re[i], s, 0, NULL, 0) == 0;
 	free(lower);
 	return yes;
@@ -371,7 +373,7 @@ mg_patlist_find(const struct mg_patlist *pl, const struct mg_patlist *except,
 			int		eflags = from > 0 ? REG_NOTBOL : 0;
 
 			if (!may_match(pl, i, nt->s + from, nt->lower != NULL ?
-			    nt->lower + from : NULL) ||
+			    nt->lower + from : NULL, nt->grams) ||
 			    regexec(&pl->re[i], nt->s + from, 1, &m, eflags) != 0)
 				continue;
 			if (best.rm_so == -1 || m.rm_so < best.rm_so)

@@ -20,6 +20,33 @@
 #include "matchguard/policy.h"
 #include "matchguard/upstream.h"
 
+#define PAR_POOL	8	/* idle ledger connections kept */
+#define PAR_CACHE_KB	256	/* the page cache of each */
+#define PAR_LOG		64	/* recorded letters remembered */
+#define PAR_WAL_PAGES	1000	/* checkpoint past this (SQLite's default) */
+
+/* A letter recorded: what a check made meanwhile may have missed. */
+struct par_write {
+	char			 programs[512];
+	char			 msg_class[32];
+	char			*message_id;	/* NULL: none */
+	char			 content_hash[65];
+	struct mg_textsig	 sig;
+	int			 has_sig;
+};
+
+struct mg_guard_par {
+	pthread_mutex_t		 pool_lock;
+	struct mg_ledger	*pool[PAR_POOL];
+	size_t			 n_pool;
+	/* Letters recorded so far; the last PAR_LOG of them in log, the
+	 * n-th at n % PAR_LOG.  Both change under the guard's lock. */
+	atomic_ulong		 writes;
+	struct par_write	 log[PAR_LOG];
+	pthread_mutex_t		 ckpt_lock;	/* one checkpoint at a time */
+	struct mg_ledger	*ckpt;		/* read-write, under ckpt_lock */
+};
+
 /* The certificate and key local clients see after STARTTLS. */
 static int
 load_tls(struct mg_guard *g, char *err, size_t errlen)
@@ -101,10 +128,156 @@ mg_guard_ref(struct mg_guard *g)
 }
 
 void
+mg_guard_parallel(struct mg_guard *g)
+{
+	struct mg_guard_par	*p;
+
+	if (g->par != NULL || g->app.ledger_path == NULL ||
+	    (p = calloc(1, sizeof(*p))) == NULL)
+		return;		/* checks stay under the lock */
+	pthread_mutex_init(&p->pool_lock, NULL);
+	pthread_mutex_init(&p->ckpt_lock, NULL);
+	atomic_init(&p->writes, 0);
+	mg_ledger_defer_checkpoints(g->app.ledger);
+	g->par = p;
+}
+
+static void
+par_free(struct mg_guard_par *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->n_pool; i++)
+		mg_ledger_close(&p->pool[i]);
+	for (size_t i = 0; i < PAR_LOG; i++)
+		free(p->log[i].message_id);
+	mg_ledger_close(&p->ckpt);
+	pthread_mutex_destroy(&p->pool_lock);
+	pthread_mutex_destroy(&p->ckpt_lock);
+	free(p);
+}
+
+/* A read-only ledger connection of the session's, or NULL (then the
+ * check runs under the lock, on the guard's own). */
+static struct mg_ledger *
+pool_get(struct mg_guard *g)
+{
+	struct mg_guard_par	*p = g->par;
+	struct mg_ledger	*l = NULL;
+	char			 err[MG_ERRLEN];
+
+	if (p == NULL)
+		return NULL;
+	pthread_mutex_lock(&p->pool_lock);
+	if (p->n_pool > 0)
+		l = p->pool[--p->n_pool];
+	pthread_mutex_unlock(&p->pool_lock);
+	if (l != NULL)
+		return l;
+	if (mg_ledger_open(g->app.ledger_path, MG_LEDGER_RO, &l, err,
+	    sizeof(err)) == -1)
+		mg_log("warning: %s (this letter is checked under the lock)",
+		    err);
+	else
+		mg_ledger_cache_kb(l, PAR_CACHE_KB);
+	return l;
+}
+
+static void
+pool_put(struct mg_guard *g, struct mg_ledger *l)
+{
+	struct mg_guard_par	*p = g->par;
+
+	if (l == NULL)
+		return;
+	pthread_mutex_lock(&p->pool_lock);
+	if (p->n_pool < PAR_POOL) {
+		p->pool[p->n_pool++] = l;
+		l = NULL;
+	}
+	pthread_mutex_unlock(&p->pool_lock);
+	mg_ledger_close(&l);
+}
+
+/* Under g->lock: the letter lt was recorded (or its row taken back). */
+static void
+par_wrote(struct mg_guard *g, const struct mg_letter *lt)
+{
+	struct mg_guard_par	*p = g->par;
+	struct par_write	*w;
+	unsigned long		 n;
+
+	if (p == NULL)
+		return;
+	n = atomic_load(&p->writes);
+	w = &p->log[n % PAR_LOG];
+	free(w->message_id);
+	memset(w, 0, sizeof(*w));
+	snprintf(w->programs, sizeof(w->programs), "%s", lt->programs);
+	snprintf(w->msg_class, sizeof(w->msg_class), "%s",
+	    lt->check.msg_class != NULL ? lt->check.msg_class : "");
+	snprintf(w->content_hash, sizeof(w->content_hash), "%s",
+	    lt->msg->hash);
+	w->sig = lt->check.sig;
+	w->has_sig = lt->check.sig.words > 0;
+	/* Out of memory, or a cut list of programs: every check missed it. */
+	if ((lt->msg->message_id != NULL && (w->message_id =
+	    strdup(lt->msg->message_id)) == NULL) ||
+	    strlen(lt->programs) + 1 >= sizeof(w->programs))
+		w->programs[0] = '*';
+	atomic_store(&p->writes, n + 1);
+}
+
+/* Under g->lock: may a check that read r, begun when since letters were
+ * recorded, have missed one recorded since? */
+static int
+par_missed(struct mg_guard *g, unsigned long since,
+    const struct mg_ledger_reads *r)
+{
+	struct mg_guard_par	*p = g->par;
+	unsigned long		 now = atomic_load(&p->writes);
+
+	if (now - since > PAR_LOG)
+		return 1;
+	for (unsigned long n = since; n < now; n++) {
+		const struct par_write	*w = &p->log[n % PAR_LOG];
+		struct mg_ledger_write	 lw = { .programs = w->programs,
+		    .msg_class = w->msg_class, .message_id = w->message_id,
+		    .content_hash = w->content_hash,
+		    .sig = w->has_sig ? &w->sig : NULL };
+
+		if (w->programs[0] == '*' || mg_ledger_reads_conflict(r, &lw))
+			return 1;
+	}
+	return 0;
+}
+
+/* After the answer: the WAL copied into the database, on a connection of
+ * its own, by one session at a time, never inside the lock. */
+static void
+par_checkpoint(struct mg_guard *g)
+{
+	struct mg_guard_par	*p = g->par;
+	char			 err[MG_ERRLEN];
+
+	if (p == NULL || mg_ledger_wal_pages(g->app.ledger) < PAR_WAL_PAGES ||
+	    pthread_mutex_trylock(&p->ckpt_lock) != 0)
+		return;
+	if ((p->ckpt != NULL || mg_ledger_open(g->app.ledger_path,
+	    MG_LEDGER_RW, &p->ckpt, err, sizeof(err)) == 0) &&
+	    mg_ledger_checkpoint(p->ckpt, err, sizeof(err)) == 0)
+		mg_ledger_reset_wal_pages(g->app.ledger);
+	else
+		mg_log("warning: %s", err);
+	pthread_mutex_unlock(&p->ckpt_lock);
+}
+
+void
 mg_guard_unref(struct mg_guard *g)
 {
 	if (g == NULL || atomic_fetch_sub(&g->refs, 1) != 1)
 		return;
+	par_free(g->par);
 	pthread_mutex_destroy(&g->lock);
 	if (g->tls_creds != NULL)
 		gnutls_certificate_free_credentials(g->tls_creds);
@@ -275,6 +448,29 @@ find_resend(struct mg_guard *g, struct early *e, struct checked *c)
 	return c->resent.found;
 }
 
+/* serve: the check of a parsed letter on a connection of the session's,
+ * outside the lock, noting what it read and how many letters were
+ * recorded before it began (mg_guard_parallel).  0 when checked; -1 when
+ * it must be checked under the lock. */
+static int
+check_outside(struct mg_guard *g, struct checked *c, time_t now,
+    struct mg_ledger_reads *reads, unsigned long *since)
+{
+	struct mg_ledger	*l = pool_get(g);
+	char			 err[MG_ERRLEN];
+	int			 rc;
+
+	if (l == NULL)
+		return -1;
+	*since = atomic_load(&g->par->writes);
+	mg_ledger_track(l, reads);
+	rc = mg_letter_check_on(&c->lt, &g->app, l, now, MG_CHECK_RULES, err,
+	    sizeof(err));
+	mg_ledger_track(l, NULL);
+	pool_put(g, l);
+	return rc;
+}
+
 /* Parse and run the policy; -1 with r set on failure.  A letter that is
  * not held is recorded as sent in the same locked step as its check,
  * before it is relayed: a second letter checked while the first is on
@@ -285,9 +481,11 @@ check(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
     const char *data, size_t len, time_t now, struct checked *c,
     struct mg_guard_result *r, struct early *e)
 {
-	enum mg_letter_recorded	rec;
-	char			err[MG_ERRLEN], werr[MG_ERRLEN];
-	int			rc;
+	enum mg_letter_recorded	 rec;
+	struct mg_ledger_reads	 reads = { 0 };
+	unsigned long		 since = 0;
+	char			 err[MG_ERRLEN], werr[MG_ERRLEN];
+	int			 rc;
 
 	memset(c, 0, sizeof(*c));
 	switch (mg_letter_parse(&c->lt, data, len, from, rcpts, err,
@@ -302,13 +500,25 @@ check(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 		set_result(r, MG_OUT_TEMPFAIL, 451, "4.3.0", "out of memory");
 		return -1;
 	}
-	pthread_mutex_lock(&g->lock);
+	/* The lock free: the check in turn, on the guard's connection (its
+	 * page cache is warm: the other connections must read again what
+	 * the last record changed).  Taken: in parallel meanwhile. */
+	rc = -1;
+	if (g->par == NULL)
+		pthread_mutex_lock(&g->lock);
+	else if (pthread_mutex_trylock(&g->lock) != 0) {
+		rc = check_outside(g, c, now, &reads, &since);
+		pthread_mutex_lock(&g->lock);
+	}
 	if (find_resend(g, e, c)) {
 		pthread_mutex_unlock(&g->lock);
+		mg_ledger_reads_clear(&reads);
 		return 0;
 	}
-	rc = mg_letter_check(&c->lt, &g->app, now, MG_CHECK_RULES, err,
-	    sizeof(err));
+	if (rc != 0 || par_missed(g, since, &reads))
+		rc = mg_letter_check(&c->lt, &g->app, now, MG_CHECK_RULES, err,
+		    sizeof(err));
+	mg_ledger_reads_clear(&reads);
 	if (rc == 0 && c->lt.check.verdict != MG_HOLD) {
 		/* Only a row made now may be taken back (a resent copy of
 		 * a message already recorded keeps its row). */
@@ -316,8 +526,8 @@ check(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 		    &rec, werr, sizeof(werr)) == -1)
 			mg_log("warning: cannot record the message before "
 			    "relaying it: %s", werr);
-		else
-			c->reserved = rec == MG_LETTER_NEW;
+		else if ((c->reserved = rec == MG_LETTER_NEW))
+			par_wrote(g, &c->lt);
 	}
 	pthread_mutex_unlock(&g->lock);
 	if (rc == -1) {
@@ -338,6 +548,8 @@ mg_guard_record(struct mg_guard *g, struct mg_letter *lt,
 
 	pthread_mutex_lock(&g->lock);
 	rc = mg_letter_record(lt, g->app.ledger, how, &rec, err, errlen);
+	if (rc == 0 && rec == MG_LETTER_NEW)
+		par_wrote(g, lt);
 	pthread_mutex_unlock(&g->lock);
 	return rc;
 }
@@ -555,6 +767,7 @@ mg_guard_process_early(struct mg_guard *g, const char *from,
 			if (mg_ledger_forget_sent(g->app.ledger, c.lt.msg->hash,
 			    err, sizeof(err)) == -1)
 				mg_log("warning: %s", err);
+			par_wrote(g, &c.lt);
 			pthread_mutex_unlock(&g->lock);
 		}
 	}
@@ -565,4 +778,5 @@ mg_guard_process_early(struct mg_guard *g, const char *from,
 	    mg_verdict_name(c.lt.check.verdict), c.lt.check.msg_class,
 	    outcome_name(r->outcome), r->code, r->text);
 	mg_letter_clear(&c.lt);
+	par_checkpoint(g);
 }

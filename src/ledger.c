@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -128,9 +129,14 @@ static const char *const ledger_migrations[] = {
 	"CREATE INDEX held_by_message_id ON held (message_id, date);"
 	"CREATE INDEX held_by_hash ON held (content_hash, date);",
 
-	/* 7 -> 8: the letters sent with warnings, newest first, for the
+	/* 7 -> 8: 16 LSH bands instead of 32 (textsim.h): half the bucket
+	 * rows to write per letter.  Band b is made of the same values and
+	 * hashed the same way as before, so the first 16 stay as they are. */
+	"DELETE FROM sent_band WHERE band >= 16;",
+
+	/* 8 -> 9: the letters sent with warnings, newest first, for the
 	 * review page's "Sent with notes". */
-	"CREATE INDEX sent_by_verdict ON sent (verdict, date);",
+	"CREATE INDEX IF NOT EXISTS sent_by_verdict ON sent (verdict, date);",
 };
 
 #define LEDGER_VERSION \
@@ -291,7 +297,41 @@ struct mg_ledger {
 	char			*path;
 	sqlite3_stmt		*st[ST_COUNT];
 	struct mg_ledger_stats	 stats;
+	struct mg_ledger_reads	*track;		/* NULL: not noting */
+	atomic_int		 wal_pages;	/* deferred checkpoints */
 };
+
+/* Notes a lookup by key (kind "p:", "c:", "i:"), or one with no key
+ * (kind NULL), when tracking (mg_ledger_track). */
+static void
+track(struct mg_ledger *l, const char *kind, const char *key)
+{
+	char	*k;
+	size_t	 len;
+
+	if (l->track == NULL || l->track->all)
+		return;
+	if (kind == NULL) {
+		l->track->all = 1;
+		return;
+	}
+	if (key == NULL)
+		return;		/* nothing looked up */
+	len = strlen(kind) + strlen(key) + 1;
+	if ((k = malloc(len)) == NULL) {
+		l->track->all = 1;
+		return;
+	}
+	snprintf(k, len, "%s%s", kind, key);
+	for (size_t i = 0; i < l->track->keys.n; i++)
+		if (strcmp(l->track->keys.v[i], k) == 0) {
+			free(k);
+			return;
+		}
+	if (mg_strlist_add(&l->track->keys, k) == -1)
+		l->track->all = 1;
+	free(k);
+}
 
 static int
 ledger_dberr(struct mg_ledger *l, const char *what, char *err, size_t errlen)
@@ -966,6 +1006,7 @@ mg_ledger_is_sent_id(struct mg_ledger *l, const char *message_id, int *yes,
 	*yes = 0;
 	if (message_id == NULL)
 		return 0;
+	track(l, "i:", message_id);
 	return ledger_exists(l, ST_SENT_BY_ID, message_id, yes,
 	    "looking up a Message-ID", err, errlen);
 }
@@ -980,6 +1021,8 @@ mg_ledger_is_sent(struct mg_ledger *l, const char *message_id,
 	*yes = 0;
 	if (content_hash == NULL)
 		return mg_ledger_is_sent_id(l, message_id, yes, err, errlen);
+	track(l, "i:", message_id);
+	track(l, "i:", content_hash);
 	return ledger_sent_known(l, &s, yes, err, errlen);
 }
 
@@ -992,6 +1035,7 @@ mg_ledger_last_sent(struct mg_ledger *l, const char *program, time_t before,
 	int		 r;
 
 	memset(out, 0, sizeof(*out));
+	track(l, "p:", program);
 	if (bind_text(st, 1, program) != SQLITE_OK ||
 	    bind_time(st, 2, before) != SQLITE_OK)
 		return ledger_fail(l, st, what, err, errlen);
@@ -1015,6 +1059,7 @@ mg_ledger_first_sent(struct mg_ledger *l, const char *program, time_t since,
 	int		 r;
 
 	*found = 0;
+	track(l, "p:", program);
 	if (bind_text(st, 1, program) != SQLITE_OK ||
 	    bind_time(st, 2, since) != SQLITE_OK ||
 	    bind_time(st, 3, before) != SQLITE_OK)
@@ -1038,6 +1083,7 @@ mg_ledger_reply_since(struct mg_ledger *l, const char *program, time_t since,
 	int		 r;
 
 	*yes = 0;
+	track(l, "p:", program);
 	if (bind_text(st, 1, program) != SQLITE_OK ||
 	    bind_time(st, 2, since) != SQLITE_OK ||
 	    bind_time(st, 3, before) != SQLITE_OK)
@@ -1060,6 +1106,7 @@ mg_ledger_class_to_other(struct mg_ledger *l, const char *msg_class,
 	int		 r;
 
 	*found = 0;
+	track(l, "c:", msg_class);
 	if (bind_text(st, 1, msg_class) != SQLITE_OK ||
 	    bind_time(st, 2, since) != SQLITE_OK ||
 	    bind_time(st, 3, before) != SQLITE_OK ||
@@ -1217,6 +1264,12 @@ mg_ledger_similar_sent(struct mg_ledger *l, const struct mg_textsig *sig,
 	*n_out = 0;
 	if (sig->words == 0)
 		return 0;
+	if (l->track != NULL && !l->track->all) {
+		if (l->track->has_sig)
+			l->track->all = 1;	/* one lookup kept */
+		l->track->sig = *sig;
+		l->track->has_sig = 1;
+	}
 	mg_textsim_bands(sig, bucket);
 	for (size_t b = 0; b < MG_TEXTSIM_BANDS; b++)
 		if (ledger_band_rows(l, b, bucket[b], since, before, &v, &n,
@@ -1298,6 +1351,7 @@ mg_ledger_find_held(struct mg_ledger *l, const char *message_id,
     const char *content_hash, struct mg_held_row *out, char *err,
     size_t errlen)
 {
+	track(l, NULL, NULL);	/* not by a key guard.c compares */
 	memset(out, 0, sizeof(*out));
 	if (message_id != NULL && ledger_held_by(l, ST_HELD_BY_ID,
 	    message_id, out, err, errlen) == -1)
@@ -1338,6 +1392,7 @@ mg_ledger_sent_programs(struct mg_ledger *l, const char *message_id,
 	sqlite3_int64	 id = 0;
 	int		 r;
 
+	track(l, NULL, NULL);	/* not by a key guard.c compares */
 	if (message_id == NULL)
 		return 0;
 	if (bind_text(st, 1, message_id) != SQLITE_OK)
@@ -1458,6 +1513,7 @@ mg_ledger_imap_state(struct mg_ledger *l, const char *folder, int *found,
 	const char	*what = "reading the IMAP state of a folder";
 	int		 r;
 
+	track(l, NULL, NULL);	/* not by a key guard.c compares */
 	*found = 0;
 	*uidvalidity = *last_uid = 0;
 	if (bind_text(st, 1, folder) != SQLITE_OK)
@@ -1500,6 +1556,7 @@ mg_ledger_replies(struct mg_ledger *l, const char *program, time_t since,
 	struct mg_reply_row	 row;
 	int			 r, b = 1;
 
+	track(l, NULL, NULL);	/* not by a key guard.c compares */
 	st = l->st[program != NULL ? ST_REPLIES_PROGRAM : ST_REPLIES_ALL];
 	if ((program != NULL && bind_text(st, b++, program) != SQLITE_OK) ||
 	    bind_time(st, b, since) != SQLITE_OK)
@@ -1560,6 +1617,7 @@ mg_ledger_program_totals(struct mg_ledger *l, const char *program,
 	sqlite3_stmt		*st = l->st[ST_LAST_REPLY];
 	int			 r;
 
+	track(l, NULL, NULL);	/* not by a key guard.c compares */
 	memset(out, 0, sizeof(*out));
 	if (ledger_count(l, ST_COUNT_SENT, program, since, before, NULL,
 	    &out->sent, err, errlen) == -1 ||
@@ -1641,6 +1699,7 @@ mg_ledger_resend_find(struct mg_ledger *l, const char *key, time_t since,
 	const char	*what = "looking for a letter answered before";
 	int		 r;
 
+	track(l, NULL, NULL);	/* not by a key guard.c compares */
 	memset(out, 0, sizeof(*out));
 	if (bind_text(st, 1, key) != SQLITE_OK ||
 	    bind_time(st, 2, since) != SQLITE_OK)
@@ -1654,4 +1713,128 @@ mg_ledger_resend_find(struct mg_ledger *l, const char *key, time_t since,
 	}
 	ledger_done(st);
 	return r == -1 ? -1 : 0;
+}
+
+void
+mg_ledger_track(struct mg_ledger *l, struct mg_ledger_reads *r)
+{
+	if (r != NULL)
+		mg_ledger_reads_clear(r);
+	l->track = r;
+}
+
+void
+mg_ledger_reads_clear(struct mg_ledger_reads *r)
+{
+	mg_strlist_clear(&r->keys);
+	memset(r, 0, sizeof(*r));
+}
+
+static int
+read_key(const struct mg_ledger_reads *r, const char *kind, const char *key,
+    size_t len)
+{
+	size_t	kl = strlen(kind);
+
+	for (size_t i = 0; i < r->keys.n; i++) {
+		const char	*k = r->keys.v[i];
+
+		if (strncmp(k, kind, kl) == 0 && strlen(k + kl) == len &&
+		    memcmp(k + kl, key, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Do two signatures share a band (a bucket of the template lookup)? */
+static int
+share_band(const struct mg_textsig *a, const struct mg_textsig *b)
+{
+	int64_t	ba[MG_TEXTSIM_BANDS], bb[MG_TEXTSIM_BANDS];
+
+	mg_textsim_bands(a, ba);
+	mg_textsim_bands(b, bb);
+	for (size_t i = 0; i < MG_TEXTSIM_BANDS; i++)
+		if (ba[i] == bb[i])
+			return 1;
+	return 0;
+}
+
+int
+mg_ledger_reads_conflict(const struct mg_ledger_reads *r,
+    const struct mg_ledger_write *w)
+{
+	const char	*p = w->programs != NULL ? w->programs : "";
+
+	if (r->all)
+		return 1;
+	while (*p != '\0') {
+		size_t	len = strcspn(p, ",");
+
+		if (read_key(r, "p:", p, len))
+			return 1;
+		p += len;
+		p += *p == ',';
+	}
+	if ((w->msg_class != NULL && read_key(r, "c:", w->msg_class,
+	    strlen(w->msg_class))) || (w->message_id != NULL &&
+	    read_key(r, "i:", w->message_id, strlen(w->message_id))) ||
+	    (w->content_hash != NULL && read_key(r, "i:", w->content_hash,
+	    strlen(w->content_hash))))
+		return 1;
+	/* A letter in a shared bucket may be found, or push an older one
+	 * out of the newest MG_LEDGER_MAX_BUCKET_ROWS. */
+	return r->has_sig && w->sig != NULL && w->sig->words > 0 &&
+	    share_band(&r->sig, w->sig);
+}
+
+static int
+wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct mg_ledger	*l = arg;
+
+	(void)db;
+	(void)name;
+	atomic_store(&l->wal_pages, pages);
+	return SQLITE_OK;
+}
+
+void
+mg_ledger_cache_kb(struct mg_ledger *l, int kb)
+{
+	char	sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", kb > 0 ? kb : 1);
+	(void)sqlite3_exec(l->db, sql, NULL, NULL, NULL);	/* a hint */
+}
+
+void
+mg_ledger_defer_checkpoints(struct mg_ledger *l)
+{
+	(void)sqlite3_wal_hook(l->db, wal_hook, l);	/* replaces the
+							 * automatic one */
+}
+
+int
+mg_ledger_wal_pages(const struct mg_ledger *l)
+{
+	return atomic_load(&((struct mg_ledger *)l)->wal_pages);
+}
+
+void
+mg_ledger_reset_wal_pages(struct mg_ledger *l)
+{
+	atomic_store(&l->wal_pages, 0);
+}
+
+int
+mg_ledger_checkpoint(struct mg_ledger *l, char *err, size_t errlen)
+{
+	int	log, done;
+
+	if (sqlite3_wal_checkpoint_v2(l->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    &log, &done) != SQLITE_OK)
+		return ledger_dberr(l, "checkpointing the write-ahead log", err,
+		    errlen);
+	return 0;
 }

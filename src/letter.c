@@ -66,6 +66,15 @@ int
 mg_letter_check(struct mg_letter *lt, const struct mg_app *app, time_t now,
     enum mg_check_mode mode, char *err, size_t errlen)
 {
+	return mg_letter_check_on(lt, app, app->ledger, now, mode, err,
+	    errlen);
+}
+
+int
+mg_letter_check_on(struct mg_letter *lt, const struct mg_app *app,
+    struct mg_ledger *ledger, time_t now, enum mg_check_mode mode, char *err,
+    size_t errlen)
+{
 	lt->checked = 0;
 	lt->programs[0] = '\0';
 	if (lt->msg == NULL) {
@@ -74,7 +83,7 @@ mg_letter_check(struct mg_letter *lt, const struct mg_app *app, time_t now,
 	}
 	lt->check.cfg = &app->cfg;
 	lt->check.filters = app->filters;
-	lt->check.ledger = app->ledger;
+	lt->check.ledger = ledger;
 	lt->check.msg = lt->msg;
 	lt->check.now = now;
 	lt->check.mode = mode;

@@ -382,10 +382,68 @@ mg_patlit_free(struct mg_patlit *pl)
 int
 mg_patlit_may_match(const struct mg_patlit *pl, const char *text)
 {
+	return mg_patlit_may_match_in(pl, text, NULL);
+}
+
+static unsigned
+gram(unsigned char a, unsigned char b, unsigned char c)
+{
+	uint32_t	x = (uint32_t)a << 16 | (uint32_t)b << 8 | c;
+
+	return (unsigned)((x * UINT32_C(2654435761)) >> 16);
+}
+
+static unsigned char
+lower_byte(char c)
+{
+	unsigned char	u = (unsigned char)c;
+
+	return u >= 'A' && u <= 'Z' ? (unsigned char)(u - 'A' + 'a') : u;
+}
+
+uint64_t *
+mg_patlit_grams(const char *text, size_t len)
+{
+	uint64_t	*g;
+
+	if (len < MG_PATLIT_GRAM_MIN ||
+	    (g = calloc(MG_PATLIT_GRAM_BITS / 64, sizeof(*g))) == NULL)
+		return NULL;
+	for (size_t i = 0; i + 2 < len; i++) {
+		unsigned	h = gram(lower_byte(text[i]),
+		    lower_byte(text[i + 1]), lower_byte(text[i + 2]));
+
+		g[h / 64] |= UINT64_C(1) << (h % 64);
+	}
+	return g;
+}
+
+/* Can s be in the text grams were made of? */
+static int
+grams_have(const uint64_t *grams, const char *s)
+{
+	if (grams == NULL)
+		return 1;
+	for (size_t i = 0; s[i] != '\0' && s[i + 1] != '\0' &&
+	    s[i + 2] != '\0'; i++) {
+		unsigned	h = gram(lower_byte(s[i]), lower_byte(s[i + 1]),
+		    lower_byte(s[i + 2]));
+
+		if ((grams[h / 64] & UINT64_C(1) << (h % 64)) == 0)
+			return 0;
+	}
+	return 1;
+}
+
+int
+mg_patlit_may_match_in(const struct mg_patlit *pl, const char *text,
+    const uint64_t *grams)
+{
 	if (pl == NULL)
 		return 1;
 	for (size_t i = 0; i < pl->need.n; i++)
-		if (strstr(text, pl->need.s[i]) != NULL)
+		if (grams_have(grams, pl->need.s[i]) &&
+		    strstr(text, pl->need.s[i]) != NULL)
 			return 1;
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include "matchguard/classify.h"
 #include "matchguard/greeting.h"
 #include "matchguard/json.h"
+#include "matchguard/patlit.h"
 #include "matchguard/policy.h"
 #include "matchguard/reply.h"
 
@@ -557,6 +558,7 @@ prefix_view(const struct mg_normtext *nt, size_t cut)
 	p->len = k;
 	p->orig = nt->orig;
 	p->orig_len = cut;
+	p->grams = mg_patlit_grams(p->s, k);	/* NULL: no filter */
 	return p;
 }
 

@@ -1193,6 +1193,7 @@ reload(const char *conf)
 		mg_log("reload failed, keeping the old configuration: %s", err);
 		return;
 	}
+	mg_guard_parallel(g);	/* checks in parallel, records in turn */
 	if (load_local_password(&g->app.cfg, err, sizeof(err)) == -1) {
 		mg_log("reload failed, keeping the old configuration: %s", err);
 		mg_guard_unref(g);
@@ -1278,6 +1279,8 @@ struct mg_guard *
 mg_smtp_server_open(const char *conf, char *err, size_t errlen)
 {
 	srv.guard = mg_guard_new(conf, 1, err, errlen);
+	if (srv.guard != NULL)
+		mg_guard_parallel(srv.guard);	/* checks in parallel */
 	return srv.guard;
 }
 

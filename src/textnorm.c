@@ -13,6 +13,7 @@
 
 #include <glib.h>
 
+#include "matchguard/patlit.h"
 #include "matchguard/textnorm.h"
 #include "matchguard/util.h"
 
@@ -135,6 +136,8 @@ mg_normtext_new(const char *orig, enum mg_norm_form form)
 	if (form == MG_NORM_FLAT &&
 	    (nt->lower = mg_ascii_lower(b.s, b.len)) == NULL)
 		goto fail;
+	if (form == MG_NORM_FLAT)	/* NULL when short or out of memory */
+		nt->grams = mg_patlit_grams(b.s, b.len);
 	nt->s = b.s;
 	nt->map = b.map;
 	nt->len = b.len;
@@ -156,6 +159,7 @@ mg_normtext_free(struct mg_normtext *nt)
 	free(nt->s);
 	free(nt->map);
 	free(nt->lower);
+	free(nt->grams);
 	free(nt);
 }
 

@@ -26,10 +26,14 @@
 struct phrase {
 	char	*key;		/* "a b c": words and single spaces */
 	size_t	 nwords;
+	size_t	 first;		/* length of its first word */
 };
 
 struct mg_textmask {
-	struct phrase	*phrases;	/* most words first */
+	/* By first word, then most words first (within one first word,
+	 * in the order added), so that a token's candidates are one run
+	 * found by a binary search. */
+	struct phrase	*phrases;
 	size_t		 n_phrases;
 	char		**words;	/* sorted, unique */
 	size_t		 n_words;
@@ -110,11 +114,24 @@ bare_key(const char *s, size_t *nwords)
 	return k;
 }
 
+/* The order of phrases by first word: <0, 0, >0 as strcmp() would say
+ * of ph's first word and the word w[0..len). */
+static int
+cmp_first(const struct phrase *ph, const char *w, size_t len)
+{
+	size_t	n = ph->first < len ? ph->first : len;
+	int	c = memcmp(ph->key, w, n);
+
+	if (c != 0)
+		return c;
+	return ph->first < len ? -1 : ph->first > len;
+}
+
 int
 mg_textmask_add_phrase(struct mg_textmask *m, const char *name)
 {
 	struct phrase	*nv;
-	size_t		 nwords, at;
+	size_t		 nwords, at, first;
 	char		*key = bare_key(name, &nwords);
 
 	if (key == NULL)
@@ -132,11 +149,17 @@ mg_textmask_add_phrase(struct mg_textmask *m, const char *name)
 		return -1;
 	}
 	m->phrases = nv;
-	for (at = 0; at < m->n_phrases && nv[at].nwords >= nwords; at++)
-		;
+	first = strcspn(key, " ");
+	for (at = 0; at < m->n_phrases; at++) {
+		int	c = cmp_first(&nv[at], key, first);
+
+		if (c > 0 || (c == 0 && nv[at].nwords < nwords))
+			break;
+	}
 	memmove(nv + at + 1, nv + at, (m->n_phrases - at) * sizeof(*nv));
 	nv[at].key = key;
 	nv[at].nwords = nwords;
+	nv[at].first = first;
 	m->n_phrases++;
 	return 0;
 }
@@ -222,8 +245,8 @@ phrase_at(const struct phrase *ph, const struct token *tok, size_t n,
 {
 	const char	*k = ph->key;
 
-	if (i + ph->nwords > n || k[0] != tok[i].p[0])
-		return 0;	/* most phrases fail at the first letter */
+	if (i + ph->nwords > n)
+		return 0;
 	for (size_t j = 0; j < ph->nwords; j++) {
 		const struct token	*t = &tok[i + j];
 
@@ -269,12 +292,24 @@ tokenize(const char *s, size_t *n)
 	return tok;
 }
 
-/* How many tokens at i a mask covers (0: none). */
+/* How many tokens at i a mask covers (0: none): the first phrase (most
+ * words first) that starts with the token and matches, else the word. */
 static size_t
 masked_at(const struct mg_textmask *m, const struct token *tok, size_t n,
     size_t i)
 {
-	for (size_t p = 0; p < m->n_phrases; p++)
+	size_t	lo = 0, hi = m->n_phrases;
+
+	while (lo < hi) {	/* the first phrase not before the token */
+		size_t	mid = (lo + hi) / 2;
+
+		if (cmp_first(&m->phrases[mid], tok[i].p, tok[i].len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t p = lo; p < m->n_phrases &&
+	    cmp_first(&m->phrases[p], tok[i].p, tok[i].len) == 0; p++)
 		if (phrase_at(&m->phrases[p], tok, n, i))
 			return m->phrases[p].nwords;
 	return is_word(m, &tok[i]) ? 1 : 0;

@@ -54,6 +54,10 @@ struct mg_guard {
 	struct mg_notice_queue *notices;
 	atomic_int	 refs;		/* not under lock: accepting must
 					 * not wait for a policy check */
+	/* serve (mg_guard_parallel): ledger connections on which sessions
+	 * check letters in parallel, the letters recorded meanwhile, and
+	 * the deferred WAL checkpoints; NULL: every check under lock. */
+	struct mg_guard_par *par;
 };
 
 /* Loads conf (NULL: the default path) for serving: the upstream must be
@@ -62,6 +66,17 @@ struct mg_guard *mg_guard_new(const char *conf, int need_upstream,
 	    char *err, size_t errlen);
 void	mg_guard_ref(struct mg_guard *g);
 void	mg_guard_unref(struct mg_guard *g);
+
+/*
+ * serve: letters are checked in parallel, each on a ledger connection of
+ * its session's, and the lock is taken only to record; a check that may
+ * have missed a letter recorded meanwhile (ledger.h, struct
+ * mg_ledger_reads) runs again under the lock, so that the verdict is the
+ * one a check in turn would give.  The WAL is checkpointed after the
+ * client has its answer, not inside a commit.  Without it (one-shot
+ * commands) or when it cannot be set up, each check runs under the lock.
+ */
+void	mg_guard_parallel(struct mg_guard *g);
 
 /* The whole path for one message received at now. */
 void	mg_guard_process(struct mg_guard *g, const char *from,

@@ -134,6 +134,57 @@ int	mg_ledger_similar_sent(struct mg_ledger *l, const struct mg_textsig *sig,
 	    time_t since, time_t before, double min_similarity,
 	    struct mg_similar **out, size_t *n, char *err, size_t errlen);
 
+/*
+ * What a check read, so that serve can check letters in parallel, each on
+ * a connection of its own, and take its one lock only to record: a
+ * letter recorded meanwhile that a check's reads may have missed (one of
+ * the same program, of a class it looked for, of one of the Message-IDs
+ * or content hashes it looked up, or sharing an LSH bucket with its
+ * signature) means the check runs again under the lock (guard.c).  Any
+ * other lookup made while tracking sets all: every write then counts.
+ */
+struct mg_ledger_reads {
+	struct mg_strlist	keys;	/* "p:" program, "c:" class, "i:"
+					 * Message-ID or content hash */
+	struct mg_textsig	sig;	/* of the template lookup */
+	int			has_sig;
+	int			all;
+};
+/* Starts (r, emptied) or stops (NULL) noting the lookups made on l.
+ * Not thread-safe on one ledger: one connection per thread. */
+void	mg_ledger_track(struct mg_ledger *l, struct mg_ledger_reads *r);
+void	mg_ledger_reads_clear(struct mg_ledger_reads *r);
+/* A sent letter as a write that reads may have missed: its program ids
+ * ("a,b,c"), class, Message-ID (NULL: none), content hash and signature
+ * (NULL: none). */
+struct mg_ledger_write {
+	const char		*programs;
+	const char		*msg_class;
+	const char		*message_id;
+	const char		*content_hash;
+	const struct mg_textsig	*sig;
+};
+/* 1 when w may change what r read, else 0. */
+int	mg_ledger_reads_conflict(const struct mg_ledger_reads *r,
+	    const struct mg_ledger_write *w);
+
+/* The connection's page cache, in KiB (SQLite's default is 2000): small
+ * for connections that only read and whose cache every write by another
+ * connection empties. */
+void	mg_ledger_cache_kb(struct mg_ledger *l, int kb);
+
+/* serve: commits do not checkpoint the WAL (they would, every 1000
+ * pages, with an fsync, inside the caller's lock); the caller runs
+ * mg_ledger_checkpoint() when mg_ledger_wal_pages() says so, on any
+ * connection, after it answered its client. */
+void	mg_ledger_defer_checkpoints(struct mg_ledger *l);
+int	mg_ledger_wal_pages(const struct mg_ledger *l);
+/* After a checkpoint: 0 until the next commit on l says otherwise. */
+void	mg_ledger_reset_wal_pages(struct mg_ledger *l);
+/* A PASSIVE checkpoint: copies what no reader still needs, never waits
+ * for a writer. */
+int	mg_ledger_checkpoint(struct mg_ledger *l, char *err, size_t errlen);
+
 /* What the lookups above have read since the ledger was opened. */
 struct mg_ledger_stats {
 	unsigned long	bucket_rows;	/* rows of LSH buckets */

@@ -70,6 +70,11 @@ void	mg_letter_lend(struct mg_letter *lt, struct mg_message *m);
  * check.  0, or -1 with err set (out of memory, the ledger). */
 int	mg_letter_check(struct mg_letter *lt, const struct mg_app *app,
 	    time_t now, enum mg_check_mode mode, char *err, size_t errlen);
+/* The same, reading ledger (a connection of the same file as app's, e.g.
+ * one of serve's sessions) instead of app->ledger. */
+int	mg_letter_check_on(struct mg_letter *lt, const struct mg_app *app,
+	    struct mg_ledger *ledger, time_t now, enum mg_check_mode mode,
+	    char *err, size_t errlen);
 
 /* How a letter left, which says what the ledger keeps of it. */
 enum mg_letter_how {

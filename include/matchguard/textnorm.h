@@ -14,6 +14,7 @@
 #define MATCHGUARD_TEXTNORM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum mg_norm_form {
 	MG_NORM_FLAT,
@@ -26,6 +27,8 @@ struct mg_normtext {
 	size_t		*map;	/* map[i]: offset in orig of s[i]; map[len] = end */
 	char		*lower;	/* FLAT: s in ASCII lower case, for the literal
 				 * prefilters of filters.c; KEY: NULL */
+	uint64_t	*grams;	/* FLAT: mg_patlit_grams() of s (NULL when
+				 * short), for the same prefilters */
 	const char	*orig;	/* borrowed: must outlive this view */
 	size_t		 orig_len;
 };

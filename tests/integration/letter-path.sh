@@ -192,7 +192,7 @@ same serve >"$MG_WORK/same.serve"
 nrows=$(wc -l <"$MG_WORK/same.serve")
 nbands=$(grep -c '^band|' "$MG_WORK/same.serve")
 nsig=$(grep -c '^sig|' "$MG_WORK/same.serve")
-[ "$nsig" = 1 ] && [ "$nbands" -ge 32 ] &&
+[ "$nsig" = 1 ] && [ "$nbands" -ge 16 ] &&
     pass "serve: $nrows rows ($nsig signature, $nbands band rows)" ||
     fail "serve: $nsig signatures, $nbands band rows: $(head -3 "$MG_WORK/same.serve")"
 for way in sendmail import poller release recheck; do

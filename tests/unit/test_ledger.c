@@ -684,6 +684,125 @@ check_version(const char *path)
 	sqlite3_close(db);
 }
 
+/* What a check read, and which letters recorded meanwhile it may have
+ * missed (serve's parallel checks). */
+static void
+test_reads(void **state)
+{
+	struct fixture		*f = *state;
+	struct mg_ledger	*l = open_ok(f->path, MG_LEDGER_RW);
+	struct mg_ledger_reads	 r = { 0 };
+	struct mg_textsig	 a, b;
+	struct mg_similar	*v = NULL;
+	struct mg_strlist	 progs = { 0 };
+	struct mg_ledger_write	 w = { 0 };
+	char			 err[MG_ERRLEN];
+	size_t			 n;
+	int			 yes;
+
+	assert_int_equal(mg_textsim_sign("i am writing to share my strong "
+	    "interest in _ and its clinic for adults", &a), 0);
+	assert_int_equal(mg_textsim_sign("a completely different letter "
+	    "about something else entirely", &b), 0);
+	mg_ledger_track(l, &r);
+	(void)last(l, "A", 1000);
+	(void)other(l, "intent", "A", 0, 1000);
+	assert_int_equal(mg_ledger_is_sent(l, "m@x", "h1", &yes, err,
+	    sizeof(err)), 0);
+	assert_int_equal(mg_ledger_similar_sent(l, &a, 0, 1000, 0.8, &v, &n,
+	    err, sizeof(err)), 0);
+	mg_ledger_track(l, NULL);
+	assert_false(r.all);
+
+	w.programs = "B,C";
+	w.msg_class = "update";
+	w.content_hash = "h2";
+	assert_false(mg_ledger_reads_conflict(&r, &w));
+	w.sig = &b;
+	assert_false(mg_ledger_reads_conflict(&r, &w));
+	w.programs = "B,A";			/* a program it read */
+	assert_true(mg_ledger_reads_conflict(&r, &w));
+	w.programs = "AB";			/* not "A" */
+	assert_false(mg_ledger_reads_conflict(&r, &w));
+	w.msg_class = "intent";			/* a class it looked for */
+	assert_true(mg_ledger_reads_conflict(&r, &w));
+	w.msg_class = "update";
+	w.message_id = "m@x";			/* a letter it looked up */
+	assert_true(mg_ledger_reads_conflict(&r, &w));
+	w.message_id = NULL;
+	w.sig = &a;				/* in its buckets */
+	assert_true(mg_ledger_reads_conflict(&r, &w));
+
+	/* A lookup by no key the guard compares: every write counts. */
+	mg_ledger_track(l, &r);
+	assert_int_equal(mg_ledger_sent_programs(l, "m@x", &progs, err,
+	    sizeof(err)), 0);
+	mg_ledger_track(l, NULL);
+	assert_true(r.all);
+	w.sig = NULL;
+	assert_true(mg_ledger_reads_conflict(&r, &w));
+	mg_ledger_reads_clear(&r);
+	mg_strlist_clear(&progs);
+	free(v);
+	mg_ledger_close(&l);
+}
+
+/* Deferred checkpoints: commits count the WAL's pages, a checkpoint on
+ * another connection copies them. */
+static void
+test_checkpoint(void **state)
+{
+	struct fixture		*f = *state;
+	struct mg_ledger	*l = open_ok(f->path, MG_LEDGER_RW);
+	struct mg_ledger	*c = open_ok(f->path, MG_LEDGER_RW);
+	char			 err[MG_ERRLEN];
+	int			 inserted;
+	const char		*progs[1] = { "A" };
+	struct mg_sent		 s = { .content_hash = "hc", .date = 5,
+	    .programs = progs, .n_programs = 1 };
+
+	mg_ledger_defer_checkpoints(l);
+	assert_int_equal(mg_ledger_wal_pages(l), 0);
+	assert_int_equal(mg_ledger_record_sent(l, &s, &inserted, err,
+	    sizeof(err)), 0);
+	assert_true(mg_ledger_wal_pages(l) > 0);
+	assert_int_equal(mg_ledger_checkpoint(c, err, sizeof(err)), 0);
+	mg_ledger_reset_wal_pages(l);
+	assert_int_equal(mg_ledger_wal_pages(l), 0);
+	mg_ledger_close(&c);
+	mg_ledger_close(&l);
+}
+
+/* 7 -> 8: a ledger written with 32 bands keeps its first 16 rows of
+ * each letter, as they are. */
+static void
+test_migrate_bands(void **state)
+{
+	struct fixture		*f = *state;
+	struct mg_ledger	*l = open_ok(f->path, MG_LEDGER_RW);
+	sqlite3			*db;
+
+	mg_ledger_close(&l);
+	db = raw_open(f->path);
+	raw_exec(db,
+	    "INSERT INTO sent (id, message_id, content_hash, date)"
+	    " VALUES (1, 'b@x', 'hb', 100);"
+	    "WITH RECURSIVE n(b) AS (SELECT 0 UNION ALL SELECT b + 1 FROM n"
+	    " WHERE b < 31) INSERT INTO sent_band"
+	    " SELECT b, 1000 + b, 100, 1, 'A' FROM n;"
+	    "PRAGMA user_version = 7;");
+	sqlite3_close(db);
+	l = open_ok(f->path, MG_LEDGER_RW);
+	mg_ledger_close(&l);
+	db = raw_open(f->path);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"),
+	    mg_ledger_schema_version());
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sent_band"), 16);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sent_band"
+	    " WHERE bucket = 1000 + band AND band < 16"), 16);
+	sqlite3_close(db);
+}
+
 static void
 test_migrate(void **state)
 {
@@ -692,7 +811,7 @@ test_migrate(void **state)
 	char			 p0[PATH_MAX + 8], p1[PATH_MAX + 8];
 	sqlite3			*db;
 
-	assert_int_equal(mg_ledger_schema_version(), 8);
+	assert_int_equal(mg_ledger_schema_version(), 9);
 
 	/* Version 0: an SQLite file with nothing in it. */
 	snprintf(p0, sizeof(p0), "%s/v0.sqlite", f->dir);
@@ -778,7 +897,8 @@ test_signatures(void **state)
 	assert_int_equal(v[0].date, 1000);
 	assert_true(strcmp(v[0].program, "A") == 0 ||
 	    strcmp(v[1].program, "A") == 0);
-	/* 31 bands match, 2 rows each; one signature read. */
+	/* Every band but the first matches, 2 rows each; one signature
+	 * read. */
 	assert_int_equal(st1.bucket_rows - st0.bucket_rows,
 	    2 * (MG_TEXTSIM_BANDS - 1));
 	assert_int_equal(st1.signatures - st0.signatures, 1);
@@ -962,6 +1082,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_class_to_other, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ro_missing, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_bands, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate, setup,
 		    teardown),

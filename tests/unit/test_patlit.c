@@ -23,6 +23,29 @@
 #include "matchguard/policy.h"
 #include "matchguard/util.h"
 
+/* The answer with the text's three-byte sequences as a filter
+ * (mg_patlit_may_match_in), the text padded to a length that has them. */
+static int
+with_grams(const struct mg_patlit *pl, const char *text)
+{
+	size_t		 len = strlen(text), pad = MG_PATLIT_GRAM_MIN;
+	char		*s = malloc(len + pad + 1);
+	uint64_t	*g;
+	int		 yes;
+
+	assert_non_null(s);
+	memcpy(s, text, len);
+	memset(s + len, ' ', pad);
+	s[len + pad] = '\0';
+	g = mg_patlit_grams(s, len + pad);
+	assert_non_null(g);
+	yes = mg_patlit_may_match_in(pl, s, g);
+	assert_int_equal(yes, mg_patlit_may_match(pl, s));
+	free(g);
+	free(s);
+	return yes;
+}
+
 static int
 may(const char *pattern, int icase, const char *text)
 {
@@ -32,6 +55,7 @@ may(const char *pattern, int icase, const char *text)
 
 	assert_non_null(lower);
 	yes = mg_patlit_may_match(pl, icase ? lower : text);
+	(void)with_grams(pl, icase ? lower : text);	/* asserts */
 	mg_patlit_free(pl);
 	free(lower);
 	return yes;
@@ -114,6 +138,9 @@ check_pattern(const char *pat, int icase, const struct mg_strlist *texts,
 		assert_non_null(lower);
 		if (!mg_patlit_may_match(pl, icase ? lower : s))
 			fail_msg("prefilter of \"%s\" skips \"%s\"", pat, s);
+		if (!with_grams(pl, icase ? lower : s))
+			fail_msg("prefilter of \"%s\" with grams skips \"%s\"",
+			    pat, s);
 		free(lower);
 	}
 	regfree(&re);

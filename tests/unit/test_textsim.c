@@ -204,8 +204,7 @@ test_bands(void **state)
 	size_t			differ = 0;
 
 	(void)state;
-	assert_int_equal(MG_TEXTSIM_BANDS * MG_TEXTSIM_ROWS,
-	    MG_TEXTSIM_HASHES);
+	assert_true(MG_TEXTSIM_BANDS * MG_TEXTSIM_ROWS <= MG_TEXTSIM_HASHES);
 	assert_int_equal(mg_textsim_sign("one two three four five six", &a),
 	    0);
 	b = a;
