@@ -62,11 +62,18 @@ static const struct command commands[] = {
 	  "the rules now; `drop` deletes it unsent; `edit` opens it in\n"
 	  "$EDITOR and checks it again.\n" },
 	{ "sendmail", mg_cmd_sendmail,
-	  "sendmail [-c CONF] [-t] [-f FROM] [-i] [RCPT...]",
+	  "sendmail [-c CONF] [-t] [-f FROM] [-i] [--] [RCPT...]",
 	  "Like sendmail or msmtp, for mutt, neomutt and git send-email: reads\n"
 	  "a message on standard input, checks it, and sends or holds it as\n"
 	  "`serve` would.  -t takes the recipients from To, Cc and Bcc (and\n"
-	  "removes Bcc).  Exit status from sysexits.h: 0 sent or held, 64\n"
+	  "removes Bcc).  sendmail's other options (-oi, -F NAME, -N, -B ...)\n"
+	  "are accepted and ignored.  The same happens when matchguard is run\n"
+	  "as `matchguard-sendmail` or `sendmail`, or with sendmail's options\n"
+	  "and no command (`matchguard -i RCPT`, what git send-email runs with\n"
+	  "sendemail.smtpServer = /path/to/matchguard).  A held letter is\n"
+	  "named in one line on standard error; the guard's log lines go to\n"
+	  "sendmail.log in the state folder.  Exit status from sysexits.h: 0\n"
+	  "sent or held, 64\n"
 	  "usage, 65 unreadable message, 69 refused, 74 cannot read standard\n"
 	  "input, 75 try again later, 78 configuration.\n" },
 	{ "poll", mg_cmd_poll, "poll [-c CONF] --once",
@@ -142,12 +149,51 @@ version(void)
 	    sqlite3_libversion());
 }
 
+/* Called as sendmail (a link named sendmail or matchguard-sendmail). */
+static int
+sendmail_name(const char *argv0)
+{
+	const char	*b = strrchr(argv0, '/');
+
+	b = b != NULL ? b + 1 : argv0;
+	return strcmp(b, "sendmail") == 0 ||
+	    strcmp(b, "matchguard-sendmail") == 0;
+}
+
+/* An argument only sendmail's command line has: one of its options (not
+ * -c, -h or -V, which are matchguard's too), "--", or a recipient.  git
+ * send-email with sendemail.smtpServer = /path/to/matchguard runs
+ * `matchguard -i RCPT...`, as it would msmtp. */
+static int
+sendmail_arg(const char *a)
+{
+	if (strcmp(a, "--") == 0)
+		return 1;
+	if (a[0] == '-')
+		return a[1] != '\0' && strchr("tifrFoBNRbXGUmC", a[1]) != NULL;
+	return strchr(a, '@') != NULL;
+}
+
+static int
+run(int (*fn)(int, char **, const char *), int argc, char **argv,
+    const char *conf)
+{
+	int	status;
+
+	mg_message_init();
+	status = fn(argc, argv, conf);
+	mg_message_shutdown();
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char	*conf = NULL;
-	int		 i = 1, status;
+	int		 i = 1;
 
+	if (argc > 0 && sendmail_name(argv[0]))
+		return run(mg_cmd_sendmail, argc, argv, NULL);
 	while (i < argc && argv[i][0] == '-') {
 		if (strcmp(argv[i], "--version") == 0 ||
 		    strcmp(argv[i], "-V") == 0) {
@@ -163,6 +209,9 @@ main(int argc, char **argv)
 			i += 2;
 			continue;
 		}
+		if (sendmail_arg(argv[i]))
+			return run(mg_cmd_sendmail, argc - i + 1, argv + i - 1,
+			    conf);
 		fprintf(stderr, "matchguard: unknown option %s\n", argv[i]);
 		print_usage(stderr);
 		return MG_EXIT_ERROR;
@@ -174,12 +223,10 @@ main(int argc, char **argv)
 	if (strcmp(argv[i], "help") == 0)
 		return help(argc - i, argv + i);
 	for (const struct command *c = commands; c->name != NULL; c++)
-		if (strcmp(c->name, argv[i]) == 0) {
-			mg_message_init();
-			status = c->run(argc - i, argv + i, conf);
-			mg_message_shutdown();
-			return status;
-		}
+		if (strcmp(c->name, argv[i]) == 0)
+			return run(c->run, argc - i, argv + i, conf);
+	if (sendmail_arg(argv[i]))
+		return run(mg_cmd_sendmail, argc - i + 1, argv + i - 1, conf);
 	fprintf(stderr, "matchguard: unknown command \"%s\"; run `matchguard "
 	    "help` for the list\n", argv[i]);
 	return MG_EXIT_ERROR;
