@@ -37,7 +37,8 @@ static const struct command commands[] = {
 	  "import-sent [-c CONF] [--dry-run] PATH...",
 	  "Records messages you already sent this season (single .eml files,\n"
 	  "a Maildir folder, or an mbox file, e.g. your mail client's Sent\n"
-	  "folder) so that the frequency and letter-of-intent rules know\n"
+	  "folder; Apple Mail's \"Sent Messages.mbox\" folder, one exported\n"
+	  "with Mailbox > Export Mailbox, or a single .emlx file) so that the frequency and letter-of-intent rules know\n"
 	  "about them.  Only messages from your addresses to programs in\n"
 	  "your directory are recorded; importing twice changes nothing.\n"
 	  "--dry-run shows what would be recorded.\n" },
