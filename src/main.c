@@ -25,6 +25,15 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "init", mg_cmd_init, "init [-c CONF] [--force]",
+	  "Writes your first configuration from a few questions: your name,\n"
+	  "the addresses you write to programs from, and the season's dates\n"
+	  "(the defaults shown are the usual ones; it says where to look them\n"
+	  "up).  It is in local mode: letters that pass are put in a Maildir,\n"
+	  "not sent.  An empty program list, programs.conf, is put beside it\n"
+	  "for `matchguard programs import` or `programs add`.  An existing\n"
+	  "configuration is replaced only when you say yes (or with --force).\n"
+	  "The answers may come on standard input, one a line.\n" },
 	{ "check", mg_cmd_check,
 	  "check [-c CONF] [--now TIME] [--json] FILE...",
 	  "Checks message files (.eml) against your communication policy as\n"
