@@ -42,6 +42,15 @@ static const struct command commands[] = {
 	  "with what to fix.  Nothing is sent and nothing is recorded.\n"
 	  "--json prints one JSON object per file.  Exit status: 0 when no\n"
 	  "file would be held, 1 when one would, 2 on an error.\n" },
+	{ "programs", mg_cmd_programs,
+	  "programs [-c CONF] [list | import FILE.csv | add]",
+	  "The programs you write to.  `list` shows them; `import` reads a\n"
+	  "spreadsheet saved as CSV (Excel, Numbers, Google Sheets; the\n"
+	  "columns are in matchguard(1), a template is conf/programs.csv);\n"
+	  "`add` asks for one program question by question.  A program of\n"
+	  "the same name or id is replaced, the others are kept; the list is\n"
+	  "the file your configuration includes (programs.conf), the old one\n"
+	  "kept as programs.conf.bak.\n" },
 	{ "import-sent", mg_cmd_import_sent,
 	  "import-sent [-c CONF] [--dry-run] PATH...",
 	  "Records messages you already sent this season (single .eml files,\n"
