@@ -22,4 +22,21 @@ one_line_error "matchguard.conf:$n: syntax error: the quotes on line $n are curl
 sed -i "${n}s/“Priya Raman”/Priya Raman/" "$d/matchguard.conf"
 expect_status 2 "no quotes" "$MG_BIN" check "$MG_WORK/m.eml"
 one_line_error "matchguard.conf:$n: syntax error: .*goes in double quotes: name = \"Priya Raman\";" "no quotes"
+
+# The launchd agent for a Mac, as make writes it: a property list that
+# runs the installed program's serve, its log under HOME once sed puts
+# the home folder in.
+plist="$(dirname "$MG_BIN")/../conf/org.matchguard.serve.plist"
+if [ -f "$plist" ]; then
+	sed "s|HOME|/Users/priya|g" "$plist" | /usr/bin/python3 -c '
+import plistlib, sys
+p = plistlib.loads(sys.stdin.buffer.read())
+assert p["Label"] == "org.matchguard.serve", p
+assert p["ProgramArguments"][0].endswith("/matchguard") and p["ProgramArguments"][1] == "serve", p
+assert "@" not in p["ProgramArguments"][0], p
+assert p["StandardErrorPath"] == "/Users/priya/Library/Logs/matchguard.log", p
+' && pass "the launchd agent is a valid property list" || fail "launchd agent: $plist"
+else
+	fail "no launchd agent made at $plist"
+fi
 finish
