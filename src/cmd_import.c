@@ -28,6 +28,7 @@
 #include "matchguard/cmd.h"
 #include "matchguard/letter.h"
 #include "matchguard/message.h"
+#include "matchguard/report.h"
 
 /* Folders inside folders followed at most (Apple Mail keeps its .emlx
  * files in "X.mbox/UUID/Data/9/8/Messages/"). */
@@ -81,9 +82,9 @@ record(struct import *im, struct mg_letter *lt)
 	}
 	im->recorded++;
 	mg_day_str(mg_time_to_day(m->date), day);
-	printf("%s %s %-10s %s: \"%s\"\n", im->dry_run ? "would record" :
-	    "recorded", day, lt->check.msg_class, lt->check.programs[0]->id,
-	    m->subject);
+	printf("%s %s, %s to %s: \"%s\"\n", im->dry_run ? "would record" :
+	    "recorded", day, mg_class_words(lt->check.msg_class),
+	    lt->check.programs[0]->name, m->subject);
 	return 0;
 }
 

@@ -103,13 +103,14 @@ static const struct command commands[] = {
 	{ "replies", mg_cmd_replies, "replies [-c CONF] [--program ID]",
 	  "Lists the replies from programs recorded this season, oldest\n"
 	  "first, and how each was matched: \"thread\" (it answers a message\n"
-	  "you sent) or \"address\" (it comes from the program's address or\n"
-	  "domain).\n" },
+	  "you sent), \"address\" (it comes from one of the program's\n"
+	  "addresses) or \"domain\" (from another address of its domain).\n" },
 	{ "timeline", mg_cmd_timeline, "timeline [-c CONF] [--now TIME]",
 	  "A table of every program: messages sent this season, letters of\n"
 	  "interest and intent, your last message, their last reply, how\n"
 	  "many days they have been silent, and the earliest day a follow-up\n"
-	  "without news passes the rules.\n" },
+	  "without news passes the rules (marked * when only a letter with\n"
+	  "news of yours would: you asked for news and had no answer).\n" },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -73,7 +73,7 @@ grep -q "^3 messages read: 3 recorded" "$MG_WORK/out" &&
 # 4. One .emlx, and the same again (already in the ledger).
 emlx "$MG_WORK/6.emlx" 6 "$pc" "Thu, 19 Nov 2026 10:00:00 -0500"
 expect_status 0 "import-sent of a single .emlx" "$MG_BIN" -c "$conf" import-sent "$MG_WORK/6.emlx"
-grep -q "^recorded 2026-11-19 .*pinecrest" "$MG_WORK/out" &&
+grep -q "^recorded 2026-11-19, a thank-you note to The Pinecrest Institute" "$MG_WORK/out" &&
     pass "$(head -1 "$MG_WORK/out")" || fail "emlx: $(cat "$MG_WORK/out" "$MG_WORK/err")"
 expect_status 0 "the mailbox again" "$MG_BIN" -c "$conf" import-sent "$box"
 grep -q "0 recorded, 2 already in the ledger" "$MG_WORK/out" &&
