@@ -1,8 +1,11 @@
 /*
  * cmd_import.c - matchguard import-sent [-c CONF] [--dry-run] PATH...
  *
- * Records messages the applicant already sent (single files, Maildirs or
- * mbox files) in the ledger at their Date, so that a season under way
+ * Records messages the applicant already sent (single .eml or .emlx
+ * files, Maildirs, mbox files, Apple Mail's mailboxes: a "Sent
+ * Messages.mbox" folder of .emlx files, one that Mailbox > Export made
+ * with an mbox file inside, or a folder of such exports) in the ledger
+ * at their Date, so that a season under way
  * counts.  Only messages from one of identity.addresses to a program of
  * the directory are recorded; importing twice changes nothing (the ledger
  * keys on Message-ID, or on the content hash without one).  A copy of a
@@ -12,15 +15,24 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "matchguard/app.h"
 #include "matchguard/cmd.h"
 #include "matchguard/letter.h"
+#include "matchguard/message.h"
+#include "matchguard/report.h"
+
+/* Folders inside folders followed at most (Apple Mail keeps its .emlx
+ * files in "X.mbox/UUID/Data/9/8/Messages/"). */
+#define MG_IMPORT_MAX_DEPTH	10
 
 static const char usage[] =
     "usage: matchguard import-sent [-c CONF] [--dry-run] PATH...\n";
@@ -70,9 +82,9 @@ record(struct import *im, struct mg_letter *lt)
 	}
 	im->recorded++;
 	mg_format_day(mg_time_to_day(m->date), day, sizeof(day));
-	printf("%s %s %-10s %s: \"%s\"\n", im->dry_run ? "would record" :
-	    "recorded", day, lt->check.msg_class, lt->check.programs[0]->id,
-	    m->subject);
+	printf("%s %s, %s to %s: \"%s\"\n", im->dry_run ? "would record" :
+	    "recorded", day, mg_class_words(lt->check.msg_class),
+	    lt->check.programs[0]->name, m->subject);
 	return 0;
 }
 
@@ -125,9 +137,101 @@ import_file(struct import *im, const char *path)
 }
 
 static int
+has_suffix(const char *s, const char *suffix)
+{
+	size_t	n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+/*
+ * Apple Mail's .emlx: a line with the message's length in bytes, the
+ * message, then an XML property list (flags, dates) that is not mail.
+ * A .partial.emlx has the same shape (its attachments are kept apart;
+ * the text and the header are all there).
+ */
+static void
+import_emlx(struct import *im, const char *path)
+{
+	struct mg_message	*m;
+	char			*buf, *end, *nl, err[MG_ERRLEN], why[MG_ERRLEN];
+	size_t			 len, off = 0;
+	unsigned long long	 n;
+
+	im->where = path;
+	if (mg_read_file(path, MG_MSG_MAX_SIZE, &buf, &len, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		im->errors++;
+		return;
+	}
+	while (off < len && (buf[off] == ' ' || buf[off] == '\t'))
+		off++;
+	errno = 0;
+	n = isdigit((unsigned char)buf[off]) ? strtoull(buf + off, &end, 10) :
+	    0;
+	if (n == 0 || errno != 0 || (*end != '\n' && *end != '\r' &&
+	    *end != ' ')) {
+		fprintf(stderr, "matchguard: %s: not an Apple Mail .emlx file "
+		    "(its first line is not the length of the message)\n",
+		    path);
+		im->errors++;
+		free(buf);
+		return;
+	}
+	nl = memchr(end, '\n', len - (size_t)(end - buf));
+	off = nl != NULL ? (size_t)(nl - buf) + 1 : len;
+	if (n > len - off) {
+		fprintf(stderr, "matchguard: %s: the .emlx file is cut short "
+		    "(its first line says %llu bytes, %zu follow)\n", path, n,
+		    len - off);
+		im->errors++;
+		free(buf);
+		return;
+	}
+	if (mg_message_parse(buf + off, (size_t)n, &m, why, sizeof(why)) == -1) {
+		fprintf(stderr, "matchguard: %s: %s\n", path, why);
+		im->errors++;
+	} else {
+		import_message(m, im);
+		mg_message_free(m);
+	}
+	free(buf);
+}
+
+/* One file of a folder: a message, by its name. */
+static void
+import_named_file(struct import *im, const char *path, const char *name)
+{
+	if (has_suffix(name, ".emlx"))
+		import_emlx(im, path);
+	else
+		import_file(im, path);
+}
+
+static int
 cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in dir but "." files, sorted. */
+static int
+list_dir(struct import *im, const char *dir, struct mg_strlist *names)
+{
+	DIR		*d;
+	struct dirent	*e;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.' && mg_strlist_add(names,
+		    e->d_name) == -1)
+			im->errors++;
+	closedir(d);
+	if (names->n > 0)
+		qsort(names->v, names->n, sizeof(*names->v), cmp_str);
+	return 0;
 }
 
 /* The files of one Maildir subfolder, in name (delivery) order. */
@@ -136,19 +240,10 @@ import_maildir_sub(struct import *im, const char *dir, const char *sub)
 {
 	struct mg_strlist	 names = { 0 };
 	char			 path[4096];
-	DIR			*d;
-	struct dirent		*e;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, sub);
-	if ((d = opendir(path)) == NULL)
+	if (list_dir(im, path, &names) == -1)
 		return;
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.' && mg_strlist_add(&names,
-		    e->d_name) == -1)
-			im->errors++;
-	closedir(d);
-	if (names.n > 0)
-		qsort(names.v, names.n, sizeof(*names.v), cmp_str);
 	for (size_t i = 0; i < names.n; i++) {
 		snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, names.v[i]);
 		import_file(im, path);
@@ -171,10 +266,75 @@ is_mbox(const char *path)
 }
 
 static void
+import_mbox(struct import *im, const char *path)
+{
+	char	err[MG_ERRLEN];
+
+	im->where = path;
+	if (mg_message_foreach_mbox(path, import_message, im, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "matchguard: %s\n", err);
+		im->errors++;
+	}
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat	st;
+
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * A folder that is not a Maildir: Apple Mail's (an X.mbox folder with an
+ * "mbox" file from Mailbox > Export, or with .emlx files somewhere below,
+ * or a folder of several such exports), or a folder of .eml files.
+ * Returns 0 when it held no mail at all; symbolic links are not
+ * followed.
+ */
+static size_t
+import_tree(struct import *im, const char *dir, int depth)
+{
+	struct mg_strlist	 names = { 0 };
+	char			 path[4096];
+	size_t			 found = 0;
+	struct stat		 st;
+
+	snprintf(path, sizeof(path), "%s/cur", dir);
+	if (is_dir(path)) {
+		import_maildir_sub(im, dir, "cur");
+		import_maildir_sub(im, dir, "new");
+		return 1;	/* a Maildir, even an empty one */
+	}
+	if (depth > MG_IMPORT_MAX_DEPTH || list_dir(im, dir, &names) == -1)
+		return 0;
+	for (size_t i = 0; i < names.n; i++) {
+		const char	*n = names.v[i];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, n);
+		if (lstat(path, &st) == -1)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			found += import_tree(im, path, depth + 1);
+		else if (!S_ISREG(st.st_mode))
+			continue;
+		else if (strcmp(n, "mbox") == 0 && is_mbox(path)) {
+			import_mbox(im, path);
+			found++;
+		} else if (has_suffix(n, ".emlx") || has_suffix(n, ".eml")) {
+			import_named_file(im, path, n);
+			found++;
+		}
+	}
+	mg_strlist_clear(&names);
+	return found;
+}
+
+static void
 import_path(struct import *im, const char *path)
 {
 	struct stat	st;
-	char		err[MG_ERRLEN], sub[4096];
 
 	if (stat(path, &st) == -1) {
 		fprintf(stderr, "matchguard: %s: cannot read it (no such file "
@@ -183,24 +343,18 @@ import_path(struct import *im, const char *path)
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		snprintf(sub, sizeof(sub), "%s/cur", path);
-		if (stat(sub, &st) == -1 || !S_ISDIR(st.st_mode)) {
-			fprintf(stderr, "matchguard: %s: a folder, but not a "
-			    "Maildir (no cur/ inside)\n", path);
-			im->errors++;
-			return;
-		}
-		import_maildir_sub(im, path, "cur");
-		import_maildir_sub(im, path, "new");
-	} else if (is_mbox(path)) {
-		im->where = path;
-		if (mg_message_foreach_mbox(path, import_message, im, err,
-		    sizeof(err)) == -1) {
-			fprintf(stderr, "matchguard: %s\n", err);
+		if (import_tree(im, path, 0) == 0) {
+			fprintf(stderr, "matchguard: %s: no messages in this "
+			    "folder: it is not a Maildir (no cur/ inside), nor "
+			    "an Apple Mail mailbox (.emlx files, or an mbox file "
+			    "from Mailbox > Export), nor a folder of .eml "
+			    "files\n", path);
 			im->errors++;
 		}
-	} else
-		import_file(im, path);
+	} else if (is_mbox(path))
+		import_mbox(im, path);
+	else
+		import_named_file(im, path, path);
 }
 
 int

@@ -1,5 +1,7 @@
 /*
- * cmd_sendmail.c - matchguard sendmail [-t] [-f FROM] [-i] [RCPT...]
+ * cmd_sendmail.c - matchguard sendmail [-t] [-f FROM] [-i] [RCPT...],
+ * also run as `matchguard-sendmail`, `sendmail`, or `matchguard` with
+ * sendmail's options (main.c)
  *
  * A sendmail-compatible entry (like msmtp's) for mutt, neomutt and git
  * send-email: the message on standard input takes the same path as one
@@ -8,6 +10,7 @@
  */
 #include "config_auto.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +21,19 @@
 
 #include "matchguard/cmd.h"
 #include "matchguard/guard.h"
+#include "matchguard/log.h"
 #include "matchguard/message.h"
 
 static const char usage[] =
-    "usage: matchguard sendmail [-c CONF] [-t] [-f FROM] [-i] [RCPT...]\n";
+    "usage: matchguard sendmail [-c CONF] [-t] [-f FROM] [-i] [--] "
+    "[RCPT...]\n";
+
+/* sendmail's options that mutt, neomutt, git send-email and others pass:
+ * those with an argument are followed by ':'.  What they ask for (the
+ * full name, DSN, 8BITMIME, a queue run in the background, -oi's "a lone
+ * dot does not end the message") is either what always happens here or
+ * nothing a guard can honour; like msmtp, they are accepted and ignored. */
+static const char sendmail_opts[] = "+c:C:tf:r:F:io:B:N:R:V:X:b:h:L:O:p:A:vGUm";
 
 static int
 read_stdin(size_t max, char **out, size_t *len)
@@ -115,6 +127,70 @@ header_recipients(const char *data, size_t len, struct mg_strlist *rcpts,
 	return 0;
 }
 
+/* The guard's log lines are for serve's log; here a person reads
+ * standard error, so they go to STATE/sendmail.log and only one plain
+ * line is printed (say_outcome). */
+static int
+log_here(const struct mg_guard *g)
+{
+	char	path[4096];
+
+	snprintf(path, sizeof(path), "%s/sendmail.log", g->app.cfg.state_dir);
+	if (mg_log_to_file(path) == -1) {
+		fprintf(stderr, "matchguard: cannot write %s: %s\n", path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Skips a leading "word ID: " or "matchguard: " of the guard's reply
+ * text (written for a mail client's error box). */
+static const char *
+reason(const struct mg_guard_result *r)
+{
+	const char	*t = r->text, *p;
+
+	if (strncmp(t, "matchguard: ", 12) == 0)
+		return t + 12;
+	if (r->outcome == MG_OUT_HELD && r->id[0] != '\0' &&
+	    (p = strstr(t, r->id)) != NULL && strncmp(p + strlen(r->id),
+	    ": ", 2) == 0)
+		return p + strlen(r->id) + 2;
+	return t;
+}
+
+/* One line on standard error unless it was sent: what happened and what
+ * to do next. */
+static void
+say_outcome(const struct mg_guard_result *r)
+{
+	const char	*why = reason(r);
+
+	switch (r->outcome) {
+	case MG_OUT_RELAYED:
+		/* "already sent": nothing more to say than the exit status */
+		return;
+	case MG_OUT_HELD:
+		fprintf(stderr, "matchguard: not sent, held for review: %s It "
+		    "waits in your queue as %s: `matchguard queue edit %s` to "
+		    "fix it, `matchguard queue release %s` to send it as it "
+		    "is.\n",
+		    why, r->id, r->id, r->id);
+		return;
+	case MG_OUT_REJECTED:
+		fprintf(stderr, "matchguard: not sent: %s\n", why);
+		return;
+	case MG_OUT_TEMPFAIL:
+		fprintf(stderr, "matchguard: not sent, try again later: %s\n",
+		    why);
+		return;
+	default:
+		fprintf(stderr, "matchguard: not sent: %s\n", why);
+		return;
+	}
+}
+
 static int
 exit_status(const struct mg_guard_result *r)
 {
@@ -142,28 +218,44 @@ mg_cmd_sendmail(int argc, char **argv, const char *conf)
 	int			 ch, use_headers = 0, rc;
 
 	optind = 1;
-	/* -i, -oi and -odi are accepted and mean nothing here: a lone dot
-	 * line never ends standard input. */
-	while ((ch = getopt(argc, argv, "c:tf:F:io:B:N:R:V:X:")) != -1) {
+	opterr = 0;
+	while ((ch = getopt(argc, argv, sendmail_opts)) != -1) {
 		switch (ch) {
-		case 'c':
+		case 'c': case 'C':
 			conf = optarg;
 			break;
 		case 't':
 			use_headers = 1;
 			break;
-		case 'f':
+		case 'f': case 'r':
 			free(from);
 			from = strdup(optarg);
 			break;
-		case 'F': case 'i': case 'o': case 'B': case 'N': case 'R':
-		case 'V': case 'X':
+		case 'b':
+			/* -bm is "deliver the message": what happens anyway. */
+			if (strcmp(optarg, "m") != 0) {
+				fprintf(stderr, "matchguard: sendmail -b%s is "
+				    "not supported; only a message on standard "
+				    "input is (-bm)\n", optarg);
+				return EX_USAGE;
+			}
 			break;
-		default:
+		case '?':
+			fprintf(stderr, "matchguard: sendmail: unknown option "
+			    "-%c\n", optopt);
 			fputs(usage, stderr);
 			return EX_USAGE;
+		case ':':
+			fprintf(stderr, "matchguard: sendmail: -%c needs a "
+			    "value\n", optopt);
+			fputs(usage, stderr);
+			return EX_USAGE;
+		default:
+			break;
 		}
 	}
+	/* "+" above: the first recipient ends the options, as in sendmail
+	 * (GNU getopt would otherwise read on past it). */
 	for (int i = optind; i < argc; i++)
 		mg_strlist_add(&rcpts, argv[i]);
 	if ((g = mg_guard_new(conf, 1, err, sizeof(err))) == NULL) {
@@ -201,15 +293,18 @@ mg_cmd_sendmail(int argc, char **argv, const char *conf)
 		rc = EX_USAGE;
 		goto out;
 	}
+	if (log_here(g) == -1) {
+		rc = EX_CANTCREAT;
+		goto out;
+	}
 	if (from == NULL && g->app.cfg.addresses.n > 0)
 		from = strdup(g->app.cfg.addresses.v[0]);
 	mg_guard_process(g, from != NULL ? from : "", &rcpts, data, len,
 	    time(NULL), &r);
-	if (r.outcome != MG_OUT_RELAYED)
-		fprintf(stderr, "matchguard: %s%s\n", r.text,
-		    r.outcome == MG_OUT_HELD ? " (see `matchguard queue`)" : "");
+	say_outcome(&r);
 	rc = exit_status(&r);
 out:
+	mg_log_close();
 	if (g != NULL)
 		mg_guard_unref(g);
 	mg_strlist_clear(&rcpts);

@@ -28,6 +28,7 @@
 #include "matchguard/log.h"
 #include "matchguard/peercred.h"
 #include "matchguard/review.h"
+#include "matchguard/serve_tls.h"
 #include "matchguard/smtp_server.h"
 #include "matchguard/spool.h"
 
@@ -72,8 +73,7 @@ static void
 describe_clients(const struct mg_config *cfg, const char *where)
 {
 	const struct mg_smtp_settings	*sm = &cfg->smtp;
-	const char	*sec = sm->tls_cert != NULL ? "STARTTLS (or none)" :
-	    "none";
+	const char	*sec = "none (or STARTTLS)";
 	struct passwd	*pw = getpwuid(geteuid());
 	const char	*pw_local = mg_smtp_server_local_password();
 
@@ -89,6 +89,10 @@ describe_clients(const struct mg_config *cfg, const char *where)
 		    "connection security %s, authentication \"normal "
 		    "password\" with any user name and the password in %s/%s",
 		    where, sec, cfg->state_dir, MG_LOCAL_PASSWORD_FILE);
+	if (sm->tls_cert == NULL)
+		mg_log("a client that insists on STARTTLS (mutt, neomutt) must "
+		    "trust the certificate %s/%s (see matchguard(1), \"mutt, "
+		    "neomutt\")", cfg->state_dir, MG_SERVE_TLS_CERT);
 	if (sm->peer_check == MG_PEER_CHECK_UID)
 		mg_log("only programs of the user %s (uid %u) may send through "
 		    "it; other users of this computer are refused",

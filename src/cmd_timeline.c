@@ -31,8 +31,23 @@ day_of(time_t t, char buf[16])
 }
 
 struct listing {
-	size_t	n;
+	size_t				 n;
+	const struct mg_directory	*dir;
 };
+
+/* How a reply was matched, in words: "thread" (it answers your letter),
+ * "address" (from the program's own address) or "domain" (from another
+ * address of its domain: the ledger says "address" for both). */
+static const char *
+matched_words(const struct mg_reply_row *r, const struct mg_directory *dir)
+{
+	const struct mg_program	*p = mg_directory_find_id(dir, r->program);
+
+	if (strcmp(r->matched, "address") == 0 && p != NULL &&
+	    !mg_strlist_has_ci(&p->addresses, r->sender))
+		return "domain";
+	return r->matched[0] != '\0' ? r->matched : "-";
+}
 
 static int
 print_reply(const struct mg_reply_row *r, void *arg)
@@ -45,7 +60,7 @@ print_reply(const struct mg_reply_row *r, void *arg)
 		    "MATCHED", "FROM", "SUBJECT");
 	day_of(r->date, day);
 	printf("%-10s  %-16s %-7s  %-32s %s\n", day, r->program,
-	    r->matched[0] != '\0' ? r->matched : "-",
+	    matched_words(r, ls->dir),
 	    r->sender[0] != '\0' ? r->sender : "-", r->subject);
 	return 0;
 }
@@ -90,6 +105,7 @@ mg_cmd_replies(int argc, char **argv, const char *conf)
 		fprintf(stderr, "matchguard: %s\n", err);
 		return MG_EXIT_ERROR;
 	}
+	ls.dir = &app.cfg.dir;
 	if (program != NULL && mg_directory_find_id(&app.cfg.dir,
 	    program) == NULL) {
 		fprintf(stderr, "matchguard: replies: no program \"%s\" in "
@@ -113,7 +129,8 @@ mg_cmd_replies(int argc, char **argv, const char *conf)
 }
 
 static int
-timeline_row(struct mg_app *app, const struct mg_program *p, time_t now)
+timeline_row(struct mg_app *app, const struct mg_program *p, time_t now,
+    int *starred)
 {
 	struct mg_timeline_row	r;
 	char			err[MG_ERRLEN];
@@ -121,6 +138,10 @@ timeline_row(struct mg_app *app, const struct mg_program *p, time_t now)
 	if (mg_timeline_row(app, p, now, &r, err, sizeof(err)) == -1) {
 		fprintf(stderr, "matchguard: %s\n", err);
 		return -1;
+	}
+	if (r.out.waiting_on_status) {
+		strncat(r.next, " *", sizeof(r.next) - strlen(r.next) - 1);
+		*starred = 1;
 	}
 	printf("%-16s %4ld %8ld %6ld  %-10s  %-10s  %-9s %s\n", p->id,
 	    r.totals.sent, r.totals.interest, r.totals.intent, r.sent, r.reply,
@@ -142,7 +163,7 @@ mg_cmd_timeline(int argc, char **argv, const char *conf)
 	time_t		now = time(NULL);
 	const char	*applicant = NULL;
 	char		err[MG_ERRLEN], *own;
-	int		ch, status = MG_EXIT_OK, rc;
+	int		ch, status = MG_EXIT_OK, rc, starred = 0;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
@@ -181,10 +202,16 @@ mg_cmd_timeline(int argc, char **argv, const char *conf)
 	    "INTEREST", "INTENT", "LAST SENT", "LAST REPLY", "SILENT",
 	    "FOLLOW-UP FROM");
 	for (size_t i = 0; i < app.cfg.dir.n; i++)
-		if (timeline_row(&app, &app.cfg.dir.programs[i], now) == -1) {
+		if (timeline_row(&app, &app.cfg.dir.programs[i], now,
+		    &starred) == -1) {
 			status = MG_EXIT_ERROR;
 			break;
 		}
+	if (starred)
+		puts("* You asked them how your application stands and they "
+		    "have not answered:\n  until they do, write only when you "
+		    "have news of your own (another\n  \"any update?\" is "
+		    "held).");
 	mg_app_close(&app);
 	return status;
 }

@@ -10,6 +10,8 @@
  */
 #include "config_auto.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <limits.h>
 #include <libgen.h>
@@ -21,6 +23,7 @@
 #include <libconfig.h>
 
 #include "matchguard/config.h"
+#include "matchguard/config_hint.h"
 #include "config_priv.h"
 #include "matchguard/textnorm.h"
 
@@ -475,6 +478,20 @@ default_state_dir(void)
 	return mg_expand_path(sub, NULL);
 }
 
+/* Without paths.filters: the installed phrase lists, else (a program
+ * run from its build tree, not installed) those of its source tree. */
+static const char *
+default_filters_dir(void)
+{
+#ifdef MG_SRC_FILTERSDIR
+	struct stat	st;
+
+	if (stat(MG_FILTERSDIR, &st) == -1 && stat(MG_SRC_FILTERSDIR, &st) == 0)
+		return MG_SRC_FILTERSDIR;
+#endif
+	return MG_FILTERSDIR;
+}
+
 static int
 load_paths(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 {
@@ -502,7 +519,7 @@ load_paths(struct loader *ld, config_setting_t *root, struct mg_config *cfg)
 	cfg->state_dir = state != NULL ? mg_expand_path(state, ld->dir) :
 	    default_state_dir();
 	cfg->filters_dir = mg_expand_path(filters != NULL ? filters :
-	    MG_FILTERSDIR, ld->dir);
+	    default_filters_dir(), ld->dir);
 	if (cfg->state_dir == NULL || cfg->filters_dir == NULL) {
 		mg_seterr(ld->err, ld->errlen, "%s: out of memory", ld->path);
 		goto out;
@@ -775,6 +792,27 @@ load_root(struct loader *ld, config_t *cf, struct mg_config *cfg)
 	return 0;
 }
 
+/* FILE:LINE: syntax error: and, when it can be told, what to type. */
+static void
+syntax_error(const struct loader *ld, config_t *cf, const char *text,
+    char *err, size_t errlen)
+{
+	const char	*file = config_error_file(cf);
+	char		*inc = NULL, *path = NULL, hint[512] = "", e2[MG_ERRLEN];
+	int		 line = config_error_line(cf);
+
+	if (file != NULL && (path = mg_expand_path(file, ld->dir)) != NULL &&
+	    mg_read_file(path, MG_CONFIG_MAX_SIZE, &inc, NULL, e2,
+	    sizeof(e2)) == 0)
+		text = inc;
+	if (file == NULL || inc != NULL)
+		mg_config_syntax_hint(text, line, hint, sizeof(hint));
+	mg_seterr(err, errlen, "%s:%d: %s%s%s", file != NULL ? file : ld->path,
+	    line, config_error_text(cf), hint[0] != '\0' ? ": " : "", hint);
+	free(inc);
+	free(path);
+}
+
 int
 mg_config_load(const char *path, struct mg_config *cfg, char *err,
     size_t errlen)
@@ -799,9 +837,7 @@ mg_config_load(const char *path, struct mg_config *cfg, char *err,
 	config_init(&cf);
 	config_set_include_dir(&cf, ld.dir);
 	if (config_read_string(&cf, text) == CONFIG_FALSE) {
-		mg_seterr(err, errlen, "%s:%d: %s", config_error_file(&cf) ?
-		    config_error_file(&cf) : path, config_error_line(&cf),
-		    config_error_text(&cf));
+		syntax_error(&ld, &cf, text, err, errlen);
 		goto out;
 	}
 	if ((cfg->path = strdup(path)) == NULL) {

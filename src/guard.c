@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <glib.h>
-#include <gnutls/gnutls.h>
 
 #include "matchguard/guard.h"
 #include "matchguard/imap_notice.h"
@@ -18,6 +17,7 @@
 #include "matchguard/log.h"
 #include "matchguard/notice_queue.h"
 #include "matchguard/policy.h"
+#include "matchguard/serve_tls.h"
 #include "matchguard/upstream.h"
 
 #define PAR_POOL	8	/* idle ledger connections kept */
@@ -47,39 +47,6 @@ struct mg_guard_par {
 	struct mg_ledger	*ckpt;		/* read-write, under ckpt_lock */
 };
 
-/* The certificate and key local clients see after STARTTLS. */
-static int
-load_tls(struct mg_guard *g, char *err, size_t errlen)
-{
-	const struct mg_smtp_settings *sm = &g->app.cfg.smtp;
-	gnutls_certificate_credentials_t cred;
-	char	*cert, *key;
-	int	 rc;
-
-	if (sm->tls_cert == NULL)
-		return 0;
-	cert = strdup(sm->tls_cert);
-	key = strdup(sm->tls_key);
-	if (cert == NULL || key == NULL ||
-	    gnutls_certificate_allocate_credentials(&cred) < 0) {
-		free(cert);
-		free(key);
-		mg_seterr(err, errlen, "out of memory");
-		return -1;
-	}
-	rc = gnutls_certificate_set_x509_key_file(cred, cert, key,
-	    GNUTLS_X509_FMT_PEM);
-	if (rc < 0) {
-		mg_seterr(err, errlen, "%s: smtp.tls_cert %s / tls_key %s: %s",
-		    g->app.cfg.path, cert, key, gnutls_strerror(rc));
-		gnutls_certificate_free_credentials(cred);
-	} else
-		g->tls_creds = cred;
-	free(cert);
-	free(key);
-	return rc < 0 ? -1 : 0;
-}
-
 struct mg_guard *
 mg_guard_new(const char *conf, int need_upstream, char *err, size_t errlen)
 {
@@ -106,7 +73,7 @@ mg_guard_new(const char *conf, int need_upstream, char *err, size_t errlen)
 		goto fail;
 	}
 	snprintf(g->spool_dir, len, "%s/held", g->app.cfg.state_dir);
-	if (load_tls(g, err, errlen) == -1)
+	if (mg_serve_tls_load(&g->app.cfg, &g->tls_creds, err, errlen) == -1)
 		goto fail;
 	if (gethostname(g->hostname, sizeof(g->hostname) - 1) == -1 ||
 	    g->hostname[0] == '\0')
@@ -279,8 +246,7 @@ mg_guard_unref(struct mg_guard *g)
 		return;
 	par_free(g->par);
 	pthread_mutex_destroy(&g->lock);
-	if (g->tls_creds != NULL)
-		gnutls_certificate_free_credentials(g->tls_creds);
+	mg_serve_tls_free(g->tls_creds);
 	mg_app_close(&g->app);
 	free(g->spool_dir);
 	free(g);

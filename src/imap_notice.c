@@ -86,6 +86,27 @@ put_subject(struct mg_buf *b, const char *subject)
 	g_free(text);
 }
 
+/* " to NAME, NAME" for the comma-separated ids of programs (an id no
+ * longer in the directory as it is). */
+static void
+put_program_names(struct mg_buf *b, const struct mg_config *cfg,
+    const char *programs)
+{
+	const char	*p = programs;
+
+	for (int first = 1; p != NULL && *p != '\0'; first = 0) {
+		size_t			 n = strcspn(p, ",");
+		char			 id[128];
+		const struct mg_program	*prog;
+
+		snprintf(id, sizeof(id), "%.*s", (int)n, p);
+		prog = mg_directory_find_id(&cfg->dir, id);
+		mg_buf_printf(b, "%s%s", first ? " to " : ", ",
+		    prog != NULL ? prog->name : id);
+		p += n + (p[n] == ',');
+	}
+}
+
 void
 mg_notice_build(const struct mg_config *cfg, const char *spool_id,
     const char *subject, const char *programs, const struct mg_findings *f,
@@ -114,10 +135,9 @@ mg_notice_build(const struct mg_config *cfg, const char *spool_id,
 	    "MIME-Version: 1.0\r\n"
 	    "Content-Type: text/plain; charset=utf-8\r\n"
 	    "Content-Transfer-Encoding: 8bit\r\n\r\n");
-	mg_buf_printf(b, "matchguard held your message \"%s\"%s%s for review. "
-	    "It has NOT been sent.\r\n\r\nWhy:\r\n", subj,
-	    programs != NULL && programs[0] != '\0' ? " to " : "",
-	    programs != NULL ? programs : "");
+	mg_buf_printf(b, "matchguard held your message \"%s\"", subj);
+	put_program_names(b, cfg, programs);
+	mg_buf_puts(b, " for review. It has NOT been sent.\r\n\r\nWhy:\r\n");
 	for (size_t i = 0; f != NULL && i < f->n; i++) {
 		char	*msg = clip(f->v[i].message != NULL ? f->v[i].message :
 		    "", 2 * NOTICE_MAX_QUOTE);

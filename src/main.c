@@ -25,6 +25,15 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "init", mg_cmd_init, "init [-c CONF] [--force]",
+	  "Writes your first configuration from a few questions: your name,\n"
+	  "the addresses you write to programs from, and the season's dates\n"
+	  "(the defaults shown are the usual ones; it says where to look them\n"
+	  "up).  It is in local mode: letters that pass are put in a Maildir,\n"
+	  "not sent.  An empty program list, programs.conf, is put beside it\n"
+	  "for `matchguard programs import` or `programs add`.  An existing\n"
+	  "configuration is replaced only when you say yes (or with --force).\n"
+	  "The answers may come on standard input, one a line.\n" },
 	{ "check", mg_cmd_check,
 	  "check [-c CONF] [--applicant ID] [--now TIME] [--json] FILE...",
 	  "Checks message files (.eml) against your communication policy as\n"
@@ -35,11 +44,21 @@ static const struct command commands[] = {
 	  "office's configuration): against that applicant's programs and\n"
 	  "ledger.  Exit status: 0 when no file would be held, 1 when one\n"
 	  "would, 2 on an error.\n" },
+	{ "programs", mg_cmd_programs,
+	  "programs [-c CONF] [list | import FILE.csv | add]",
+	  "The programs you write to.  `list` shows them; `import` reads a\n"
+	  "spreadsheet saved as CSV (Excel, Numbers, Google Sheets; the\n"
+	  "columns are in matchguard(1), a template is conf/programs.csv);\n"
+	  "`add` asks for one program question by question.  A program of\n"
+	  "the same name or id is replaced, the others are kept; the list is\n"
+	  "the file your configuration includes (programs.conf), the old one\n"
+	  "kept as programs.conf.bak.\n" },
 	{ "import-sent", mg_cmd_import_sent,
 	  "import-sent [-c CONF] [--dry-run] PATH...",
 	  "Records messages you already sent this season (single .eml files,\n"
 	  "a Maildir folder, or an mbox file, e.g. your mail client's Sent\n"
-	  "folder) so that the frequency and letter-of-intent rules know\n"
+	  "folder; Apple Mail's \"Sent Messages.mbox\" folder, one exported\n"
+	  "with Mailbox > Export Mailbox, or a single .emlx file) so that the frequency and letter-of-intent rules know\n"
 	  "about them.  Only messages from your addresses to programs in\n"
 	  "your directory are recorded; importing twice changes nothing.\n"
 	  "--dry-run shows what would be recorded.\n" },
@@ -69,11 +88,18 @@ static const struct command commands[] = {
 	  "edit, send anyway, check a draft, the timeline), with its secret\n"
 	  "token, on one line.  Open it in your browser while serve runs.\n" },
 	{ "sendmail", mg_cmd_sendmail,
-	  "sendmail [-c CONF] [-t] [-f FROM] [-i] [RCPT...]",
+	  "sendmail [-c CONF] [-t] [-f FROM] [-i] [--] [RCPT...]",
 	  "Like sendmail or msmtp, for mutt, neomutt and git send-email: reads\n"
 	  "a message on standard input, checks it, and sends or holds it as\n"
 	  "`serve` would.  -t takes the recipients from To, Cc and Bcc (and\n"
-	  "removes Bcc).  Exit status from sysexits.h: 0 sent or held, 64\n"
+	  "removes Bcc).  sendmail's other options (-oi, -F NAME, -N, -B ...)\n"
+	  "are accepted and ignored.  The same happens when matchguard is run\n"
+	  "as `matchguard-sendmail` or `sendmail`, or with sendmail's options\n"
+	  "and no command (`matchguard -i RCPT`, what git send-email runs with\n"
+	  "sendemail.smtpServer = /path/to/matchguard).  A held letter is\n"
+	  "named in one line on standard error; the guard's log lines go to\n"
+	  "sendmail.log in the state folder.  Exit status from sysexits.h: 0\n"
+	  "sent or held, 64\n"
 	  "usage, 65 unreadable message, 69 refused, 74 cannot read standard\n"
 	  "input, 75 try again later, 78 configuration.\n" },
 	{ "poll", mg_cmd_poll, "poll [-c CONF] --once",
@@ -84,14 +110,17 @@ static const struct command commands[] = {
 	{ "replies", mg_cmd_replies, "replies [-c CONF] [--program ID]",
 	  "Lists the replies from programs recorded this season, oldest\n"
 	  "first, and how each was matched: \"thread\" (it answers a message\n"
-	  "you sent) or \"address\" (it comes from the program's address or\n"
-	  "domain).\n" },
-	{ "timeline", mg_cmd_timeline, "timeline [-c CONF] [--applicant ID] [--now TIME]",
+	  "you sent), \"address\" (it comes from one of the program's\n"
+	  "addresses) or \"domain\" (from another address of its domain).\n" },
+	{ "timeline", mg_cmd_timeline,
+	  "timeline [-c CONF] [--applicant ID] [--now TIME]",
 	  "A table of every program: messages sent this season, letters of\n"
 	  "interest and intent, your last message, their last reply, how\n"
 	  "many days they have been silent, and the earliest day a follow-up\n"
-	  "without news passes the rules.  --applicant ID (with an office's\n"
-	  "configuration): that applicant's programs and ledger.\n" },
+	  "without news passes the rules (marked * when only a letter with\n"
+	  "news of yours would: you asked for news and had no answer).\n"
+	  "--applicant ID (with an office's configuration): that applicant's\n"
+	  "programs and ledger.\n" },
 	{ "milter", mg_cmd_milter, "milter [-c CONF]",
 	  "For an advising office: checks the letters of its applicants\n"
 	  "inside its mail server (Postfix, Sendmail) through the milter\n"
@@ -198,12 +227,51 @@ version(void)
 	    sqlite3_libversion());
 }
 
+/* Called as sendmail (a link named sendmail or matchguard-sendmail). */
+static int
+sendmail_name(const char *argv0)
+{
+	const char	*b = strrchr(argv0, '/');
+
+	b = b != NULL ? b + 1 : argv0;
+	return strcmp(b, "sendmail") == 0 ||
+	    strcmp(b, "matchguard-sendmail") == 0;
+}
+
+/* An argument only sendmail's command line has: one of its options (not
+ * -c, -h or -V, which are matchguard's too), "--", or a recipient.  git
+ * send-email with sendemail.smtpServer = /path/to/matchguard runs
+ * `matchguard -i RCPT...`, as it would msmtp. */
+static int
+sendmail_arg(const char *a)
+{
+	if (strcmp(a, "--") == 0)
+		return 1;
+	if (a[0] == '-')
+		return a[1] != '\0' && strchr("tifrFoBNRbXGUmC", a[1]) != NULL;
+	return strchr(a, '@') != NULL;
+}
+
+static int
+run(int (*fn)(int, char **, const char *), int argc, char **argv,
+    const char *conf)
+{
+	int	status;
+
+	mg_message_init();
+	status = fn(argc, argv, conf);
+	mg_message_shutdown();
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char	*conf = NULL;
-	int		 i = 1, status;
+	int		 i = 1;
 
+	if (argc > 0 && sendmail_name(argv[0]))
+		return run(mg_cmd_sendmail, argc, argv, NULL);
 	while (i < argc && argv[i][0] == '-') {
 		if (strcmp(argv[i], "--version") == 0 ||
 		    strcmp(argv[i], "-V") == 0) {
@@ -219,6 +287,9 @@ main(int argc, char **argv)
 			i += 2;
 			continue;
 		}
+		if (sendmail_arg(argv[i]))
+			return run(mg_cmd_sendmail, argc - i + 1, argv + i - 1,
+			    conf);
 		fprintf(stderr, "matchguard: unknown option %s\n", argv[i]);
 		print_usage(stderr);
 		return MG_EXIT_ERROR;
@@ -230,12 +301,10 @@ main(int argc, char **argv)
 	if (strcmp(argv[i], "help") == 0)
 		return help(argc - i, argv + i);
 	for (const struct command *c = commands; c->name != NULL; c++)
-		if (strcmp(c->name, argv[i]) == 0) {
-			mg_message_init();
-			status = c->run(argc - i, argv + i, conf);
-			mg_message_shutdown();
-			return status;
-		}
+		if (strcmp(c->name, argv[i]) == 0)
+			return run(c->run, argc - i, argv + i, conf);
+	if (sendmail_arg(argv[i]))
+		return run(mg_cmd_sendmail, argc - i + 1, argv + i - 1, conf);
 	fprintf(stderr, "matchguard: unknown command \"%s\"; run `matchguard "
 	    "help` for the list\n", argv[i]);
 	return MG_EXIT_ERROR;

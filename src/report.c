@@ -58,6 +58,26 @@ verdict_words(enum mg_verdict v)
 	}
 }
 
+const char *
+mg_class_words(const char *cls)
+{
+	static const char *const words[][2] = {
+		{ "intent", "a letter of intent" },
+		{ "thank-you", "a thank-you note" },
+		{ "follow-up", "a request for news of your application" },
+		{ "interest", "a letter of interest" },
+		{ "update", "an update" },
+		{ "inquiry", "a question" },
+		{ "reply", "an answer to the program" },
+		{ "other", "a letter of no particular kind" },
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (cls != NULL && strcmp(cls, words[i][0]) == 0)
+			return words[i][1];
+	return cls != NULL ? cls : "unknown";
+}
+
 void
 mg_report_text(struct mg_buf *b, const char *file, const struct mg_check *r)
 {
@@ -73,7 +93,8 @@ mg_report_text(struct mg_buf *b, const char *file, const struct mg_check *r)
 		    r->programs[i]->name);
 	if (r->n_programs == 0)
 		mg_buf_puts(b, "(no program could be matched)");
-	mg_buf_printf(b, "\n  kind of message: %s\n", r->msg_class);
+	mg_buf_printf(b, "\n  kind of message: %s\n",
+	    mg_class_words(r->msg_class));
 	for (size_t i = 0; i < r->findings.n; i++) {
 		const struct mg_finding	*f = &r->findings.v[i];
 

@@ -691,6 +691,10 @@ page_timeline(const struct review_ctx *c, struct review_answer *a)
 		review_esc(b, r.silent);
 		mg_buf_puts(b, "</td><td>");
 		review_esc(b, r.next);
+		if (r.out.waiting_on_status)
+			mg_buf_puts(b, "<br><small>only with news of your own: "
+			    "they have not answered your question about your "
+			    "application</small>");
 		mg_buf_puts(b, "</td></tr>\n");
 	}
 	mg_buf_puts(b, "</tbody></table>\n");

@@ -1071,12 +1071,46 @@ accept_one(int lfd)
 	return 0;
 }
 
+/* Whether what holds the address greets as matchguard does (the user's
+ * own serve, started twice), within a second. */
+static int
+held_by_matchguard(const struct addrinfo *ai)
+{
+	struct timeval	tv = { 1, 0 };
+	char		buf[256];
+	size_t		got = 0;
+	ssize_t		n;
+	int		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd == -1)
+		return 0;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		while (got < sizeof(buf) - 1 && (n = recv(fd, buf + got,
+		    sizeof(buf) - 1 - got, 0)) > 0) {
+			got += (size_t)n;
+			if (memchr(buf, '\n', got) != NULL)
+				break;
+		}
+	close(fd);
+	buf[got] = '\0';
+	return strncmp(buf, "220 ", 4) == 0 &&
+	    strstr(buf, " ESMTP matchguard") != NULL;
+}
+
 /* What a failed bind says: the port taken (by whom: ss tells), or else. */
 static void
-bind_error(const char *spec, const char *port, int e, char *err,
-    size_t errlen)
+bind_error(const struct addrinfo *ai, const char *spec, const char *port,
+    int e, char *err, size_t errlen)
 {
-	if (e == EADDRINUSE)
+	if (e == EADDRINUSE && held_by_matchguard(ai))
+		mg_seterr(err, errlen, "cannot listen on %s: matchguard serve "
+		    "seems to be running already (it answers there), so this "
+		    "one does not start; your mail client can use that one, or "
+		    "stop it first (Ctrl-C in its terminal, or `systemctl --user "
+		    "stop matchguard`)", spec);
+	else if (e == EADDRINUSE)
 		mg_seterr(err, errlen, "cannot listen on %s: something else "
 		    "already uses it (another matchguard serve, perhaps?), and "
 		    "a mail client sending there would be talking to it, so "
@@ -1100,7 +1134,7 @@ bind_addr(const struct addrinfo *ai, const char *spec, const char *port,
 	l->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
 	    SOCK_NONBLOCK, 0);
 	if (l->fd == -1)
-		return errno == EAFNOSUPPORT ? 0 : (bind_error(spec, port,
+		return errno == EAFNOSUPPORT ? 0 : (bind_error(ai, spec, port,
 		    errno, err, errlen), -1);
 	setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	if (ai->ai_family == AF_INET6)
@@ -1116,7 +1150,7 @@ bind_addr(const struct addrinfo *ai, const char *spec, const char *port,
 		l->fd = -1;
 		if (e == EADDRNOTAVAIL)
 			return 0;
-		bind_error(spec, port, e, err, errlen);
+		bind_error(ai, spec, port, e, err, errlen);
 		return -1;
 	}
 	l->name[0] = '\0';

@@ -57,8 +57,5 @@ mg_timeline_row(struct mg_app *app, const struct mg_program *p, time_t now,
 		snprintf(row->next, sizeof(row->next), "now");
 	else
 		day_of(out->follow_up_from, row->next);
-	if (out->waiting_on_status)
-		strncat(row->next, " (news only)", sizeof(row->next) -
-		    strlen(row->next) - 1);
 	return 0;
 }

@@ -413,3 +413,20 @@ mg_base64_encode(const void *data, size_t len)
 	*o = '\0';
 	return out;
 }
+
+int
+mg_write_private(const char *path, const char *data, size_t len, char *err,
+    size_t errlen)
+{
+	GError	*gerr = NULL;
+
+	if (!g_file_set_contents_full(path, data, (gssize)len,
+	    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600,
+	    &gerr)) {
+		mg_seterr(err, errlen, "cannot write %s: %s", path,
+		    gerr != NULL ? gerr->message : "unknown error");
+		g_clear_error(&gerr);
+		return -1;
+	}
+	return 0;
+}

@@ -28,6 +28,8 @@ int	mg_cmd_explain(int argc, char **argv, const char *conf);
 int	mg_cmd_serve(int argc, char **argv, const char *conf);
 int	mg_cmd_queue(int argc, char **argv, const char *conf);
 int	mg_cmd_sendmail(int argc, char **argv, const char *conf);
+int	mg_cmd_init(int argc, char **argv, const char *conf);
+int	mg_cmd_programs(int argc, char **argv, const char *conf);
 int	mg_cmd_poll(int argc, char **argv, const char *conf);
 int	mg_cmd_replies(int argc, char **argv, const char *conf);
 int	mg_cmd_timeline(int argc, char **argv, const char *conf);

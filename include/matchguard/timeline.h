@@ -20,7 +20,8 @@ struct mg_timeline_row {
 	char	sent[16];	/* last sent, "2026-11-03", or "-" */
 	char	reply[16];	/* last reply, or "-" */
 	char	silent[32];	/* "answered", "12 days", "-" */
-	char	next[40];	/* "any time", "now", a day; " (news only)" */
+	char	next[40];	/* "any time", "now", a day; only with news
+				 * when out.waiting_on_status */
 };
 
 /* The row of p at now.  0, or -1 with err (the ledger). */

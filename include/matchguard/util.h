@@ -76,4 +76,9 @@ void	 mg_sha256_hex(const void *data, size_t len, char out[65]);
  * out of memory. */
 char	*mg_base64_encode(const void *data, size_t len);
 
+/* Replaces path with data[0..len) atomically (a temporary file, fsync,
+ * rename), mode 0600.  -1 with err when it cannot. */
+int	 mg_write_private(const char *path, const char *data, size_t len,
+	    char *err, size_t errlen);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "matchguard/report.h"
 #include "matchguard/policy.h"
 
 static const char *const lists[] = { "updates.phrases", NULL };
@@ -20,7 +21,7 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 	struct mg_last_sent	last;
 	time_t			wait = (time_t)ctx->cfg->policy.follow_up_after_days *
 	    86400;
-	char			day[16], next[16], ev[96];
+	char			day[16], next[16], ev[320];
 	int			replied;
 
 	if (mg_ledger_last_sent(ctx->ledger, p->id, ctx->history_end, &last, err,
@@ -34,8 +35,8 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 		return 0;
 	mg_format_day(mg_time_to_day(last.date), day, sizeof(day));
 	mg_format_day(mg_time_to_day(last.date + wait), next, sizeof(next));
-	snprintf(ev, sizeof(ev), "last message to %s: %s (%s), no reply since",
-	    p->id, day, last.msg_class);
+	snprintf(ev, sizeof(ev), "your last message to %s: %s, %s, no reply "
+	    "since", p->name, day, mg_class_words(last.msg_class));
 	if (mg_rule_finding(out, MG_SEV_HOLD, ev,
 	    "%s has not answered your message of %s yet and this one brings "
 	    "no news; wait until %s to follow up, or add a real update (a "

@@ -5,6 +5,7 @@
 #include "config_auto.h"
 
 #include <stdio.h>
+#include "matchguard/report.h"
 #include "matchguard/policy.h"
 
 static int
@@ -13,7 +14,7 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 {
 	struct mg_last_sent	last;
 	int			min = ctx->cfg->policy.min_days_between;
-	char			day[16], next[16], ev[96], when[32];
+	char			day[16], next[16], ev[320], when[32];
 	long			ago;
 
 	if (mg_ledger_last_sent(ctx->ledger, p->id, ctx->history_end, &last, err,
@@ -31,8 +32,8 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 		snprintf(when, sizeof(when), "yesterday");
 	else
 		snprintf(when, sizeof(when), "%ld days ago", ago);
-	snprintf(ev, sizeof(ev), "last message to %s: %s (%s)", p->id, day,
-	    last.msg_class);
+	snprintf(ev, sizeof(ev), "your last message to %s: %s, %s", p->name,
+	    day, mg_class_words(last.msg_class));
 	if (mg_rule_finding(out, MG_SEV_HOLD, ev,
 	    "You last wrote to %s %s (%s); more than one message in %d days "
 	    "without being asked looks pushy, so wait until %s.", p->name,

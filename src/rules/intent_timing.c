@@ -25,7 +25,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
     size_t errlen)
 {
 	long	today = mg_time_to_day(ctx->now);
-	char	day[16], ev[80];
+	char	day[16], ev[320];
 	int	rc = 0;
 
 	if (strcmp(ctx->msg_class, "intent") != 0 &&
@@ -45,8 +45,8 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 			if (!p->has_interview || today >= p->interview_day)
 				continue;
 			mg_format_day(p->interview_day, day, sizeof(day));
-			snprintf(ev, sizeof(ev), "interview_date of %s: %s",
-			    p->id, day);
+			snprintf(ev, sizeof(ev), "your interview at %s: %s",
+			    p->name, day);
 			rc = mg_rule_finding(out, MG_SEV_WARN,
 			    ev, "Your interview at %s is on %s; a %s before you "
 			    "have interviewed carries little weight and can seem "

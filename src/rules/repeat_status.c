@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "matchguard/report.h"
 #include "matchguard/policy.h"
 
 static const char *const lists[] = { "status.requests", NULL };
@@ -19,7 +20,7 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
     struct mg_findings *out, char *err, size_t errlen)
 {
 	struct mg_last_sent	last;
-	char			day[16], ev[128];
+	char			day[16], ev[320];
 	int			replied;
 
 	if (mg_ledger_last_sent(ctx->ledger, p->id, ctx->history_end, &last, err,
@@ -32,8 +33,8 @@ check_one(const struct mg_check_ctx *ctx, const struct mg_program *p,
 	if (replied)
 		return 0;
 	mg_format_day(mg_time_to_day(last.date), day, sizeof(day));
-	snprintf(ev, sizeof(ev), "last message to %s: %s (follow-up), no "
-	    "reply since", p->id, day);
+	snprintf(ev, sizeof(ev), "your last message to %s: %s, %s, no reply "
+	    "since", p->name, day, mg_class_words("follow-up"));
 	if (mg_rule_finding(out, MG_SEV_HOLD, ev,
 	    "Your last message to %s (%s) already asked about your "
 	    "application and has had no answer; asking again reads as "

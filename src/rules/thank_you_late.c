@@ -26,7 +26,7 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 		return 0;
 	for (size_t i = 0; i < ctx->n_programs; i++) {
 		const struct mg_program	*p = ctx->programs[i];
-		char			 day[16], ev[64];
+		char			 day[16], ev[320];
 		long			 late;
 
 		struct mg_last_sent	 last;
@@ -41,7 +41,8 @@ check(const struct mg_check_ctx *ctx, struct mg_findings *out, char *err,
 		    strcmp(last.msg_class, "thank-you") == 0)
 			continue;
 		mg_format_day(p->interview_day, day, sizeof(day));
-		snprintf(ev, sizeof(ev), "interview_date of %s: %s", p->id, day);
+		snprintf(ev, sizeof(ev), "your interview at %s: %s", p->name,
+		    day);
 		if (mg_rule_finding(out, MG_SEV_WARN, ev,
 		    "Your interview at %s was %ld days ago (%s); thank-you "
 		    "notes are expected within %d day%s.  Send it anyway, but "

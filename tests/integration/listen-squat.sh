@@ -95,7 +95,10 @@ fi
 
 # A second serve on the port of the first.
 start_serve "$conf"
-refused "a second matchguard serve" "127.0.0.1:$SERVE_PORT"
+: >"$MG_WORK/serve.log"
+expect_status 2 "a second matchguard serve does not start" timeout 20 "$MG_BIN" -c "$conf" serve
+one_line_error "^matchguard: cannot listen on 127.0.0.1:$SERVE_PORT: matchguard serve seems to be running already .*stop it first" \
+    "a second matchguard serve"
 kill -0 "$SERVE_PID" 2>/dev/null && \
     "$PY" "$MG_SRCDIR/tests/integration/smtpclient.py" "$SERVE_PORT" noop >/dev/null && \
     pass "the first serve still serves" || fail "the first serve is gone"

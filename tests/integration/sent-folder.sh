@@ -154,7 +154,7 @@ cp "$MG_WORK/out" "$MG_WORK/import.out"
 grep -q "^6 messages read: 1 recorded, 2 already in the ledger" "$MG_WORK/import.out" &&
     grep -q "^3 copies of letters matchguard held for review, not recorded as sent" \
     "$MG_WORK/import.out" &&
-    grep -q '^recorded .* northgate: "An update for Northgate"' "$MG_WORK/import.out" &&
+    grep -q '^recorded [0-9-]*, .* to .*Northgate.*: "An update for Northgate"' "$MG_WORK/import.out" &&
     pass "import-sent: $(tail -2 "$MG_WORK/import.out" | tr '\n' ' ')" ||
     fail "import-sent: $(cat "$MG_WORK/import.out") $(cat "$MG_WORK/err")"
 for id in "$held_id" "$dropped_id" rejected-; do

@@ -427,7 +427,11 @@ test_defaults(void **state)
 	assert_int_equal(mg_config_rule_severity(&cfg, "vague-praise",
 	    MG_SEV_WARN), MG_SEV_WARN);
 	assert_string_equal(cfg.state_dir, "/xdg/state/matchguard");
-	assert_string_equal(cfg.filters_dir, MG_FILTERSDIR);
+	/* The installed lists, or, not installed, the source tree's. */
+	if (access(MG_FILTERSDIR, F_OK) == 0)
+		assert_string_equal(cfg.filters_dir, MG_FILTERSDIR);
+	else
+		assert_string_equal(cfg.filters_dir, MG_SRC_FILTERSDIR);
 	assert_int_equal(cfg.dir.n, 0);
 	mg_config_clear(&cfg);
 
@@ -742,14 +746,34 @@ static const struct bad_case bad_cases[] = {
 	  0, { ": the group \"season\" is missing" }, NULL },
 	{ "syntax error: no equals sign",
 	  HEAD "policy = {\n  min_days_between = 7;\n  season_warn 12;\n};\n", 5,
-	  { ": syntax error" }, NULL },
+	  { ": syntax error", "put \"=\" between season_warn and its value" },
+	  NULL },
 	{ "syntax error: no comma between programs",
 	  HEAD "programs = (\n  { id = \"a\"; name = \"A\"; domains = [ \"a.edu\" ]; }\n"
 	  "  { id = \"b\"; name = \"B\"; domains = [ \"b.edu\" ]; }\n);\n", 5,
-	  { ": syntax error" }, NULL },
+	  { ": syntax error", "put a comma after the } that ends line 4" }, NULL },
 	{ "syntax error: group not closed",
 	  HEAD "policy = {\n  min_days_between = 7;\n", 5,
-	  { ": syntax error" }, NULL },
+	  { ": syntax error", "the { on line 3 is not closed: put };" }, NULL },
+	{ "syntax error: curly quotes (a word processor's)",
+	  "identity = {\n  name = \xe2\x80\x9cPriya Raman\xe2\x80\x9d;\n};\n", 2,
+	  { "the quotes on line 2 are curly", "use straight double quotes" },
+	  NULL },
+	{ "syntax error: a name without quotes",
+	  "identity = {\n  name = Priya Raman;\n};\n", 2,
+	  { "goes in double quotes: name = \"Priya Raman\";" }, NULL },
+	{ "syntax error: a date without quotes",
+	  HEAD "policy = {\n  min_days_between = 7;\n};\nimap = { since = 2026-09-01; };\n",
+	  6, { "goes in double quotes: since = \"2026-09-01\";" }, "curly" },
+	{ "syntax error: a quote not closed",
+	  "identity = {\n  name = \"Priya Raman;\n  addresses = [ ];\n};\n", 5,
+	  { "the text in double quotes on line 2 is not closed" }, NULL },
+	{ "syntax error: single quotes",
+	  "identity = {\n  name = 'Priya Raman';\n};\n", 2,
+	  { "line 2 has a single quote" }, NULL },
+	{ "syntax error: the wrong bracket",
+	  "identity = { name = \"P\"; addresses = [ \"p@example.com\" ); };\n", 1,
+	  { "line 1 closes with ) where ] is needed" }, NULL },
 	{ "duplicate setting",
 	  HEAD "policy = {\n  season_max = 20;\n  season_max = 30;\n};\n", 5,
 	  { ": duplicate setting name" }, NULL },
