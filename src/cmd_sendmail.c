@@ -120,8 +120,9 @@ exit_status(const struct mg_guard_result *r)
 {
 	switch (r->outcome) {
 	case MG_OUT_RELAYED:
-	case MG_OUT_HELD:
 		return EX_OK;
+	case MG_OUT_HELD:	/* not sent: a 550 says so (the default) */
+		return r->code >= 500 ? EX_UNAVAILABLE : EX_OK;
 	case MG_OUT_TEMPFAIL:
 		return EX_TEMPFAIL;
 	case MG_OUT_BADMSG:
@@ -207,7 +208,8 @@ mg_cmd_sendmail(int argc, char **argv, const char *conf)
 	    time(NULL), &r);
 	if (r.outcome != MG_OUT_RELAYED)
 		fprintf(stderr, "matchguard: %s%s\n", r.text,
-		    r.outcome == MG_OUT_HELD ? " (see `matchguard queue`)" : "");
+		    r.outcome == MG_OUT_HELD && r.code < 500 ?
+		    " (see `matchguard queue`)" : "");
 	rc = exit_status(&r);
 out:
 	if (g != NULL)

@@ -137,10 +137,11 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 	    "resend_window", "first_command_timeout", "auth_timeout",
 	    "auth_fail_delay", "max_auth_failures", "auth_lockout",
 	    "log_interval", NULL };
-	static const char *const on_hold[] = { "queue", "reject", NULL };
+	static const char *const on_hold[] = { "queue", "reject",
+	    "reject-and-queue", NULL };
 	struct mg_smtp_settings	*sm = &cfg->smtp;
 	config_setting_t	*g;
-	int			 oh = MG_ON_HOLD_QUEUE, pc = -1;
+	int			 oh = MG_ON_HOLD_REJECT_AND_QUEUE, pc = -1;
 	char			 host[256], port[8];
 
 	sm->max_sessions = MG_DEF_MAX_SESSIONS;
@@ -156,6 +157,7 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 	sm->max_auth_failures = MG_DEF_MAX_AUTH_FAILURES;
 	sm->auth_lockout = MG_DEF_AUTH_LOCKOUT;
 	sm->log_interval = MG_DEF_LOG_INTERVAL;
+	sm->on_hold = MG_ON_HOLD_REJECT_AND_QUEUE;
 	if ((g = config_setting_get_member(root, "smtp")) != NULL) {
 		if ((g = mg_cfg_need_group(ld, root, "smtp", 0)) == NULL)
 			return -1;

@@ -127,6 +127,10 @@ static const char *const ledger_migrations[] = {
 	"ALTER TABLE held ADD COLUMN content_hash TEXT;"
 	"CREATE INDEX held_by_message_id ON held (message_id, date);"
 	"CREATE INDEX held_by_hash ON held (content_hash, date);",
+
+	/* 7 -> 8: the letters sent with warnings, newest first, for the
+	 * review page's "Sent with notes" (mg_ledger_list_warned()). */
+	"CREATE INDEX sent_by_verdict ON sent (verdict, date);",
 };
 
 #define LEDGER_VERSION \
@@ -153,6 +157,7 @@ enum ledger_st {
 	ST_RESEND_FIND,
 	ST_HELD_BY_ID,
 	ST_HELD_BY_HASH,
+	ST_WARNED,
 	ST_NREAD,
 	ST_INS_SENT = ST_NREAD,
 	ST_INS_SENT_PROGRAM,
@@ -230,6 +235,10 @@ static const char *const ledger_sql[ST_COUNT] = {
 	[ST_HELD_BY_HASH] =
 	    "SELECT spool_id, state FROM held WHERE content_hash = ?1"
 	    " ORDER BY date DESC, rowid DESC LIMIT 1",
+	[ST_WARNED] =
+	    "SELECT date, message_id, subject, findings, id"
+	    " FROM sent WHERE verdict = 'warn' AND date >= ?1"
+	    " ORDER BY date DESC, id DESC LIMIT ?2",
 	[ST_INS_SENT] =
 	    "INSERT INTO sent (message_id, content_hash, date, subject, class,"
 	    " verdict, findings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -1420,6 +1429,65 @@ mg_ledger_replies(struct mg_ledger *l, const char *program, time_t since,
 			r = -1;
 			break;
 		}
+		if (cb(&row, arg) != 0)
+			break;
+	}
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+/* The programs of sent row id, "a,b", into row->programs. */
+static int
+warned_programs(struct mg_ledger *l, sqlite3_int64 id,
+    struct mg_warned_row *row, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = l->st[ST_SENT_PROGRAMS];
+	size_t		 off = 0;
+	int		 r;
+
+	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+		return ledger_fail(l, st, "listing the letters sent with notes",
+		    err, errlen);
+	while ((r = ledger_step(l, st, "listing the letters sent with notes",
+	    err, errlen)) == 1) {
+		const unsigned char	*p = sqlite3_column_text(st, 0);
+
+		if (p != NULL && off < sizeof(row->programs))
+			off += (size_t)snprintf(row->programs + off,
+			    sizeof(row->programs) - off, "%s%s", off > 0 ?
+			    "," : "", (const char *)p);
+	}
+	ledger_done(st);
+	return r == -1 ? -1 : 0;
+}
+
+int
+mg_ledger_list_warned(struct mg_ledger *l, time_t since, int max,
+    mg_ledger_warned_cb cb, void *arg, char *err, size_t errlen)
+{
+	sqlite3_stmt		*st = l->st[ST_WARNED];
+	const char		*what = "listing the letters sent with notes";
+	struct mg_warned_row	 row;
+	int			 r;
+
+	if (bind_time(st, 1, since) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 2, max) != SQLITE_OK)
+		return ledger_fail(l, st, what, err, errlen);
+	while ((r = ledger_step(l, st, what, err, errlen)) == 1) {
+		memset(&row, 0, sizeof(row));
+		row.date = (time_t)sqlite3_column_int64(st, 0);
+		if (ledger_column(l, st, 1, row.message_id,
+		    sizeof(row.message_id), err, errlen) == -1 ||
+		    ledger_column(l, st, 2, row.subject, sizeof(row.subject),
+		    err, errlen) == -1 ||
+		    warned_programs(l, sqlite3_column_int64(st, 4), &row,
+		    err, errlen) == -1) {
+			r = -1;
+			break;
+		}
+		row.findings_json = (const char *)sqlite3_column_text(st, 3);
+		if (row.findings_json == NULL)
+			row.findings_json = "[]";
 		if (cb(&row, arg) != 0)
 			break;
 	}

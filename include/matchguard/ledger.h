@@ -160,12 +160,14 @@ struct mg_held {
 };
 int	mg_ledger_record_held(struct mg_ledger *l, const struct mg_held *h,
 	    char *err, size_t errlen);
-/* state: "released", "dropped" or "rejected" (on_hold = "reject"). */
+/* state: "released", "dropped", "rejected" (on_hold = "reject") or
+ * "superseded" (a newer version of the letter came since). */
 int	mg_ledger_set_held_state(struct mg_ledger *l, const char *spool_id,
 	    const char *state, time_t when, char *err, size_t errlen);
 /* The newest held letter with this Message-ID or, when none has it,
  * with this content hash (either may be NULL): found = 0 when there is
- * none; state is "held", "released", "dropped" or "rejected".  Two
+ * none; state is "held", "released", "dropped", "rejected" or
+ * "superseded".  Two
  * index lookups, whatever the number of held letters. */
 struct mg_held_row {
 	int	found;
@@ -224,6 +226,23 @@ typedef int (*mg_ledger_reply_cb)(const struct mg_reply_row *row, void *arg);
 int	mg_ledger_replies(struct mg_ledger *l, const char *program,
 	    time_t since, mg_ledger_reply_cb cb, void *arg, char *err,
 	    size_t errlen);
+
+/* The letters relayed with warnings (verdict "warn") dated since or
+ * later, newest first, at most max: what the review page lists as "Sent
+ * with notes".  findings_json is the row's JSON array of findings (as
+ * mg_findings_json() wrote it), valid during the call only; programs is
+ * "a,b" (cut at its size).  cb returns non-zero to stop. */
+struct mg_warned_row {
+	time_t		 date;
+	char		 message_id[256];
+	char		 subject[256];
+	char		 programs[512];
+	const char	*findings_json;
+};
+typedef int (*mg_ledger_warned_cb)(const struct mg_warned_row *row,
+	    void *arg);
+int	mg_ledger_list_warned(struct mg_ledger *l, time_t since, int max,
+	    mg_ledger_warned_cb cb, void *arg, char *err, size_t errlen);
 
 /* What `matchguard timeline` shows of one program, for messages dated
  * in [since, before). */

@@ -1,0 +1,23 @@
+/*
+ * review_hook.h - where the applicant reviews a held letter, for the
+ * texts that tell them (the 550 at Send, the INBOX notices, sendmail's
+ * error line).
+ *
+ * The hook for the review page served by `matchguard serve`: once the
+ * page exists, mg_review_where() returns its URL
+ * (http://127.0.0.1:PORT/TOKEN/, what `matchguard review-url` prints);
+ * until then, and whenever no page is configured, the command to run.
+ */
+#ifndef MATCHGUARD_REVIEW_HOOK_H
+#define MATCHGUARD_REVIEW_HOOK_H
+
+#include <stddef.h>
+
+#include "matchguard/config.h"
+
+/* Writes into buf (len bytes, always terminated) the review page's URL
+ * and returns 1, or, when there is no page, "run `matchguard queue`" and
+ * returns 0. */
+int	mg_review_where(const struct mg_config *cfg, char *buf, size_t len);
+
+#endif
