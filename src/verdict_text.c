@@ -80,6 +80,8 @@ mg_verdict_refusal(const struct mg_config *cfg,
 		line(&l, "... and %zu more.", e->n_findings - k);
 	line(&l, "To fix it: change the letter and send it again; the held "
 	    "copy is then set aside (superseded).");
-	line(&l, "To send it as it is, or to drop it: %s (held as %s)",
-	    where, e->id);
+	f = nth(e, 0);
+	line(&l, "NOT SENT (held as %s): %s To send it as it is, or to drop "
+	    "it: %s", e->id, f != NULL ? f->message : "the policy holds it.",
+	    where);
 }

@@ -5,10 +5,12 @@
  *
  * Clients show the text of a refusal differently: Thunderbird and Apple
  * Mail show every line in their "Sending failed" dialog, msmtp, swaks
- * and git send-email print them all, but mutt shows only the first
- * line.  So the first line carries the essential words alone: the letter
- * was NOT sent, the first problem, and where to review it; the lines
- * after it add the other findings, how to fix it, and the held copy's ID.
+ * and git send-email print them all, but mutt shows only the last line,
+ * and a client that keeps one line may keep the first.  So the first
+ * line and the last each carry the essential words alone: the letter was
+ * NOT sent, the first problem, and where to review it; the lines between
+ * add the other findings and how to fix it, and the last the held
+ * copy's ID.
  */
 #ifndef MATCHGUARD_VERDICT_TEXT_H
 #define MATCHGUARD_VERDICT_TEXT_H
