@@ -546,7 +546,7 @@ static int
 older_version(const struct mg_spool_entry *e, const struct mg_message *m,
     const struct mg_strlist *rcpts)
 {
-	gchar	*a, *b;
+	gchar	*sa, *sb, *a, *b;
 	int	 same;
 
 	if (!same_rcpts(&e->rcpts, rcpts))
@@ -554,11 +554,14 @@ older_version(const struct mg_spool_entry *e, const struct mg_message *m,
 	if (e->in_reply_to != NULL && m->in_reply_to.n > 0 &&
 	    strcmp(e->in_reply_to, m->in_reply_to.v[0]) == 0)
 		return 1;
-	a = g_utf8_casefold(g_strstrip(g_strdup(e->subject != NULL ?
-	    e->subject : "")), -1);
-	b = g_utf8_casefold(g_strstrip(g_strdup(m->subject != NULL ?
-	    m->subject : "")), -1);
+	/* g_strstrip() works in place; casefold makes a new string. */
+	sa = g_strdup(e->subject != NULL ? e->subject : "");
+	sb = g_strdup(m->subject != NULL ? m->subject : "");
+	a = g_utf8_casefold(g_strstrip(sa), -1);
+	b = g_utf8_casefold(g_strstrip(sb), -1);
 	same = a[0] != '\0' && strcmp(a, b) == 0;
+	g_free(sa);
+	g_free(sb);
 	g_free(a);
 	g_free(b);
 	return same;
