@@ -13,17 +13,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "matchguard/cmd.h"
 #include "matchguard/guard.h"
 #include "matchguard/letter.h"
 #include "matchguard/letter_edit.h"
 #include "matchguard/log.h"
+#include "matchguard/message.h"
 #include "matchguard/queue.h"
 #include "matchguard/report.h"
 
 static const char usage[] =
     "usage: matchguard queue [-c CONF] [--applicant ID] list held messages\n"
-    "       matchguard queue show ID                   findings and message\n"
+    "       matchguard queue show ID [--raw]           findings and message\n"
+    "                                                  (--raw: its source)\n"
     "       matchguard queue release ID [--recheck]    send it now\n"
     "       matchguard queue drop ID                   delete it\n"
     "       matchguard queue edit ID                   edit, then check again\n";
@@ -41,13 +45,19 @@ age(time_t then, time_t now, char *buf, size_t len)
 		snprintf(buf, len, "%ldd", s / 86400);
 }
 
-static const char *
-first_message(const struct mg_spool_entry *e)
+/* Every finding of e, those that hold first, one line each. */
+static void
+print_findings(const struct mg_spool_entry *e, const char *indent)
 {
-	for (size_t i = 0; i < e->n_findings; i++)
-		if (strcmp(e->findings[i].severity, "hold") == 0)
-			return e->findings[i].message;
-	return e->n_findings > 0 ? e->findings[0].message : "";
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < e->n_findings; i++) {
+			const struct mg_spool_finding *f = &e->findings[i];
+
+			if ((strcmp(f->severity, "hold") == 0) != (pass == 0))
+				continue;
+			printf("%s[%s] %s: %s\n", indent, f->severity, f->rule,
+			    f->message);
+		}
 }
 
 static int
@@ -66,8 +76,9 @@ list(struct mg_guard *g)
 		puts("No message is held.");
 	for (size_t i = 0; i < n; i++) {
 		age(v[i].held_at, now, a, sizeof(a));
-		printf("%s  %4s  %-20s %s\n    %s\n", v[i].id, a,
-		    v[i].programs, v[i].subject, first_message(&v[i]));
+		printf("%s  %4s  %-20s %s\n", v[i].id, a, v[i].programs,
+		    v[i].subject);
+		print_findings(&v[i], "    ");
 	}
 	if (n > 0)
 		puts("\nSee one with `matchguard queue show ID`; then `release`, "
@@ -76,17 +87,83 @@ list(struct mg_guard *g)
 	return MG_EXIT_OK;
 }
 
-static int
-show(struct mg_guard *g, const char *id)
+/* A decoded address list: "a, b". */
+static void
+print_addrs(const char *name, const struct mg_strlist *l)
 {
-	struct mg_spool_entry	e;
-	char			err[MG_ERRLEN], *data, when[32];
-	size_t			len;
+	if (l->n == 0)
+		return;
+	printf("%s", name);
+	for (size_t i = 0; i < l->n; i++)
+		printf("%s%s", i > 0 ? ", " : " ", l->v[i]);
+	putchar('\n');
+}
+
+static void
+print_text(const char *text)
+{
+	size_t	n = strlen(text);
+
+	fputs(text, stdout);
+	if (n > 0 && text[n - 1] != '\n')
+		putchar('\n');
+}
+
+/* The letter as its reader sees it (message.h, GMime): the header fields
+ * decoded, the text, the other text parts, the attachments. */
+static void
+print_decoded(const struct mg_message *m)
+{
+	char	when[32];
+
+	printf("From:    ");
+	if (m->from_name != NULL)
+		printf("%s <%s>\n", m->from_name, m->from != NULL ? m->from : "");
+	else
+		printf("%s\n", m->from != NULL ? m->from : "");
+	print_addrs("To:     ", &m->to);
+	print_addrs("Cc:     ", &m->cc);
+	print_addrs("Bcc:    ", &m->bcc);
+	printf("Subject: %s\n", m->subject);
+	if (m->has_date) {
+		mg_format_time(m->date, when, sizeof(when));
+		printf("Date:    %s\n", when);
+	}
+	if (m->message_id != NULL)
+		printf("Message-ID: <%s>\n", m->message_id);
+	putchar('\n');
+	print_text(m->body != NULL ? m->body : "");
+	for (size_t i = 0; i < m->n_parts; i++) {
+		printf("\n----- %s -----\n", m->parts[i].label);
+		print_text(m->parts[i].body != NULL ? m->parts[i].body : "");
+	}
+	for (size_t i = 0; i < m->n_attachments; i++)
+		printf("%s[attachment: %s, %s, %zu bytes]\n", i == 0 ? "\n" :
+		    "", m->attachments[i].filename != NULL ?
+		    m->attachments[i].filename : "(no name)",
+		    m->attachments[i].content_type, m->attachments[i].size);
+	for (size_t i = 0; i < m->n_unread; i++)
+		printf("[not readable: %s%s%s]\n", m->unread[i].where,
+		    m->unread[i].detail[0] != '\0' ? " " : "",
+		    m->unread[i].detail);
+}
+
+static int
+show(struct mg_guard *g, const char *id, int raw)
+{
+	struct mg_spool_entry	 e;
+	struct mg_message	*m = NULL;
+	char			 err[MG_ERRLEN], *data, when[32];
+	size_t			 len;
 
 	if (mg_spool_load(g->spool_dir, id, &e, &data, &len, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "matchguard: %s\n", err);
 		return MG_EXIT_ERROR;
+	}
+	if (raw) {
+		fwrite(data, 1, len, stdout);
+		goto out;
 	}
 	mg_format_time(e.held_at, when, sizeof(when));
 	printf("Held message %s (held %s)\nFrom: %s\n", e.id, when, e.from);
@@ -99,10 +176,18 @@ show(struct mg_guard *g, const char *id)
 		if (e.findings[i].evidence[0] != '\0')
 			printf("      evidence: \"%s\"\n", e.findings[i].evidence);
 	}
-	printf("\n----- the message -----\n");
-	fwrite(data, 1, len, stdout);
-	if (len > 0 && data[len - 1] != '\n')
-		putchar('\n');
+	printf("\n----- the message (its source: `matchguard queue show %s "
+	    "--raw`) -----\n", e.id);
+	if (mg_message_parse(data, len, &m, err, sizeof(err)) == -1) {
+		printf("(it cannot be read as a message: %s; its source:)\n",
+		    err);
+		fwrite(data, 1, len, stdout);
+		if (len > 0 && data[len - 1] != '\n')
+			putchar('\n');
+	} else
+		print_decoded(m);
+out:
+	mg_message_free(m);
 	free(data);
 	mg_spool_entry_clear(&e);
 	return MG_EXIT_OK;
@@ -195,7 +280,12 @@ run_editor(const char *path)
 	if ((pid = fork()) == -1)
 		return -1;
 	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, path,
+		/* As git runs it: the variable is shell words ("code
+		 * --wait", "'/opt/My Editor/ed' -n"), the file one more
+		 * argument, never split. */
+		char	*cmd = g_strdup_printf("%s \"$@\"", ed);
+
+		execl("/bin/sh", "sh", "-c", cmd, "editor", path,
 		    (char *)NULL);
 		_exit(127);
 	}
@@ -287,13 +377,14 @@ mg_cmd_queue(int argc, char **argv, const char *conf)
 		{ "config",	required_argument,	NULL, 'c' },
 		{ "recheck",	no_argument,		NULL, 'r' },
 		{ "applicant",	required_argument,	NULL, 'a' },
+		{ "raw",	no_argument,		NULL, 'R' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct mg_guard	*g;
 	const char	*sub, *id, *applicant = NULL;
 	char		 err[MG_ERRLEN], *own;
-	int		 ch, check_first = 0, status;
+	int		 ch, check_first = 0, raw = 0, status;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:rh", longopts, NULL)) != -1) {
@@ -303,6 +394,8 @@ mg_cmd_queue(int argc, char **argv, const char *conf)
 			check_first = 1;
 		else if (ch == 'a')
 			applicant = optarg;
+		else if (ch == 'R')
+			raw = 1;
 		else {
 			fputs(usage, ch == 'h' ? stdout : stderr);
 			return ch == 'h' ? MG_EXIT_OK : MG_EXIT_ERROR;
@@ -333,7 +426,7 @@ mg_cmd_queue(int argc, char **argv, const char *conf)
 	if (strcmp(sub, "list") == 0)
 		status = list(g);
 	else if (strcmp(sub, "show") == 0)
-		status = show(g, id);
+		status = show(g, id, raw);
 	else if (strcmp(sub, "release") == 0)
 		status = release(g, id, check_first);
 	else if (strcmp(sub, "drop") == 0)

@@ -172,6 +172,16 @@ say_outcome(const struct mg_guard_result *r)
 		/* "already sent": nothing more to say than the exit status */
 		return;
 	case MG_OUT_HELD:
+		if (r->code >= 500) {
+			/* on_hold = "reject-and-queue": its first line says
+			 * it all, "NOT SENT, held for review: ..." */
+			fprintf(stderr, "matchguard: %.*s It waits in your "
+			    "queue as %s: `matchguard queue edit %s` to fix it, "
+			    "`matchguard queue release %s` to send it as it "
+			    "is.\n", (int)strcspn(r->text, "\r\n"), r->text,
+			    r->id, r->id, r->id);
+			return;
+		}
 		fprintf(stderr, "matchguard: not sent, held for review: %s It "
 		    "waits in your queue as %s: `matchguard queue edit %s` to "
 		    "fix it, `matchguard queue release %s` to send it as it "
@@ -196,8 +206,9 @@ exit_status(const struct mg_guard_result *r)
 {
 	switch (r->outcome) {
 	case MG_OUT_RELAYED:
-	case MG_OUT_HELD:
 		return EX_OK;
+	case MG_OUT_HELD:	/* not sent: a 550 says so (the default) */
+		return r->code >= 500 ? EX_UNAVAILABLE : EX_OK;
 	case MG_OUT_TEMPFAIL:
 		return EX_TEMPFAIL;
 	case MG_OUT_BADMSG:

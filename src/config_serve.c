@@ -143,7 +143,7 @@ mg_cfg_load_smtp(struct loader *ld, config_setting_t *root,
 {
 	struct mg_smtp_settings	*sm = &cfg->smtp;
 	config_setting_t	*g;
-	int			 oh = MG_ON_HOLD_QUEUE, pc = -1;
+	int			 oh = MG_ON_HOLD_REJECT_AND_QUEUE, pc = -1;
 
 	mg_settings_defaults(cfg, "smtp");
 	if ((g = config_setting_get_member(root, "smtp")) != NULL) {

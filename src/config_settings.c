@@ -62,7 +62,8 @@
 #define REVIEW(n, u, d, lo, hi, h) \
 	INT("review", #n, review.n, u, d, lo, hi, h)
 
-static const char *const on_hold[] = { "queue", "reject", NULL };
+static const char *const on_hold[] = { "queue", "reject",
+    "reject-and-queue", NULL };
 static const char *const peer_checks[] = { "uid", "password", NULL };
 static const char *const upstream_types[] = { "none", "smtp", "maildir",
     NULL };
@@ -131,8 +132,10 @@ const struct mg_setting mg_settings[] = {
 	  .flags = MG_SETTING_LOWER, .off = CF(smtp.listen),
 	  .dflt_text = "[ \"127.0.0.1:2525\", \"[::1]:2525\" ]",
 	  .help = "the addresses and ports serve listens on" },
-	CHOICE("smtp", NULL, "on_hold", smtp.on_hold, on_hold, MG_ON_HOLD_QUEUE,
-	    NULL, 0, "what a held letter gets: \"held for review\", or a 550"),
+	CHOICE("smtp", NULL, "on_hold", smtp.on_hold, on_hold,
+	    MG_ON_HOLD_REJECT_AND_QUEUE, NULL, 0,
+	    "a held letter is refused at Send and kept, only kept, or only "
+	    "refused"),
 	SMTP(max_sessions, NULL, MG_DEF_MAX_SESSIONS, 1,
 	    MG_MAX_SESSIONS_LIMIT, "connections served at once"),
 	SMTP(max_bad_commands, NULL, MG_DEF_MAX_BAD_COMMANDS, 1, 100,

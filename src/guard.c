@@ -19,6 +19,7 @@
 #include "matchguard/policy.h"
 #include "matchguard/serve_tls.h"
 #include "matchguard/upstream.h"
+#include "matchguard/verdict_text.h"
 
 #define PAR_POOL	8	/* idle ledger connections kept */
 #define PAR_CACHE_KB	256	/* the page cache of each */
@@ -73,6 +74,12 @@ mg_guard_new(const char *conf, int need_upstream, char *err, size_t errlen)
 		goto fail;
 	}
 	snprintf(g->spool_dir, len, "%s/held", g->app.cfg.state_dir);
+	len = strlen(g->app.cfg.state_dir) + sizeof("/notes");
+	if ((g->notes_dir = malloc(len)) == NULL) {
+		mg_seterr(err, errlen, "out of memory");
+		goto fail;
+	}
+	snprintf(g->notes_dir, len, "%s/notes", g->app.cfg.state_dir);
 	if (mg_serve_tls_load(&g->app.cfg, &g->tls_creds, err, errlen) == -1)
 		goto fail;
 	if (gethostname(g->hostname, sizeof(g->hostname) - 1) == -1 ||
@@ -84,6 +91,7 @@ mg_guard_new(const char *conf, int need_upstream, char *err, size_t errlen)
 fail:
 	mg_app_close(&g->app);
 	free(g->spool_dir);
+	free(g->notes_dir);
 	free(g);
 	return NULL;
 }
@@ -249,6 +257,7 @@ mg_guard_unref(struct mg_guard *g)
 	mg_serve_tls_free(g->tls_creds);
 	mg_app_close(&g->app);
 	free(g->spool_dir);
+	free(g->notes_dir);
 	free(g);
 }
 
@@ -273,6 +282,19 @@ set_result(struct mg_guard_result *r, enum mg_outcome o, int code,
 	for (char *p = r->text; *p != '\0'; p++)
 		if (*p == '\r' || *p == '\n')
 			*p = ' ';
+}
+
+/* A held letter refused at Send (on_hold = "reject-and-queue"): the
+ * lines of verdict_text.h, as a multi-line 550 5.7.1. */
+static void
+set_refusal(struct mg_guard *g, struct mg_guard_result *r,
+    const struct mg_spool_entry *e)
+{
+	r->outcome = MG_OUT_HELD;
+	r->code = 550;
+	snprintf(r->enhanced, sizeof(r->enhanced), "5.7.1");
+	snprintf(r->id, sizeof(r->id), "%s", e->id);
+	mg_verdict_refusal(&g->app.cfg, e, r->text, sizeof(r->text));
 }
 
 /*
@@ -382,6 +404,8 @@ struct checked {
 	struct mg_letter	 lt;
 	int			 reserved;	/* recorded before relaying */
 	struct mg_resend	 resent;	/* the same letter answered */
+	struct mg_held_row	 held;		/* its held row, when gone */
+	int			 released;	/* held, then released */
 };
 
 /* A copy of a letter relayed, or still held, within the window: the
@@ -405,11 +429,19 @@ find_resend(struct mg_guard *g, struct early *e, struct checked *c)
 		return 0;
 	}
 	if (c->resent.found && c->resent.spool_id[0] != '\0') {
-		/* Released, dropped or never complete: not held any more. */
+		/* Released, dropped or never complete: not held any more.
+		 * Released, it was sent: the client that kept it (a 550)
+		 * may send it again, and is told so. */
 		snprintf(path, sizeof(path), "%s/%s.env", g->spool_dir,
 		    c->resent.spool_id);
-		if (access(path, F_OK) == -1)
+		if (access(path, F_OK) == -1 && (mg_ledger_find_held(
+		    g->app.ledger, c->lt.msg->message_id, c->lt.msg->hash,
+		    &c->held, err, sizeof(err)) == -1 || !c->held.found ||
+		    strcmp(c->held.spool_id, c->resent.spool_id) != 0 ||
+		    strcmp(c->held.state, "released") != 0))
 			c->resent.found = 0;
+		else if (access(path, F_OK) == -1)
+			c->released = 1;
 	}
 	return c->resent.found;
 }
@@ -559,40 +591,87 @@ notice(struct mg_guard *g, const char *id, time_t now)
 		(void)mg_notice_send_held(&g->app.cfg, g->spool_dir, id, now);
 }
 
-int
-mg_guard_spool_held(struct mg_guard *g, const char *from,
-    const struct mg_strlist *rcpts, const char *data, size_t len, time_t now,
-    const struct mg_letter *lt, char id[MG_SPOOL_IDLEN], char *err,
-    size_t errlen)
+/* The spool entry of a checked letter, borrowing from it: free
+ * e->findings alone.  -1 when out of memory. */
+static int
+entry_of(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
+    time_t now, const struct mg_letter *lt, struct mg_spool_entry *e)
 {
-	struct mg_spool_entry	 e;
-	struct mg_spool_finding	*sf;
 	const struct mg_findings *fs = &lt->check.findings;
-	int			 rc;
+	struct mg_spool_finding	*sf;
 
-	memset(&e, 0, sizeof(e));
-	if ((sf = calloc(fs->n + 1, sizeof(*sf))) == NULL) {
-		mg_seterr(err, errlen, "out of memory");
+	memset(e, 0, sizeof(*e));
+	if ((sf = calloc(fs->n + 1, sizeof(*sf))) == NULL)
 		return -1;
-	}
 	for (size_t i = 0; i < fs->n; i++) {
 		sf[i].rule = (char *)fs->v[i].rule;
 		sf[i].severity = (char *)mg_severity_name(fs->v[i].sev);
 		sf[i].message = fs->v[i].message;
 		sf[i].evidence = fs->v[i].evidence;
 	}
-	e.from = (char *)(from != NULL ? from : "");
-	e.rcpts = *rcpts;
-	e.held_at = now;
-	e.subject = lt->msg->subject;
-	e.message_id = lt->msg->message_id;
-	e.programs = (char *)lt->programs;
-	e.findings = sf;
-	e.n_findings = fs->n;
-	e.notice = mg_notice_enabled(&g->app.cfg);
+	e->from = (char *)(from != NULL ? from : "");
+	e->rcpts = *rcpts;
+	e->held_at = now;
+	e->subject = lt->msg->subject;
+	e->message_id = lt->msg->message_id;
+	e->in_reply_to = lt->msg->in_reply_to.n > 0 ?
+	    lt->msg->in_reply_to.v[0] : NULL;
+	e->programs = (char *)lt->programs;
+	e->findings = sf;
+	e->n_findings = fs->n;
+	e->notice = mg_notice_enabled(&g->app.cfg);
+	return 0;
+}
+
+int
+mg_guard_spool_held(struct mg_guard *g, const char *from,
+    const struct mg_strlist *rcpts, const char *data, size_t len, time_t now,
+    const struct mg_letter *lt, char id[MG_SPOOL_IDLEN], char *err,
+    size_t errlen)
+{
+	struct mg_spool_entry	e;
+	int			rc;
+
+	if (entry_of(g, from, rcpts, now, lt, &e) == -1) {
+		mg_seterr(err, errlen, "out of memory");
+		return -1;
+	}
 	rc = mg_spool_hold(g->spool_dir, &e, data, len, id, err, errlen);
-	free(sf);
+	free(e.findings);
 	return rc;
+}
+
+/*
+ * A letter relayed with warnings: a "Sent, with notes" notice in the
+ * INBOX, when notices are on.  Its entry waits in <state>/notes (the
+ * letter itself is not kept: it was sent) until the notice went; the
+ * ledger's row of the letter keeps its findings for the review page
+ * (mg_ledger_noted()).
+ */
+static void
+notes(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
+    time_t now, const struct checked *c)
+{
+	struct mg_spool_entry	e;
+	char			err[MG_ERRLEN], id[MG_SPOOL_IDLEN];
+
+	if (!mg_notice_enabled(&g->app.cfg))
+		return;
+	if (entry_of(g, from, rcpts, now, &c->lt, &e) == -1) {
+		mg_log("warning: out of memory (no \"Sent, with notes\" "
+		    "notice)");
+		return;
+	}
+	if (mg_spool_hold(g->notes_dir, &e, "", 0, id, err,
+	    sizeof(err)) == -1)
+		mg_log("warning: %s (no \"Sent, with notes\" notice)", err);
+	else if (g->notices != NULL)
+		(void)mg_notice_queue_add_kind(g->notices, g, MG_NOTICE_NOTES,
+		    id);
+	else
+		(void)mg_notice_send(&g->app.cfg, g->notes_dir, id,
+		    MG_NOTICE_NOTES, now);
+	free(e.findings);
 }
 
 static void
@@ -600,8 +679,9 @@ hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
     const char *data, size_t len, time_t now, struct checked *c,
     struct mg_guard_result *r, struct early *ea)
 {
-	const struct mg_finding	*first =
-	    mg_guard_first_hold(&c->lt.check.findings);
+	struct mg_spool_entry	 e;
+	const struct mg_findings *fs = &c->lt.check.findings;
+	const struct mg_finding	*first = mg_guard_first_hold(fs);
 	char			 err[MG_ERRLEN];
 
 	if (g->app.cfg.smtp.on_hold == MG_ON_HOLD_REJECT) {
@@ -610,16 +690,28 @@ hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 		    first != NULL ? first->message : "held by the policy");
 		return;
 	}
-	if (mg_guard_spool_held(g, from, rcpts, data, len, now, &c->lt, r->id,
-	    err, sizeof(err)) == -1) {
+	if (entry_of(g, from, rcpts, now, &c->lt, &e) == -1) {
+		set_result(r, MG_OUT_TEMPFAIL, 452, "4.3.1", "out of memory");
+		return;
+	}
+	if (mg_spool_hold(g->spool_dir, &e, data, len, r->id, err,
+	    sizeof(err)) == -1) {
+		free(e.findings);
 		set_result(r, MG_OUT_TEMPFAIL, 452, "4.3.1", "matchguard "
 		    "cannot store the message for review, try again later: %s",
 		    err);
 		return;
 	}
-	/* On disk: the client's 250 now, the ledger and the notice after. */
-	set_result(r, MG_OUT_HELD, 250, "2.0.0", "held for review %s: %s",
-	    r->id, first != NULL ? first->message : "see matchguard queue");
+	/* On disk: the client's answer now, the ledger and the notice
+	 * after. */
+	if (g->app.cfg.smtp.on_hold == MG_ON_HOLD_REJECT_AND_QUEUE) {
+		memcpy(e.id, r->id, sizeof(e.id));
+		set_refusal(g, r, &e);
+	} else
+		set_result(r, MG_OUT_HELD, 250, "2.0.0", "held for review %s: "
+		    "%s", r->id, first != NULL ? first->message :
+		    "see matchguard queue");
+	free(e.findings);
 	answer(ea);
 	note_resend(ea, r->id);
 	pthread_mutex_lock(&g->lock);
@@ -628,6 +720,87 @@ hold(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 		mg_log("warning: %s (the message is held all the same)", err);
 	pthread_mutex_unlock(&g->lock);
 	notice(g, r->id, now);
+}
+
+/* Same recipients, as sets of addresses in any case. */
+static int
+same_rcpts(const struct mg_strlist *a, const struct mg_strlist *b)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (!mg_strlist_has_ci(b, a->v[i]))
+			return 0;
+	for (size_t i = 0; i < b->n; i++)
+		if (!mg_strlist_has_ci(a, b->v[i]))
+			return 0;
+	return 1;
+}
+
+/* Is held letter e an older version of letter m to rcpts?  The same
+ * recipients, and the same subject (not empty; case and outer spaces
+ * aside) or the same In-Reply-To (the same letter answered). */
+static int
+older_version(const struct mg_spool_entry *e, const struct mg_message *m,
+    const struct mg_strlist *rcpts)
+{
+	gchar	*sa, *sb, *a, *b;
+	int	 same;
+
+	if (!same_rcpts(&e->rcpts, rcpts))
+		return 0;
+	if (e->in_reply_to != NULL && m->in_reply_to.n > 0 &&
+	    strcmp(e->in_reply_to, m->in_reply_to.v[0]) == 0)
+		return 1;
+	/* g_strstrip() works in place; casefold makes a new string. */
+	sa = g_strdup(e->subject != NULL ? e->subject : "");
+	sb = g_strdup(m->subject != NULL ? m->subject : "");
+	a = g_utf8_casefold(g_strstrip(sa), -1);
+	b = g_utf8_casefold(g_strstrip(sb), -1);
+	same = a[0] != '\0' && strcmp(a, b) == 0;
+	g_free(sa);
+	g_free(sb);
+	g_free(a);
+	g_free(b);
+	return same;
+}
+
+/*
+ * The user fixed a held letter in their mail client and sent it again
+ * (on_hold = "reject-and-queue" keeps it in the compose window): the
+ * older held copies of it are set aside as superseded, kept on disk
+ * (held/superseded/) and in the ledger, no longer listed as held.
+ * new_id is the new letter's own entry when it was held too.
+ */
+static void
+supersede(struct mg_guard *g, const struct mg_message *m,
+    const struct mg_strlist *rcpts, const char *new_id, time_t now)
+{
+	struct mg_spool_entry	*v;
+	size_t			 n;
+	char			 err[MG_ERRLEN];
+
+	if (mg_spool_list(g->spool_dir, &v, &n, err, sizeof(err)) == -1) {
+		mg_log("warning: %s (older held copies are not superseded)", err);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].id, new_id) == 0 ||
+		    !older_version(&v[i], m, rcpts))
+			continue;
+		if (mg_spool_retire(g->spool_dir, v[i].id, "superseded", err,
+		    sizeof(err)) == -1) {
+			mg_log("warning: %s (held message %s is not superseded)",
+			    err, v[i].id);
+			continue;
+		}
+		pthread_mutex_lock(&g->lock);
+		if (mg_ledger_set_held_state(g->app.ledger, v[i].id,
+		    "superseded", now, err, sizeof(err)) == -1)
+			mg_log("warning: %s", err);
+		pthread_mutex_unlock(&g->lock);
+		mg_log("held message %s superseded by a newer version of it "
+		    "(%s)", v[i].id, new_id[0] != '\0' ? new_id : "sent");
+	}
+	mg_spool_free_list(v, n);
 }
 
 static const char *
@@ -666,15 +839,27 @@ resend_key(const char *from, const struct mg_strlist *rcpts,
 
 /* The same letter again: answered as the first time, nothing sent. */
 static void
-answer_resend(const struct checked *c, struct mg_guard_result *r)
+answer_resend(struct mg_guard *g, const struct checked *c,
+    struct mg_guard_result *r)
 {
-	char		when[32];
-	struct tm	tm;
+	struct mg_spool_entry	e;
+	char			when[32], err[MG_ERRLEN];
+	struct tm		tm;
 
 	gmtime_r(&c->resent.date, &tm);
 	if (strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
 		snprintf(when, sizeof(when), "?");
-	if (c->resent.spool_id[0] != '\0') {
+	if (c->released)
+		set_result(r, MG_OUT_RELAYED, 250, "2.0.0", "already sent: "
+		    "this same message was held at %s, then released from the "
+		    "queue and sent; it is not sent twice", when);
+	else if (c->resent.spool_id[0] != '\0' &&
+	    g->app.cfg.smtp.on_hold == MG_ON_HOLD_REJECT_AND_QUEUE &&
+	    mg_spool_load(g->spool_dir, c->resent.spool_id, &e, NULL, NULL,
+	    err, sizeof(err)) == 0) {
+		set_refusal(g, r, &e);	/* refused again, the same way */
+		mg_spool_entry_clear(&e);
+	} else if (c->resent.spool_id[0] != '\0') {
 		snprintf(r->id, sizeof(r->id), "%.*s", (int)sizeof(r->id) - 1,
 		    c->resent.spool_id);
 		set_result(r, MG_OUT_HELD, 250, "2.0.0", "held for review %s: "
@@ -714,11 +899,11 @@ mg_guard_process_early(struct mg_guard *g, const char *from,
 		return;
 	}
 	if (c.resent.found) {
-		answer_resend(&c, r);
+		answer_resend(g, &c, r);
 		answer(&e);
-		mg_log("%s sent again by the mail client: %s %d %s",
+		mg_log("%s sent again by the mail client: %s %d %.*s",
 		    c.lt.msg->message_id, outcome_name(r->outcome), r->code,
-		    r->text);
+		    (int)strcspn(r->text, "\n"), r->text);
 		mg_letter_clear(&c.lt);
 		return;
 	}
@@ -738,11 +923,19 @@ mg_guard_process_early(struct mg_guard *g, const char *from,
 		}
 	}
 	answer(&e);	/* when not answered yet: a failure */
-	mg_log("%s programs=%s verdict=%s class=%s %s %d %s",
+	/* from, rcpts and data are gone once answered: the letter keeps
+	 * its own copy of the envelope. */
+	if (r->outcome == MG_OUT_HELD || r->outcome == MG_OUT_RELAYED)
+		supersede(g, c.lt.msg, &c.lt.msg->env_rcpts,
+		    r->outcome == MG_OUT_HELD ? r->id : "", now);
+	if (r->outcome == MG_OUT_RELAYED && c.lt.check.verdict == MG_WARN)
+		notes(g, c.lt.msg->env_from, &c.lt.msg->env_rcpts, now, &c);
+	mg_log("%s programs=%s verdict=%s class=%s %s %d %.*s",
 	    c.lt.msg->message_id != NULL ? c.lt.msg->message_id :
 	    "(no Message-ID)", c.lt.programs[0] != '\0' ? c.lt.programs : "-",
 	    mg_verdict_name(c.lt.check.verdict), c.lt.check.msg_class,
-	    outcome_name(r->outcome), r->code, r->text);
+	    outcome_name(r->outcome), r->code, (int)strcspn(r->text, "\n"),
+	    r->text);
 	mg_letter_clear(&c.lt);
 	par_checkpoint(g);
 }

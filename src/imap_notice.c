@@ -17,6 +17,7 @@
 #include "matchguard/imap_notice.h"
 #include "matchguard/imap_poller.h"
 #include "matchguard/log.h"
+#include "matchguard/review_hook.h"
 #include "matchguard/spool.h"
 
 /* Longest quoted evidence and subject in a notice. */
@@ -55,12 +56,12 @@ clip(const char *s, size_t max)
 /* "Subject: Held: ..." as one RFC 2047 encoded-word per chunk of UTF-8
  * when it is not plain ASCII. */
 static void
-put_subject(struct mg_buf *b, const char *subject)
+put_subject(struct mg_buf *b, const char *prefix, const char *subject)
 {
 	char		*text;
 	const char	*p;
 
-	if ((text = g_strdup_printf("Held: %s", subject)) == NULL) {
+	if ((text = g_strdup_printf("%s%s", prefix, subject)) == NULL) {
 		b->failed = 1;
 		return;
 	}
@@ -107,37 +108,34 @@ put_program_names(struct mg_buf *b, const struct mg_config *cfg,
 	}
 }
 
-void
-mg_notice_build(const struct mg_config *cfg, const char *spool_id,
-    const char *subject, const char *programs, const struct mg_findings *f,
-    time_t now, struct mg_buf *b)
+/* The header of a notice, with "Subject: PREFIX<subject>". */
+static void
+put_header(struct mg_buf *b, const struct mg_config *cfg, const char *kind,
+    const char *prefix, const char *subj, const char *spool_id, time_t now)
 {
 	const char	*me = cfg->addresses.n > 0 ? cfg->addresses.v[0] :
 	    "matchguard@localhost";
-	char		*subj = clip(subject != NULL && subject[0] != '\0' ?
-	    subject : "(no subject)", NOTICE_MAX_QUOTE);
 	char		 date[64];
 	struct tm	 tm;
 
-	if (subj == NULL) {
-		b->failed = 1;
-		return;
-	}
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	mg_buf_printf(b, "From: matchguard <%s>\r\n", me);
 	mg_buf_printf(b, "To: <%s>\r\n", me);
-	put_subject(b, subj);
+	put_subject(b, prefix, subj);
 	mg_buf_printf(b, "Date: %s\r\n", date);
-	mg_buf_printf(b, "Message-ID: <held-%s.%lld@matchguard.invalid>\r\n",
-	    spool_id, (long long)now);
+	mg_buf_printf(b, "Message-ID: <%s-%s.%lld@matchguard.invalid>\r\n",
+	    kind, spool_id, (long long)now);
 	mg_buf_puts(b, "Auto-Submitted: auto-generated\r\n"
 	    "MIME-Version: 1.0\r\n"
 	    "Content-Type: text/plain; charset=utf-8\r\n"
 	    "Content-Transfer-Encoding: 8bit\r\n\r\n");
-	mg_buf_printf(b, "matchguard held your message \"%s\"", subj);
-	put_program_names(b, cfg, programs);
-	mg_buf_puts(b, " for review. It has NOT been sent.\r\n\r\nWhy:\r\n");
+}
+
+/* Every finding, its rule, severity, message and evidence. */
+static void
+put_findings(struct mg_buf *b, const struct mg_findings *f)
+{
 	for (size_t i = 0; f != NULL && i < f->n; i++) {
 		char	*msg = clip(f->v[i].message != NULL ? f->v[i].message :
 		    "", 2 * NOTICE_MAX_QUOTE);
@@ -155,13 +153,68 @@ mg_notice_build(const struct mg_config *cfg, const char *spool_id,
 		free(msg);
 		free(ev);
 	}
+}
+
+/* Either notice: held (NOT sent) or sent with notes. */
+static void
+build(const struct mg_config *cfg, enum mg_notice_kind kind, const char *id,
+    const char *subject, const char *programs, const struct mg_findings *f,
+    time_t now, struct mg_buf *b)
+{
+	char		*subj = clip(subject != NULL && subject[0] != '\0' ?
+	    subject : "(no subject)", NOTICE_MAX_QUOTE);
+	char		 where[256];
+
+	if (subj == NULL) {
+		b->failed = 1;
+		return;
+	}
+	if (programs == NULL)
+		programs = "";
+	mg_review_where(cfg, where, sizeof(where));
+	if (kind == MG_NOTICE_NOTES) {
+		put_header(b, cfg, "notes", "Sent, with notes: ", subj, id, now);
+		mg_buf_printf(b, "matchguard sent your message \"%s\"", subj);
+		put_program_names(b, cfg, programs);
+		mg_buf_puts(b, ". It was sent, with notes worth reading before "
+		    "your next letter:\r\n\r\n");
+		put_findings(b, f);
+		mg_buf_printf(b, "\r\nThe letters sent with notes: %s\r\n",
+		    where);
+		free(subj);
+		return;
+	}
+	put_header(b, cfg, "held", "Held: ", subj, id, now);
+	mg_buf_printf(b, "matchguard held your message \"%s\"", subj);
+	put_program_names(b, cfg, programs);
+	mg_buf_puts(b, " for review. It has NOT been sent.\r\n\r\nWhy:\r\n");
+	put_findings(b, f);
+	mg_buf_printf(b, "\r\nReview it: %s\r\n"
+	    "If you fix the letter in your mail program and send it again, "
+	    "this held copy is set aside (superseded).\r\n", where);
 	mg_buf_printf(b, "\r\nWhat you can do:\r\n"
 	    "  matchguard queue show %s      the message and why it was held\r\n"
 	    "  matchguard queue edit %s      fix it; it is checked again\r\n"
 	    "  matchguard queue release %s   send it as it is\r\n"
 	    "  matchguard queue drop %s      delete it unsent\r\n",
-	    spool_id, spool_id, spool_id, spool_id);
+	    id, id, id, id);
 	free(subj);
+}
+
+void
+mg_notice_build(const struct mg_config *cfg, const char *spool_id,
+    const char *subject, const char *programs, const struct mg_findings *f,
+    time_t now, struct mg_buf *b)
+{
+	build(cfg, MG_NOTICE_HELD, spool_id, subject, programs, f, now, b);
+}
+
+void
+mg_notice_build_notes(const struct mg_config *cfg, const char *id,
+    const char *subject, const char *programs, const struct mg_findings *f,
+    time_t now, struct mg_buf *b)
+{
+	build(cfg, MG_NOTICE_NOTES, id, subject, programs, f, now, b);
 }
 
 int
@@ -205,7 +258,7 @@ entry_findings(const struct mg_spool_entry *e, struct mg_findings *f)
 /* Builds the notice of entry e and APPENDs it; 0, or -1 with err. */
 static int
 append_notice(const struct mg_config *cfg, const struct mg_spool_entry *e,
-    time_t now, char *err, size_t errlen)
+    enum mg_notice_kind kind, time_t now, char *err, size_t errlen)
 {
 	struct mg_findings	f = { 0 };
 	struct mg_buf		b = { 0 };
@@ -214,7 +267,7 @@ append_notice(const struct mg_config *cfg, const struct mg_spool_entry *e,
 	if (entry_findings(e, &f) == -1)
 		mg_seterr(err, errlen, "out of memory");
 	else {
-		mg_notice_build(cfg, e->id, e->subject, e->programs, &f, now,
+		build(cfg, kind, e->id, e->subject, e->programs, &f, now,
 		    &b);
 		if (b.failed)
 			mg_seterr(err, errlen, "out of memory");
@@ -231,7 +284,16 @@ enum mg_notice_status
 mg_notice_send_held(const struct mg_config *cfg, const char *spool_dir,
     const char *id, time_t now)
 {
+	return mg_notice_send(cfg, spool_dir, id, MG_NOTICE_HELD, now);
+}
+
+enum mg_notice_status
+mg_notice_send(const struct mg_config *cfg, const char *spool_dir,
+    const char *id, enum mg_notice_kind kind, time_t now)
+{
 	const char		*folder = cfg->imap.notice_folder;
+	const char		*what = kind == MG_NOTICE_NOTES ?
+	    "letter sent with notes" : "held message";
 	struct mg_spool_entry	 e;
 	char			 err[MG_ERRLEN], derr[MG_ERRLEN];
 	int			 fd, r;
@@ -241,8 +303,8 @@ mg_notice_send_held(const struct mg_config *cfg, const char *spool_dir,
 	if ((r = mg_spool_notice_claim(spool_dir, id, &fd, err,
 	    sizeof(err))) != 1) {
 		if (r == -1)
-			mg_log("imap: no notice of held message %s yet (it is "
-			    "held all the same): %s", id, err);
+			mg_log("imap: no notice of %s %s yet: %s", what, id,
+			    err);
 		return r == -1 ? MG_NOTICE_FAILED : MG_NOTICE_SKIPPED;
 	}
 	if (mg_spool_load(spool_dir, id, &e, NULL, NULL, err,
@@ -251,20 +313,24 @@ mg_notice_send_held(const struct mg_config *cfg, const char *spool_dir,
 		mg_spool_entry_clear(&e);
 		return MG_NOTICE_SKIPPED;	/* gone meanwhile, or not wanted */
 	}
-	if (append_notice(cfg, &e, now, err, sizeof(err)) == -1) {
+	if (append_notice(cfg, &e, kind, now, err, sizeof(err)) == -1) {
 		mg_spool_notice_release(fd);
 		mg_spool_entry_clear(&e);
-		mg_log("imap: no notice of held message %s in \"%s\" yet (it is "
-		    "held all the same; matchguard serve tries again when it next "
-		    "starts): %s", id, folder, err);
+		mg_log("imap: no notice of %s %s in \"%s\" yet (%smatchguard "
+		    "serve tries again when it next starts): %s", what, id,
+		    folder, kind == MG_NOTICE_HELD ? "it is held all the same; " :
+		    "", err);
 		return MG_NOTICE_FAILED;
 	}
 	mg_spool_entry_clear(&e);
 	if (mg_spool_notice_done(spool_dir, id, fd, now, derr,
 	    sizeof(derr)) == -1)
-		mg_log("warning: the notice of held message %s is in \"%s\" but "
-		    "cannot be recorded, so it may come twice: %s", id, folder,
-		    derr);
-	mg_log("imap: notice of held message %s put in \"%s\"", id, folder);
+		mg_log("warning: the notice of %s %s is in \"%s\" but "
+		    "cannot be recorded, so it may come twice: %s", what, id,
+		    folder, derr);
+	else if (kind == MG_NOTICE_NOTES && mg_spool_remove(spool_dir, id,
+	    derr, sizeof(derr)) == -1)
+		mg_log("warning: %s", derr);	/* marked sent all the same */
+	mg_log("imap: notice of %s %s put in \"%s\"", what, id, folder);
 	return MG_NOTICE_SENT;
 }

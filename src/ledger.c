@@ -480,12 +480,30 @@ ledger_make_dir(const char *path, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * An existing file is never open(2)ed and close(2)d here: closing any
+ * descriptor of a file drops every POSIX lock this process holds on it,
+ * and a second open in the same process (serve opens the ledger for its
+ * guard and again, say, on SIGHUP) would take away the first
+ * connection's locks on the database and its -shm.  Another process
+ * (the sqlite3 shell, queue release) then thinks it is the last one,
+ * removes the -wal, and this process goes on writing into a deleted
+ * file that nobody else reads until it exits.
+ */
 static int
 ledger_make_file(const char *path, char *err, size_t errlen)
 {
 	struct stat	 sb;
 	int		 fd, rc = 0;
 
+	if (stat(path, &sb) == 0) {
+		if ((sb.st_mode & 07777) != 0600 && chmod(path, 0600) == -1) {
+			mg_seterr(err, errlen, "%s: cannot make it private "
+			    "(0600): %s", path, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
 		mg_seterr(err, errlen, "%s: cannot create: %s", path,
 		    strerror(errno));

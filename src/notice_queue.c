@@ -24,8 +24,10 @@ struct mg_notice_queue {
 	pthread_cond_t	  work;		/* queued, or draining */
 	pthread_cond_t	  ended;	/* the worker returned */
 	char		(*ids)[MG_SPOOL_IDLEN];
+	enum mg_notice_kind *kinds;	/* of each of ids */
 	size_t		  cap, head, n;
 	char		  busy[MG_SPOOL_IDLEN];	/* being sent; "" if none */
+	enum mg_notice_kind busy_kind;
 	struct mg_guard	 *g;		/* latest configuration; a ref */
 	int		  rescan;	/* a letter found no room */
 	int		  progress;	/* a notice went since the last scan */
@@ -37,16 +39,18 @@ struct mg_notice_queue {
 
 /* Under q->lock.  0 when id is queued (now or already), -1 when full. */
 static int
-push(struct mg_notice_queue *q, const char *id)
+push(struct mg_notice_queue *q, enum mg_notice_kind kind, const char *id)
 {
-	if (strcmp(q->busy, id) == 0)
+	if (strcmp(q->busy, id) == 0 && q->busy_kind == kind)
 		return 0;
 	for (size_t i = 0; i < q->n; i++)
-		if (strcmp(q->ids[(q->head + i) % q->cap], id) == 0)
+		if (strcmp(q->ids[(q->head + i) % q->cap], id) == 0 &&
+		    q->kinds[(q->head + i) % q->cap] == kind)
 			return 0;
 	if (q->n == q->cap)
 		return -1;
 	snprintf(q->ids[(q->head + q->n) % q->cap], MG_SPOOL_IDLEN, "%s", id);
+	q->kinds[(q->head + q->n) % q->cap] = kind;
 	q->n++;
 	pthread_cond_signal(&q->work);
 	return 0;
@@ -67,38 +71,41 @@ current_guard(struct mg_notice_queue *q)
 /* The held letters whose notice is wanted and not sent, oldest first;
  * -1 when the spool cannot be read (logged). */
 static int
-pending(struct mg_guard *g, struct mg_spool_entry **v, size_t *n)
+pending(const char *dir, struct mg_spool_entry **v, size_t *n)
 {
 	char	err[MG_ERRLEN];
 
-	if (mg_spool_list(g->spool_dir, v, n, err, sizeof(err)) == -1) {
-		mg_log("imap: cannot look for held messages without their "
-		    "notice: %s", err);
+	if (mg_spool_list(dir, v, n, err, sizeof(err)) == -1) {
+		mg_log("imap: cannot look for letters without their notice: %s",
+		    err);
 		return -1;
 	}
 	for (size_t i = 0; i < *n; i++)
-		if (!(*v)[i].notice ||
-		    mg_spool_notice_sent(g->spool_dir, (*v)[i].id))
+		if (!(*v)[i].notice || mg_spool_notice_sent(dir, (*v)[i].id))
 			(*v)[i].notice = 0;	/* not pending */
 	return 0;
 }
 
-/* Queues every held letter still without its notice. */
-static void
-scan(struct mg_notice_queue *q)
+static const char *
+kind_dir(struct mg_guard *g, enum mg_notice_kind kind)
 {
-	struct mg_guard		*g = current_guard(q);
+	return kind == MG_NOTICE_NOTES ? g->notes_dir : g->spool_dir;
+}
+
+/* Queues every letter of one kind still without its notice. */
+static void
+scan_kind(struct mg_notice_queue *q, struct mg_guard *g,
+    enum mg_notice_kind kind)
+{
 	struct mg_spool_entry	*v;
 	size_t			 n, queued = 0, left = 0;
 
-	if (!mg_notice_enabled(&g->app.cfg) || pending(g, &v, &n) == -1) {
-		mg_guard_unref(g);
+	if (pending(kind_dir(g, kind), &v, &n) == -1)
 		return;
-	}
 	pthread_mutex_lock(&q->lock);
 	for (size_t i = 0; i < n; i++)
 		if (v[i].notice) {
-			if (push(q, v[i].id) == 0)
+			if (push(q, kind, v[i].id) == 0)
 				queued++;
 			else
 				left++;
@@ -107,10 +114,25 @@ scan(struct mg_notice_queue *q)
 		q->rescan = 1;
 	pthread_mutex_unlock(&q->lock);
 	if (queued > 0)
-		mg_log("imap: %zu held message(s) still without a notice: "
-		    "sending %zu now%s", queued + left, queued, left > 0 ?
-		    ", the rest when there is room (imap.notice_queue)" : "");
+		mg_log("imap: %zu %s still without a notice: sending %zu "
+		    "now%s", queued + left, kind == MG_NOTICE_NOTES ?
+		    "letter(s) sent with notes" : "held message(s)", queued,
+		    left > 0 ? ", the rest when there is room "
+		    "(imap.notice_queue)" : "");
 	mg_spool_free_list(v, n);
+}
+
+/* Queues every held letter, and every letter sent with notes, still
+ * without its notice. */
+static void
+scan(struct mg_notice_queue *q)
+{
+	struct mg_guard	*g = current_guard(q);
+
+	if (mg_notice_enabled(&g->app.cfg)) {
+		scan_kind(q, g, MG_NOTICE_HELD);
+		scan_kind(q, g, MG_NOTICE_NOTES);
+	}
 	mg_guard_unref(g);
 }
 
@@ -120,6 +142,7 @@ worker(void *arg)
 	struct mg_notice_queue	*q = arg;
 	struct mg_guard		*g;
 	char			 id[MG_SPOOL_IDLEN];
+	enum mg_notice_kind	 kind;
 
 	scan(q);
 	pthread_mutex_lock(&q->lock);
@@ -137,13 +160,15 @@ worker(void *arg)
 		if (q->n == 0)
 			break;	/* draining, and nothing left */
 		snprintf(id, sizeof(id), "%s", q->ids[q->head]);
+		kind = q->kinds[q->head];
 		snprintf(q->busy, sizeof(q->busy), "%s", id);
+		q->busy_kind = kind;
 		q->head = (q->head + 1) % q->cap;
 		q->n--;
 		g = q->g;
 		mg_guard_ref(g);
 		pthread_mutex_unlock(&q->lock);
-		if (mg_notice_send_held(&g->app.cfg, g->spool_dir, id,
+		if (mg_notice_send(&g->app.cfg, kind_dir(g, kind), id, kind,
 		    time(NULL)) == MG_NOTICE_SENT) {
 			pthread_mutex_lock(&q->lock);
 			q->progress = 1;
@@ -173,7 +198,10 @@ mg_notice_queue_start(struct mg_guard *g, struct mg_notice_queue **out,
 
 	*out = NULL;
 	if ((q = calloc(1, sizeof(*q))) == NULL ||
-	    (q->ids = calloc((size_t)cap, sizeof(*q->ids))) == NULL) {
+	    (q->ids = calloc((size_t)cap, sizeof(*q->ids))) == NULL ||
+	    (q->kinds = calloc((size_t)cap, sizeof(*q->kinds))) == NULL) {
+		if (q != NULL)
+			free(q->ids);
 		free(q);
 		mg_seterr(err, errlen, "out of memory");
 		return -1;
@@ -207,6 +235,13 @@ int
 mg_notice_queue_add(struct mg_notice_queue *q, struct mg_guard *g,
     const char *id)
 {
+	return mg_notice_queue_add_kind(q, g, MG_NOTICE_HELD, id);
+}
+
+int
+mg_notice_queue_add_kind(struct mg_notice_queue *q, struct mg_guard *g,
+    enum mg_notice_kind kind, const char *id)
+{
 	struct mg_guard	*old = NULL;
 	int		 rc = 0;
 
@@ -220,7 +255,7 @@ mg_notice_queue_add(struct mg_notice_queue *q, struct mg_guard *g,
 		rc = -1;
 		mg_log("imap: serve is stopping: the notice of held message %s "
 		    "will be sent at the next start", id);
-	} else if (push(q, id) == -1) {
+	} else if (push(q, kind, id) == -1) {
 		rc = -1;
 		q->rescan = 1;
 		mg_log("imap: the notice of held message %s waits: %zu notices "
@@ -240,7 +275,8 @@ log_pending(struct mg_notice_queue *q)
 	struct mg_spool_entry	*v;
 	size_t			 n;
 
-	if (mg_notice_enabled(&g->app.cfg) && pending(g, &v, &n) == 0) {
+	if (mg_notice_enabled(&g->app.cfg) && pending(g->spool_dir, &v,
+	    &n) == 0) {
 		for (size_t i = 0; i < n; i++)
 			if (v[i].notice)
 				mg_log("imap: the notice of held message %s is "
@@ -287,6 +323,7 @@ mg_notice_queue_free(struct mg_notice_queue **qp)
 	pthread_mutex_destroy(&q->lock);
 	mg_guard_unref(q->g);
 	free(q->ids);
+	free(q->kinds);
 	free(q);
 	*qp = NULL;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "matchguard/queue.h"
@@ -77,6 +78,66 @@ check(struct mg_guard *g, const struct mg_spool_entry *e, const char *data,
 	return mg_letter_check(lt, &g->app, time(NULL), mode, err, errlen);
 }
 
+/*
+ * The letter with the Date of its release, the one change made to a
+ * held letter: the old Date field (and its continuation lines) replaced,
+ * or one added at the top when it had none; every other byte, the
+ * Message-ID included, as it was held.  *out is the caller's to free;
+ * -1 when out of memory.
+ */
+static int
+redate(const char *data, size_t len, time_t now, char **out, size_t *outlen)
+{
+	const char	*p = data, *end = data + len, *cut = NULL, *cut_end = NULL;
+	const char	*eol = "\r\n";
+	char		 field[80];
+	struct tm	 tm;
+	size_t		 n;
+
+	gmtime_r(&now, &tm);
+	n = strftime(field, sizeof(field), "Date: %a, %d %b %Y %H:%M:%S +0000",
+	    &tm);
+	while (p < end) {
+		const char	*nl = memchr(p, '\n', (size_t)(end - p));
+		const char	*next = nl != NULL ? nl + 1 : end;
+
+		if (nl != NULL && (nl == p || (nl == p + 1 && *p == '\r')))
+			break;	/* the end of the header */
+		if (cut == NULL && (size_t)(end - p) >= 5 &&
+		    strncasecmp(p, "Date:", 5) == 0) {
+			cut = p;
+			if (nl == NULL || nl == p || nl[-1] != '\r')
+				eol = "\n";
+			for (cut_end = next; cut_end < end && (*cut_end == ' ' ||
+			    *cut_end == '\t');) {
+				nl = memchr(cut_end, '\n',
+				    (size_t)(end - cut_end));
+				cut_end = nl != NULL ? nl + 1 : end;
+			}
+			next = cut_end;
+		}
+		p = next;
+	}
+	if (cut == NULL) {
+		cut = cut_end = data;	/* no Date: one at the top */
+		if (memchr(data, '\n', len) != NULL &&
+		    ((const char *)memchr(data, '\n', len) == data ||
+		    ((const char *)memchr(data, '\n', len))[-1] != '\r'))
+			eol = "\n";
+	}
+	*outlen = (size_t)(cut - data) + n + strlen(eol) +
+	    (size_t)(end - cut_end);
+	if ((*out = malloc(*outlen + 1)) == NULL)
+		return -1;
+	memcpy(*out, data, (size_t)(cut - data));
+	memcpy(*out + (cut - data), field, n);
+	memcpy(*out + (cut - data) + n, eol, strlen(eol));
+	memcpy(*out + (cut - data) + n + strlen(eol), cut_end,
+	    (size_t)(end - cut_end));
+	(*out)[*outlen] = '\0';
+	return 0;
+}
+
 static int
 held_verdict(const struct mg_letter *lt)
 {
@@ -89,15 +150,24 @@ mg_queue_release(struct mg_guard *g, const char *id, int recheck,
 {
 	struct mg_spool_entry	e;
 	struct mg_guard_result	gr;
-	char			err[MG_ERRLEN], *data;
+	char			err[MG_ERRLEN], *held, *data;
 	size_t			len;
 
 	init(r);
-	if (mg_spool_load(g->spool_dir, id, &e, &data, &len, err,
+	if (mg_spool_load(g->spool_dir, id, &e, &held, &len, err,
 	    sizeof(err)) == -1) {
 		set(r, MG_QUEUE_ERROR, "%s", err);
 		return;
 	}
+	/* It leaves now: it says so (a week's hold would date it a week
+	 * back).  The check and the ledger see the letter that leaves. */
+	if (redate(held, len, time(NULL), &data, &len) == -1) {
+		free(held);
+		mg_spool_entry_clear(&e);
+		set(r, MG_QUEUE_ERROR, "out of memory");
+		return;
+	}
+	free(held);
 	if (recheck) {
 		if (check(g, &e, data, len, MG_CHECK_RULES, &r->lt, err,
 		    sizeof(err)) == -1) {

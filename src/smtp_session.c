@@ -223,14 +223,32 @@ put_clean(struct mg_buf *out, const char *s)
 	}
 }
 
+/* One reply; a text of several lines ('\n' between them) becomes a
+ * multi-line reply, "550-5.7.1 ..." up to the last, "550 5.7.1 ...". */
 static void
 reply(struct mg_buf *out, int code, const char *enh, const char *text)
 {
-	mg_buf_printf(out, "%03d ", code);
-	if (enh != NULL)
-		mg_buf_printf(out, "%s ", enh);
-	put_clean(out, text);
-	mg_buf_add(out, "\r\n", 2);
+	if (text == NULL)
+		text = "";
+	for (;;) {
+		const char	*nl = strchr(text, '\n');
+		size_t		 n = nl != NULL ? (size_t)(nl - text) :
+		    strlen(text);
+		char		 piece[1024];
+
+		mg_buf_printf(out, "%03d%c", code, nl != NULL ? '-' : ' ');
+		if (enh != NULL)
+			mg_buf_printf(out, "%s ", enh);
+		if (n >= sizeof(piece))
+			n = sizeof(piece) - 1;
+		memcpy(piece, text, n);
+		piece[n] = '\0';
+		put_clean(out, piece);
+		mg_buf_add(out, "\r\n", 2);
+		if (nl == NULL)
+			break;
+		text = nl + 1;
+	}
 }
 
 static const char *

@@ -123,6 +123,8 @@ format_env(const struct mg_spool_entry *e)
 	put_value(&b, "subject", e->subject);
 	if (e->message_id != NULL)
 		put_value(&b, "message-id", e->message_id);
+	if (e->in_reply_to != NULL)
+		put_value(&b, "in-reply-to", e->in_reply_to);
 	put_value(&b, "programs", e->programs);
 	if (e->notice)
 		mg_buf_puts(&b, "notice wanted\n");
@@ -276,6 +278,8 @@ parse_line(struct mg_spool_entry *e, char *line)
 		return set_str(&e->subject, v);
 	else if (strcmp(line, "message-id") == 0)
 		return set_str(&e->message_id, v);
+	else if (strcmp(line, "in-reply-to") == 0)
+		return set_str(&e->in_reply_to, v);
 	else if (strcmp(line, "programs") == 0)
 		return set_str(&e->programs, v);
 	else if (strcmp(line, "finding") == 0)
@@ -292,6 +296,7 @@ mg_spool_entry_clear(struct mg_spool_entry *e)
 	mg_strlist_clear(&e->rcpts);
 	free(e->subject);
 	free(e->message_id);
+	free(e->in_reply_to);
 	free(e->programs);
 	for (size_t i = 0; i < e->n_findings; i++) {
 		free(e->findings[i].rule);
@@ -424,6 +429,35 @@ mg_spool_remove(const char *dir, const char *id, char *err, size_t errlen)
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/%s.notice", dir, id);
 	unlink(path);
+	fsync_dir(dir);
+	return 0;
+}
+
+int
+mg_spool_retire(const char *dir, const char *id, const char *sub, char *err,
+    size_t errlen)
+{
+	static const char *const ext[] = { ".eml", ".notice", ".env" };
+	char	to[4096], from[4096], path[4096 + MG_SPOOL_IDLEN + 16];
+
+	if (!valid_id(id)) {
+		mg_seterr(err, errlen, "\"%s\" is not a held message ID", id);
+		return -1;
+	}
+	snprintf(to, sizeof(to), "%s/%s", dir, sub);
+	if (mg_mkdir_p(to, 0700, err, errlen) == -1)
+		return -1;
+	/* The .env last: until it has moved, the entry is still held. */
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		snprintf(from, sizeof(from), "%s/%s%s", dir, id, ext[i]);
+		snprintf(path, sizeof(path), "%s/%s%s", to, id, ext[i]);
+		if (rename(from, path) == -1 && (errno != ENOENT ||
+		    strcmp(ext[i], ".env") == 0)) {
+			mg_seterr(err, errlen, "%s: %s", from, strerror(errno));
+			return -1;
+		}
+	}
+	fsync_dir(to);
 	fsync_dir(dir);
 	return 0;
 }

@@ -173,8 +173,14 @@ enum mg_peer_check {
 };
 
 enum mg_on_hold {
-	MG_ON_HOLD_QUEUE,	/* 250 "held for review" */
-	MG_ON_HOLD_REJECT	/* 550 5.7.1 with the first finding */
+	MG_ON_HOLD_QUEUE,	/* 250 "held for review": the client files it
+				 * in Sent as if it were sent */
+	MG_ON_HOLD_REJECT,	/* 550 5.7.1 with the first finding; no copy
+				 * is kept */
+	MG_ON_HOLD_REJECT_AND_QUEUE	/* the default: a multi-line 550 5.7.1
+				 * that says it was not sent, why, and where
+				 * to review it, and a copy waits in the
+				 * queue for "send anyway" */
 };
 
 struct mg_smtp_settings {

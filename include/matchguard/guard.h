@@ -38,7 +38,9 @@ struct mg_guard_result {
 	enum mg_outcome	outcome;
 	int		code;		/* SMTP reply for the client */
 	char		enhanced[12];
-	char		text[512];	/* one line */
+	/* One line, or (a letter held with on_hold = "reject-and-queue")
+	 * several, with '\n' between them: a multi-line SMTP reply. */
+	char		text[2048];
 	char		id[MG_SPOOL_IDLEN];	/* when held */
 };
 
@@ -47,6 +49,9 @@ struct mg_guard {
 	void		*tls_creds;	/* gnutls credentials for STARTTLS to
 					 * local clients, or NULL */
 	char		*spool_dir;
+	/* <state>/notes: the letters relayed with warnings whose "Sent,
+	 * with notes" notice is still to be sent (spool.h's format). */
+	char		*notes_dir;
 	char		 hostname[256];
 	pthread_mutex_t	 lock;
 	/* serve: the queue of notices of held messages (notice_queue.h);

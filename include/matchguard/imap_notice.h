@@ -3,7 +3,9 @@
  * applicant's mailbox (imap.notice_folder, INBOX by default) so that
  * their mail client shows at once that a letter was NOT sent.
  *
- * Each held letter gets one notice.  The spool says whether one is
+ * Each held letter gets one notice, and so does each letter relayed with
+ * warnings ("Sent, with notes"; its entry waits in <state>/notes, in the
+ * spool's format, until the notice went).  The spool says whether one is
  * wanted and whether it went (spool.h, ID.notice); `serve` sends them
  * from one worker thread (notice_queue.h), `matchguard sendmail` before
  * it exits.  A notice that could not be sent stays to be sent, and serve
@@ -25,6 +27,13 @@ void	mg_notice_build(const struct mg_config *cfg, const char *spool_id,
 	    const char *subject, const char *programs,
 	    const struct mg_findings *f, time_t now, struct mg_buf *out);
 
+/* The notice of a letter relayed with warnings: subject "Sent, with
+ * notes: <subject>", every finding, and where the letters sent with
+ * notes are listed.  Pure. */
+void	mg_notice_build_notes(const struct mg_config *cfg, const char *id,
+	    const char *subject, const char *programs,
+	    const struct mg_findings *f, time_t now, struct mg_buf *out);
+
 /* 1 when cfg sends notices (an imap group, and imap.notices true). */
 int	mg_notice_enabled(const struct mg_config *cfg);
 
@@ -43,5 +52,16 @@ enum mg_notice_status {
  * (imap.timeout per step). */
 enum mg_notice_status mg_notice_send_held(const struct mg_config *cfg,
 	    const char *spool_dir, const char *id, time_t now);
+
+/* What a notice tells. */
+enum mg_notice_kind {
+	MG_NOTICE_HELD,		/* held, NOT sent (spool_dir: held/) */
+	MG_NOTICE_NOTES		/* sent, with notes (spool_dir: notes/,
+				 * whose entry goes once the notice went) */
+};
+/* mg_notice_send_held() for either kind. */
+enum mg_notice_status mg_notice_send(const struct mg_config *cfg,
+	    const char *spool_dir, const char *id, enum mg_notice_kind kind,
+	    time_t now);
 
 #endif

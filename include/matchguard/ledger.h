@@ -211,12 +211,14 @@ struct mg_held {
 };
 int	mg_ledger_record_held(struct mg_ledger *l, const struct mg_held *h,
 	    char *err, size_t errlen);
-/* state: "released", "dropped" or "rejected" (on_hold = "reject"). */
+/* state: "released", "dropped", "rejected" (on_hold = "reject") or
+ * "superseded" (a newer version of the letter came since). */
 int	mg_ledger_set_held_state(struct mg_ledger *l, const char *spool_id,
 	    const char *state, time_t when, char *err, size_t errlen);
 /* The newest held letter with this Message-ID or, when none has it,
  * with this content hash (either may be NULL): found = 0 when there is
- * none; state is "held", "released", "dropped" or "rejected".  Two
+ * none; state is "held", "released", "dropped", "rejected" or
+ * "superseded".  Two
  * index lookups, whatever the number of held letters. */
 struct mg_held_row {
 	int	found;

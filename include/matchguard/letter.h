@@ -90,8 +90,10 @@ enum mg_letter_how {
 	/* The mail client's own copy of a letter (import-sent, the Sent
 	 * folder): "imported", no findings.  Never recorded when it is a
 	 * copy (same Message-ID, or same bytes) of a letter serve held:
-	 * one held, refused (on_hold = "reject") or dropped was not sent,
-	 * and one released was recorded at its release. */
+	 * one held, refused (on_hold = "reject" or "reject-and-queue"),
+	 * superseded or dropped was not sent, and one released was
+	 * recorded at its release (with the bytes that left: its new
+	 * Date). */
 	MG_LETTER_COPY
 };
 

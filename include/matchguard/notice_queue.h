@@ -4,7 +4,8 @@
  * waits for the IMAP server, and a server that never answers holds one
  * thread, not one per held letter.
  *
- * The queue holds the IDs of held letters, at most imap.notice_queue of
+ * The queue holds the IDs of held letters (and of letters sent with
+ * notes, imap_notice.h), at most imap.notice_queue of
  * them.  The worker sends them one at a time with mg_notice_send_held()
  * (imap_notice.h), with the configuration of the latest guard that
  * queued one.  When it starts, it first queues every held letter still
@@ -20,6 +21,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "matchguard/imap_notice.h"
+
 struct mg_guard;
 struct mg_notice_queue;
 
@@ -33,6 +36,10 @@ int	mg_notice_queue_start(struct mg_guard *g, struct mg_notice_queue **out,
  * the queue is full or stopping (logged; the notice stays to be sent). */
 int	mg_notice_queue_add(struct mg_notice_queue *q, struct mg_guard *g,
 	    const char *id);
+/* The same for a notice of either kind (imap_notice.h): kind NOTES is
+ * the letter id of <state>/notes, sent with warnings. */
+int	mg_notice_queue_add_kind(struct mg_notice_queue *q,
+	    struct mg_guard *g, enum mg_notice_kind kind, const char *id);
 
 /* At SIGTERM: lets the worker send what is queued until deadline
  * (CLOCK_REALTIME), then logs one line for each held letter whose

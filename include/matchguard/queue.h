@@ -36,7 +36,11 @@ struct mg_queue_result {
 };
 
 /* Sends held letter id upstream and records it: as the user's decision
- * despite the findings, or (recheck) only if a new check passes it. */
+ * despite the findings, or (recheck) only if a new check passes it.  It
+ * leaves with the Date of its release (the old Date field replaced, or
+ * one added): the one change made to a held letter; its Message-ID and
+ * every other byte are as held.  The check and the ledger see the
+ * letter that leaves. */
 void	mg_queue_release(struct mg_guard *g, const char *id, int recheck,
 	    struct mg_queue_result *r);
 

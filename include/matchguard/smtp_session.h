@@ -140,8 +140,10 @@ void	mg_smtp_session_message(const struct mg_smtp_session *s,
 	    const char **data, size_t *len);
 
 /* Answers the message: code (e.g. 250, 451, 550), enhanced status code
- * ("2.0.0"; NULL or malformed or of another class: x.0.0) and text (one line: control characters are
- * replaced); ends the transaction.  A code that is not 2xx, 4xx or 5xx
+ * ("2.0.0"; NULL or malformed or of another class: x.0.0) and text: its
+ * lines, with '\n' between them, become the lines of a multi-line reply
+ * ("550-5.7.1 first", ..., "550 5.7.1 last"), each cut at 1023 bytes,
+ * other control characters replaced; ends the transaction.  A code that is not 2xx, 4xx or 5xx
  * becomes 451 4.3.0.  Does nothing unless a message waits. */
 void	mg_smtp_session_reply(struct mg_smtp_session *s, int code,
 	    const char *enhanced, const char *text, struct mg_buf *out);

@@ -10,6 +10,9 @@
  * temporary file that is never listed.  Only then does the client get its
  * 250.
  *
+ * A superseded entry (a newer version of the letter came since) moves
+ * to held/superseded/, with the same files: kept, never listed.
+ *
  * Notices (imap_notice.h): an entry whose .env says "notice" wants one
  * notice in the applicant's mailbox.  ID.notice, beside it, says how far
  * that got: missing or empty, the notice is still to be sent; "sent TIME"
@@ -43,6 +46,7 @@ struct mg_spool_entry {
 	time_t			 held_at;
 	char			*subject;
 	char			*message_id;	/* may be NULL */
+	char			*in_reply_to;	/* the first id; may be NULL */
 	char			*programs;	/* "harborview,lakeside" */
 	struct mg_spool_finding	*findings;
 	size_t			 n_findings;
@@ -68,6 +72,13 @@ void	mg_spool_entry_clear(struct mg_spool_entry *e);
 /* Replaces the message and the findings of an entry (queue edit). */
 int	mg_spool_update(const char *dir, const struct mg_spool_entry *e,
 	    const char *data, size_t len, char *err, size_t errlen);
+
+/* Sets an entry aside: its files (ID.notice included) move to
+ * dir/sub/ (made 0700 when missing), where nothing lists it as held but
+ * it is kept: "superseded", a newer version of the letter was sent
+ * or held since. */
+int	mg_spool_retire(const char *dir, const char *id, const char *sub,
+	    char *err, size_t errlen);
 
 /* Removes an entry (its files, ID.notice included). */
 int	mg_spool_remove(const char *dir, const char *id, char *err,

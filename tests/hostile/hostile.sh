@@ -15,6 +15,7 @@ cp "$MG_SRCDIR/conf/programs.example.conf" "$MG_WORK/"
 sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
     -e "s#listen = \[.*\];#listen = [ \"127.0.0.1:$SERVE_PORT\" ];#" \
     -e "s#max_message_size = 26214400;#max_message_size = 62914560; local_user = \"priya\"; local_password = \"local-password\";#" \
+    -e 's/on_hold = "reject-and-queue";/on_hold = "queue";/' \
     "$MG_SRCDIR/conf/example.conf" >"$conf"
 grep -q 'local-password' "$conf" || { echo "cannot set up $conf" >&2; exit 99; }
 start_serve "$conf"

@@ -33,6 +33,7 @@ cp "$MG_SRCDIR/conf/programs.example.conf" "$MG_WORK/"
 sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
     -e "s#listen = \[.*\];#listen = [ \"127.0.0.1:$SERVE_PORT\" ];#" \
     -e '/^upstream = {/,/^};/d' \
+    -e 's/on_hold = "reject-and-queue";/on_hold = "queue";/' \
     "$MG_SRCDIR/conf/example.conf" >"$conf"
 workers=${MG_KILL_WORKERS:-4}
 kills=${MG_KILL_KILLS:-10}

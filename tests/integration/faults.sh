@@ -44,6 +44,7 @@ write_conf() {
 	    -e "s#listen = \[.*\];#listen = [ \"127.0.0.1:$SERVE_PORT\" ];#" \
 	    -e "s#max_message_size = 26214400;#max_message_size = $LIMIT; command_timeout = 3; data_timeout = 3; resend_window = 0;#" \
 	    -e '/^upstream = {/,/^};/d' \
+	    -e 's/on_hold = "reject-and-queue";/on_hold = "queue";/' \
 	    "$MG_SRCDIR/conf/example.conf" >"$conf"
 	echo "upstream = { $1 };" >>"$conf"
 }

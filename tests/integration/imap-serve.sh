@@ -22,6 +22,7 @@ cp "$MG_SRCDIR/conf/programs.example.conf" "$MG_WORK/"
 write_conf() {
 	sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
 	    -e "s#listen = \[.*\];#listen = [ \"127.0.0.1:$SERVE_PORT\" ];#" \
+	    -e 's/on_hold = "reject-and-queue";/on_hold = "queue";/' \
 	    "$MG_SRCDIR/conf/example.conf" >"$conf"
 	printf 'imap = { user = "priya"; password = "secret"; %s };\n' "$1" >>"$conf"
 }

@@ -17,6 +17,7 @@ pass "dovecot started on port $IMAP_PORT"
 conf="$MG_WORK/matchguard.conf"
 write_conf() {
 	sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
+	    -e 's/on_hold = "reject-and-queue";/on_hold = "queue";/' \
 	    "$MG_SRCDIR/conf/example.conf" >"$conf"
 	cp "$MG_SRCDIR/conf/programs.example.conf" "$MG_WORK/"
 	cat >>"$conf" <<CONF

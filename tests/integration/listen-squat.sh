@@ -41,6 +41,7 @@ write_conf() {
 	sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
 	    -e "s#listen = \[.*\];#listen = [ $1 ];#" \
 	    -e '/^upstream = {/,/^};/d' \
+	    -e 's/on_hold = "reject-and-queue";/on_hold = "queue";/' \
 	    "$MG_SRCDIR/conf/example.conf" >"$conf"
 	cat >>"$conf" <<CONF
 upstream = { type = "smtp"; host = "127.0.0.1"; port = $PORT; tls = "none";

@@ -40,6 +40,7 @@ cp "$MG_SRCDIR/conf/programs.example.conf" "$MG_WORK/"
 write_conf() {
 	sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
 	    -e "s#listen = \[.*\];#listen = [ \"127.0.0.1:$SERVE_PORT\" ];#" \
+	    -e 's/on_hold = "reject-and-queue";/on_hold = "queue";/' \
 	    "$MG_SRCDIR/conf/example.conf" >"$conf"
 	printf 'imap = { host = "127.0.0.1"; port = %s; tls = "none"; user = "priya"; password = "secret"; %s };\n' \
 	    "$1" "$2" >>"$conf"

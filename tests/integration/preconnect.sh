@@ -32,6 +32,7 @@ sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
     -e "s#listen = \[.*\];#listen = [ \"127.0.0.1:$SERVE_PORT\", \"[::1]:$SERVE_PORT\" ];#" \
     -e "s#max_sessions = 16;#max_sessions = 8; first_command_timeout = 4; log_interval = 1;#" \
     -e '/^upstream = {/,/^};/d' \
+    -e 's/on_hold = "reject-and-queue";/on_hold = "queue";/' \
     "$MG_SRCDIR/conf/example.conf" >"$conf"
 cat >>"$conf" <<CONF
 upstream = { type = "smtp"; host = "127.0.0.1"; port = $PORT; tls = "none";

@@ -64,6 +64,7 @@ write_conf() {
 	sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
 	    -e "s#listen = \[.*\];#listen = [ \"127.0.0.1:$SERVE_PORT\" ];#" \
 	    -e '/^upstream = {/,/^};/d' \
+	    -e 's/on_hold = "reject-and-queue";/on_hold = "queue";/' \
 	    "$MG_SRCDIR/conf/example.conf" >"$conf"
 	printf 'upstream = { type = "smtp"; %s };\n' "$1" >>"$conf"
 }

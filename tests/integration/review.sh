@@ -5,7 +5,8 @@
 # Letters held through serve show on the page with their findings and
 # the evidence marked; one is edited until it passes, then sent, and
 # arrives with the fix in its plain and HTML parts; one is sent anyway
-# (byte for byte, recorded as released); one is dropped; a draft is
+# (byte for byte but for the Date of its release, recorded as released);
+# one is dropped; a draft is
 # checked (nothing sent or recorded); the timeline and "Sent with notes";
 # a wrong token, a foreign Host, a POST without its CSRF value or from
 # another site (a page of another origin, in the same browser) are all
@@ -34,6 +35,7 @@ sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
     -e "s#listen = \[.*\];#listen = [ \"127.0.0.1:$SERVE_PORT\" ];#" \
     -e '/^upstream = {/,/^};/d' \
     -e '/^review = {/,/^};/d' \
+    -e 's/on_hold = "reject-and-queue";/on_hold = "queue";/' \
     "$MG_SRCDIR/conf/example.conf" >"$conf"
 cat >>"$conf" <<CONF
 upstream = { type = "smtp"; host = "127.0.0.1"; port = $PORT; tls = "none"; timeout = 5; };

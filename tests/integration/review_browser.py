@@ -214,8 +214,13 @@ try:
     shot("review-sent.png")
     files = upstream_files()
     check(len(files) == 3, "the letter sent anyway arrived upstream")
-    check(open(os.path.join(args.upstream, files[-1]), "rb").read() == held_raw,
-          "it arrived byte for byte as held")
+    # The one change a release makes: the Date of the release.
+    arrived = open(os.path.join(args.upstream, files[-1]), "rb").read()
+    undate = lambda raw: re.sub(rb"(?im)^Date:[^\r\n]*\r?\n", b"", raw, count=1)
+    check(undate(arrived) == undate(held_raw),
+          "it arrived byte for byte as held, but for its Date")
+    check(re.search(rb"(?im)^Date: [A-Z][a-z][a-z], .* \+0000\r?$", arrived)
+          is not None, "it carries a Date, that of its release")
 
     # The cross-site POST: a page of another origin, in the same browser,
     # posts the drop form of a held letter, even with its CSRF value (as

@@ -16,6 +16,7 @@ me=priya.raman@example.com
 mkdir -p "$XDG_CONFIG_HOME/matchguard" "$MG_WORK/bin"
 conf="$XDG_CONFIG_HOME/matchguard/matchguard.conf"
 sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
+    -e 's/on_hold = "reject-and-queue";/on_hold = "queue";/' \
     "$MG_SRCDIR/conf/example.conf" >"$conf"
 cp "$MG_SRCDIR/conf/programs.example.conf" "$XDG_CONFIG_HOME/matchguard/"
 ln -s "$MG_BIN" "$MG_WORK/bin/matchguard-sendmail"

@@ -24,6 +24,7 @@ me=priya.raman@example.com
 cp "$MG_SRCDIR/conf/programs.example.conf" "$MG_WORK/"
 conf=$MG_WORK/matchguard.conf
 sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
+    -e 's/on_hold = "reject-and-queue";/on_hold = "queue";/' \
     "$MG_SRCDIR/conf/example.conf" >"$conf"
 cat >>"$conf" <<CONF
 imap = {

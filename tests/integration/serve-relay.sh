@@ -30,6 +30,7 @@ write_conf() {
 	    -e "s#listen = \[.*\];#listen = [ \"127.0.0.1:$SERVE_PORT\" ];#" \
 	    -e "s#max_sessions = 16;#$2 resend_window = 0;#" \
 	    -e '/^upstream = {/,/^};/d' \
+	    -e 's/on_hold = "reject-and-queue";/on_hold = "queue";/' \
 	    "$MG_SRCDIR/conf/example.conf" >"$1"
 	cat >>"$1" <<CONF
 upstream = { type = "smtp"; host = "localhost"; port = $PORT; tls = "starttls";
@@ -94,13 +95,21 @@ id=$(sed -n 's/.*held for review \([0-9a-z-]*\).*/\1/p' "$MG_WORK/swaks.out" | h
 [ ! -f "$UP_OUT/2.eml" ] || fail "a held message reached upstream"
 expect_status 0 "queue release" "$MG_BIN" -c "$conf" queue release "$id"
 # swaks ends the data with its own CRLF before the final dot, so what the
-# client sent is the file plus one line end.
-{ cat "$MG_WORK/held.eml"; printf '\r\n'; } >"$MG_WORK/held.sent"
-if [ -f "$UP_OUT/2.eml" ] && cmp -s "$MG_WORK/held.sent" "$UP_OUT/2.eml"; then
-	pass "the released message arrived upstream unchanged"
+# client sent is the file plus one line end.  The one change: the Date of
+# the release.
+{ cat "$MG_WORK/held.eml"; printf '\r\n'; } | grep -v '^Date:' >"$MG_WORK/held.sent"
+if [ -f "$UP_OUT/2.eml" ] && grep -v '^Date:' "$UP_OUT/2.eml" |
+    cmp -s "$MG_WORK/held.sent" -; then
+	pass "the released message arrived upstream unchanged but for its Date"
 else
 	fail "release did not deliver upstream"
 fi
+rdate=$(sed -n 's/^Date: \(.*\)\r$/\1/p' "$UP_OUT/2.eml")
+now=$(date +%s)
+rsec=$(date -d "$rdate" +%s 2>/dev/null || echo 0)
+[ $((now - rsec)) -le 60 ] && [ $((now - rsec)) -ge -5 ] &&
+    pass "the released letter is dated at its release ($rdate)" ||
+    fail "the released letter's Date is \"$rdate\", not the time of its release"
 
 # STARTTLS and AUTH for local clients, with swaks.
 swaks --server 127.0.0.1 --port "$SERVE_PORT" --from priya.raman@example.com \

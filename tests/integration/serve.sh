@@ -16,6 +16,7 @@ maildir="$XDG_STATE_HOME/matchguard/sent"
 sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
     -e "s#listen = \[.*\];#listen = [ \"127.0.0.1:$port\" ];#" \
     -e "s#max_message_size = 26214400;#max_message_size = 200000;#" \
+    -e 's/on_hold = "reject-and-queue";/on_hold = "queue";/' \
     "$MG_SRCDIR/conf/example.conf" >"$conf"
 cp "$MG_SRCDIR/conf/programs.example.conf" "$MG_WORK/"
 

@@ -1218,7 +1218,8 @@ test_settings_describe(void **state)
 		{ "rules", "group, optional" },
 		{ "smtp.greet_pause", "whole number of milliseconds, 0 to "
 		  "10000, default 100" },
-		{ "smtp.on_hold", "\"queue\" or \"reject\", default \"queue\"" },
+		{ "smtp.on_hold", "\"queue\", \"reject\" or \"reject-and-queue\", "
+		    "default \"reject-and-queue\"" },
 		{ "smtp.listen", "list of texts, default [ \"127.0.0.1:2525\", "
 		  "\"[::1]:2525\" ]" },
 		{ "smtp.local_user", "text, optional" },

@@ -592,6 +592,78 @@ test_held_lookup(void **state)
 	mg_ledger_close(&l);
 }
 
+struct warned_seen {
+	int	n;
+	char	subjects[4][512];
+	char	programs[4][512];
+	int	has_finding[4];
+};
+
+static int
+warned_cb(const struct mg_noted_row *row, void *arg)
+{
+	struct warned_seen	*w = arg;
+
+	if (w->n < 4) {
+		snprintf(w->subjects[w->n], sizeof(w->subjects[0]), "%s",
+		    row->subject);
+		snprintf(w->programs[w->n], sizeof(w->programs[0]), "%s",
+		    row->programs);
+		for (size_t i = 0; i < row->n; i++)
+			if (strcmp(row->f[i].rule, "greeting-name") == 0)
+				w->has_finding[w->n] = 1;
+	}
+	w->n++;
+	return 0;
+}
+
+/* The letters relayed with warnings, newest first, with their programs
+ * and findings; passed letters and old ones are not listed. */
+static void
+test_list_warned(void **state)
+{
+	struct fixture		*f = *state;
+	struct mg_ledger	*l = open_ok(f->path, MG_LEDGER_RW);
+	const char		*both[2] = { "A", "B" }, *one[1] = { "A" };
+	struct mg_sent		 s = { .subject = "Hello", .msg_class = "update",
+	    .verdict = "warn",
+	    .findings_json = "[{\"rule\":\"greeting-name\","
+	    "\"severity\":\"warn\",\"message\":\"m\",\"evidence\":\"e\"}]" };
+	struct warned_seen	 w = { 0 };
+	char			 err[MG_ERRLEN] = "";
+	int			 ins;
+
+	s.message_id = "w-old@x"; s.content_hash = "h-old"; s.date = 50;
+	s.subject = "old";
+	s.programs = one; s.n_programs = 1;
+	assert_int_equal(mg_ledger_record_sent(l, &s, &ins, err,
+	    sizeof(err)), 0);
+	s.message_id = "w1@x"; s.content_hash = "h-w1"; s.date = 200;
+	s.subject = "first";
+	s.programs = both; s.n_programs = 2;
+	assert_int_equal(mg_ledger_record_sent(l, &s, &ins, err,
+	    sizeof(err)), 0);
+	s.message_id = "w2@x"; s.content_hash = "h-w2"; s.date = 300;
+	s.subject = "second";
+	s.programs = one; s.n_programs = 1;
+	assert_int_equal(mg_ledger_record_sent(l, &s, &ins, err,
+	    sizeof(err)), 0);
+	assert_int_equal(sent(l, "p1@x", "h-p1", 250, "update", "A", NULL,
+	    NULL), 1);
+	assert_int_equal(mg_ledger_noted(l, 100, 10, warned_cb, &w, err,
+	    sizeof(err)), 0);
+	assert_int_equal(w.n, 2);
+	assert_string_equal(w.subjects[0], "second");
+	assert_string_equal(w.subjects[1], "first");
+	assert_string_equal(w.programs[1], "A,B");
+	assert_true(w.has_finding[0] && w.has_finding[1]);
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(mg_ledger_noted(l, 0, 1, warned_cb, &w, err,
+	    sizeof(err)), 0);
+	assert_int_equal(w.n, 1);
+	mg_ledger_close(&l);
+}
+
 static void
 test_class_to_other(void **state)
 {
@@ -1078,6 +1150,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_resend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held_lookup, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_list_warned, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_class_to_other, setup,
 		    teardown),
