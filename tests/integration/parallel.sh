@@ -40,7 +40,7 @@ identity = { name = "Priya Raman"; addresses = [ "priya.raman@example.com" ]; };
 season = { eras_open = "2026-09-24"; rol_deadline = "2027-03-03";
            match_day = "2027-03-19"; };
 paths = { filters = "$MG_SRCDIR/filters"; state = "$1"; };
-smtp = { listen = [ "127.0.0.1:$port" ]; greet_pause = 0; };
+smtp = { listen = [ "127.0.0.1:$port" ]; greet_pause = 0; on_hold = "queue"; };
 upstream = { type = "maildir"; path = "$1/sent"; };
 @include "programs.conf"
 EOF
