@@ -342,7 +342,7 @@ note_resend(struct early *e, const char *spool_id)
 }
 
 static void
-on_accepted(void *arg, const struct mg_relay_result *res)
+on_accepted(void *arg, const struct mg_upstream_result *res)
 {
 	struct early	*e = arg;
 
@@ -357,7 +357,7 @@ deliver(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
     const char *data, size_t len, struct mg_guard_result *r, struct early *e)
 {
 	const struct mg_upstream *up = &g->app.cfg.upstream;
-	struct mg_relay_result	  res;
+	struct mg_upstream_result	  res;
 	char			  name[256], err[MG_ERRLEN];
 
 	memset(r, 0, sizeof(*r));
@@ -374,7 +374,7 @@ deliver(struct mg_guard *g, const char *from, const struct mg_strlist *rcpts,
 		note_resend(e, NULL);
 		return;
 	}
-	switch (mg_relay_send_early(up, g->hostname, from, rcpts, data, len,
+	switch (mg_upstream_send_early(up, g->hostname, from, rcpts, data, len,
 	    &res, e != NULL ? on_accepted : NULL, e)) {
 	case 0:
 		set_result(r, MG_OUT_RELAYED, 250, "2.0.0", "relayed: %s",

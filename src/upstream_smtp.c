@@ -63,9 +63,9 @@
 #include "matchguard/stream_guard.h"
 #include "matchguard/upstream.h"
 
-#define MG_RELAY_MAX_ADDR	512	/* RFC 5321's path limit is 256 */
-#define MG_RELAY_MAX_REPLY	400	/* reply text kept for res->text */
-#define MG_RELAY_MAX_RAW	2048	/* reply text read, before redaction */
+#define MG_UPSTREAM_MAX_ADDR	512	/* RFC 5321's path limit is 256 */
+#define MG_UPSTREAM_MAX_REPLY	400	/* reply text kept for res->text */
+#define MG_UPSTREAM_MAX_RAW	2048	/* reply text read, before redaction */
 
 /* Extensions seen in the EHLO reply. */
 #define EXT_STARTTLS	0x01
@@ -77,27 +77,27 @@ struct conn {
 	const struct mg_upstream *up;
 	const struct mg_endpoint *ep;	/* &up->ep */
 	struct mg_endpoint_conn	 tls;	/* the names checked and sent */
-	struct mg_relay_result	*res;
+	struct mg_upstream_result	*res;
 	mailstream		*s;
 	MMAPString		*line;
 	int			 ext;
 	int			 code;	/* last reply's; 0: none */
 	char			 why[MG_ERRLEN];	/* when 0: why none */
 	struct mg_stream_guard	 guard;	/* bounds every read */
-	char			 reply[MG_RELAY_MAX_REPLY];	/* redacted */
-	char			 raw[MG_RELAY_MAX_RAW];	/* as read */
+	char			 reply[MG_UPSTREAM_MAX_REPLY];	/* redacted */
+	char			 raw[MG_UPSTREAM_MAX_RAW];	/* as read */
 	const struct mg_redact	*red;	/* the credentials and their forms */
 	int			 auth_step;	/* replying to AUTH */
 };
 
 /* Results.  res->text is one line of printable ASCII. */
-static void	set_text(struct mg_relay_result *, const char *, va_list)
+static void	set_text(struct mg_upstream_result *, const char *, va_list)
 		    __attribute__((format(printf, 2, 0)));
-static int	result(struct mg_relay_result *, int, int, const char *, ...)
+static int	result(struct mg_upstream_result *, int, int, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
 
 static void
-set_text(struct mg_relay_result *res, const char *fmt, va_list ap)
+set_text(struct mg_upstream_result *res, const char *fmt, va_list ap)
 {
 	vsnprintf(res->text, sizeof(res->text), fmt, ap);
 	for (unsigned char *p = (unsigned char *)res->text; *p != '\0'; p++)
@@ -106,7 +106,7 @@ set_text(struct mg_relay_result *res, const char *fmt, va_list ap)
 }
 
 static int
-result(struct mg_relay_result *res, int rc, int code, const char *fmt, ...)
+result(struct mg_upstream_result *res, int rc, int code, const char *fmt, ...)
 {
 	va_list	ap;
 
@@ -469,7 +469,7 @@ static int
 mail_from(struct conn *c, const char *from, const struct mg_strlist *rcpts,
     const char *data, size_t len)
 {
-	char	 cmd[MG_RELAY_MAX_ADDR + 128];
+	char	 cmd[MG_UPSTREAM_MAX_ADDR + 128];
 	char	 params[96] = "";
 	size_t	 pl = 0;
 	int	 utf8 = has_8bit(from, strlen(from));
@@ -495,7 +495,7 @@ mail_from(struct conn *c, const char *from, const struct mg_strlist *rcpts,
 static int
 rcpt_to(struct conn *c, const char *to)
 {
-	char	cmd[MG_RELAY_MAX_ADDR + 32];
+	char	cmd[MG_UPSTREAM_MAX_ADDR + 32];
 
 	snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", to);
 	if (command(step(c, "RCPT TO"), cmd, NULL, 0) == 250 ||
@@ -610,7 +610,7 @@ smtp_close(struct conn *c, int rc)
 /* An address that would break the command line is refused here. */
 static int
 check_envelope(const char *from, const struct mg_strlist *rcpts,
-    struct mg_relay_result *res)
+    struct mg_upstream_result *res)
 {
 	const char	*bad = NULL;
 
@@ -619,7 +619,7 @@ check_envelope(const char *from, const struct mg_strlist *rcpts,
 	for (size_t i = 0; i <= rcpts->n && bad == NULL; i++) {
 		const char *a = i == 0 ? from : rcpts->v[i - 1];
 
-		if (strlen(a) > MG_RELAY_MAX_ADDR || (i > 0 && *a == '\0'))
+		if (strlen(a) > MG_UPSTREAM_MAX_ADDR || (i > 0 && *a == '\0'))
 			bad = a;
 		for (const unsigned char *p = (const unsigned char *)a;
 		    *p != '\0' && bad == NULL; p++)
@@ -650,7 +650,7 @@ pick_helo(const char *helo_name, char *buf, size_t len)
 static int
 relay_smtp(const struct mg_upstream *up, const char *helo_name,
     const char *from, const struct mg_strlist *rcpts, const char *data,
-    size_t len, struct mg_relay_result *res, mg_relay_accepted_fn accepted,
+    size_t len, struct mg_upstream_result *res, mg_upstream_accepted_fn accepted,
     void *arg)
 {
 	struct conn	 c = { .up = up, .ep = &up->ep, .res = res };
@@ -689,7 +689,7 @@ relay_smtp(const struct mg_upstream *up, const char *helo_name,
 /* Maildir ("local mode"): upstream_maildir.c. */
 static int
 relay_maildir(const struct mg_upstream *up, const char *data, size_t len,
-    struct mg_relay_result *res)
+    struct mg_upstream_result *res)
 {
 	char	name[300], err[MG_ERRLEN];
 
@@ -702,9 +702,9 @@ relay_maildir(const struct mg_upstream *up, const char *data, size_t len,
 }
 
 int
-mg_relay_send_early(const struct mg_upstream *up, const char *helo_name,
+mg_upstream_send_early(const struct mg_upstream *up, const char *helo_name,
     const char *from, const struct mg_strlist *rcpts, const char *data,
-    size_t len, struct mg_relay_result *res, mg_relay_accepted_fn accepted,
+    size_t len, struct mg_upstream_result *res, mg_upstream_accepted_fn accepted,
     void *arg)
 {
 	int	rc;
@@ -725,10 +725,10 @@ mg_relay_send_early(const struct mg_upstream *up, const char *helo_name,
 }
 
 int
-mg_relay_send(const struct mg_upstream *up, const char *helo_name,
+mg_upstream_send(const struct mg_upstream *up, const char *helo_name,
     const char *from, const struct mg_strlist *rcpts, const char *data,
-    size_t len, struct mg_relay_result *res)
+    size_t len, struct mg_upstream_result *res)
 {
-	return mg_relay_send_early(up, helo_name, from, rcpts, data, len, res,
+	return mg_upstream_send_early(up, helo_name, from, rcpts, data, len, res,
 	    NULL, NULL);
 }

@@ -1,10 +1,10 @@
 /*
- * relay_probe.c - drives mg_relay_send() for tests/integration/relay.sh.
+ * relay_probe.c - drives mg_upstream_send() for tests/integration/relay.sh.
  *
  *   relay_probe CONFFILE MESSAGEFILE FROM RCPT...
  *
  * Loads the configuration, sends the message to its upstream, prints
- * "CODE TEXT" and exits with mg_relay_send()'s return value (0 sent,
+ * "CODE TEXT" and exits with mg_upstream_send()'s return value (0 sent,
  * 1 temporary failure, 2 permanent failure); 3 on a usage or
  * configuration error.
  */
@@ -24,7 +24,7 @@ int
 main(int argc, char **argv)
 {
 	struct mg_config	 cfg;
-	struct mg_relay_result	 res;
+	struct mg_upstream_result	 res;
 	struct mg_strlist	 rcpts = { 0 };
 	char			 err[MG_ERRLEN], *data;
 	size_t			 len;
@@ -51,7 +51,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "relay_probe: out of memory\n");
 			return 3;
 		}
-	rc = mg_relay_send(&cfg.upstream, "relay-probe.localhost", argv[3],
+	rc = mg_upstream_send(&cfg.upstream, "relay-probe.localhost", argv[3],
 	    &rcpts, data, len, &res);
 	printf("%d %s\n", res.code, res.text);
 	mg_strlist_clear(&rcpts);

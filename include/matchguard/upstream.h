@@ -49,7 +49,7 @@
  *         "smtp.example.com accepted: 2.0.0 Ok: queued as 4F1C2"
  *       The password, the token and their base64 never appear in it.
  */
-struct mg_relay_result {
+struct mg_upstream_result {
 	int	code;
 	char	text[512];
 };
@@ -86,9 +86,9 @@ struct mg_relay_result {
  * A maildir upstream delivers with mg_maildir_deliver(): 0 and 250, or
  * 1 and 451.
  */
-int	 mg_relay_send(const struct mg_upstream *up, const char *helo_name,
+int	 mg_upstream_send(const struct mg_upstream *up, const char *helo_name,
 	    const char *from, const struct mg_strlist *rcpts, const char *data,
-	    size_t len, struct mg_relay_result *res);
+	    size_t len, struct mg_upstream_result *res);
 
 /*
  * The same, and accepted(arg, res) is called as soon as upstream has said
@@ -98,12 +98,12 @@ int	 mg_relay_send(const struct mg_upstream *up, const char *helo_name,
  * letter again).  accepted is called at most once, never on a failure;
  * NULL: none.
  */
-typedef void	(*mg_relay_accepted_fn)(void *arg,
-		    const struct mg_relay_result *res);
-int	 mg_relay_send_early(const struct mg_upstream *up,
+typedef void	(*mg_upstream_accepted_fn)(void *arg,
+		    const struct mg_upstream_result *res);
+int	 mg_upstream_send_early(const struct mg_upstream *up,
 	    const char *helo_name, const char *from,
 	    const struct mg_strlist *rcpts, const char *data, size_t len,
-	    struct mg_relay_result *res, mg_relay_accepted_fn accepted,
+	    struct mg_upstream_result *res, mg_upstream_accepted_fn accepted,
 	    void *arg);
 
 /*

@@ -1,5 +1,5 @@
 #!/bin/sh
-# relay.sh - the upstream relay (mg_relay_send) against a real SMTP server.
+# relay.sh - the upstream relay (mg_upstream_send) against a real SMTP server.
 #
 # Runs tests/relay_probe (MG_PROBE) against tests/integration/upstream.py
 # (aiosmtpd) on a free loopback port, with certificates from mkca.sh:
