@@ -10,6 +10,7 @@
 
 #include "matchguard/app.h"
 #include "matchguard/policy.h"
+#include "matchguard/signature.h"
 
 int
 mg_app_open(struct mg_app *app, const char *conf, int ledger_mode, char *err,
@@ -45,7 +46,7 @@ mg_app_open(struct mg_app *app, const char *conf, int ledger_mode, char *err,
 	}
 	if (mg_policy_validate(&app->cfg, err, errlen) == -1)
 		goto fail;
-	if (mg_policy_prepare(&app->cfg) == -1) {
+	if (mg_signature_prepare(&app->cfg) == -1) {
 		mg_seterr(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -75,6 +76,6 @@ mg_app_close(struct mg_app *app)
 	app->filters = NULL;
 	free(app->ledger_path);
 	app->ledger_path = NULL;
-	mg_policy_unprepare(&app->cfg);
+	mg_signature_unprepare(&app->cfg);
 	mg_config_clear(&app->cfg);
 }

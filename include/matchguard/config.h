@@ -337,7 +337,7 @@ struct mg_config {
 	struct mg_review_settings review;
 	struct mg_milter_settings milter;
 	/* The names masked in template signatures, built once from the
-	 * directory by mg_policy_prepare() (policy.h); NULL: built for
+	 * directory by mg_signature_prepare() (signature.h); NULL: built for
 	 * every letter. */
 	struct mg_textmask	*sig_mask;
 };

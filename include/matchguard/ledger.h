@@ -46,7 +46,7 @@ struct mg_sent {
 	const char		*findings_json;	/* JSON array, may be NULL */
 	const char *const	*programs;	/* program ids */
 	size_t			 n_programs;
-	/* The letter's template signature (mg_policy_signature()), stored
+	/* The letter's template signature (mg_signature_of()), stored
 	 * with its LSH buckets so that later letters are compared with it;
 	 * NULL, or one without words, stores none. */
 	const struct mg_textsig	*sig;

@@ -190,7 +190,7 @@ struct mg_check {
 	const struct mg_program	**programs;
 	size_t			  n_programs;
 	struct mg_findings	  findings;	/* none when classifying */
-	/* The template signature of the new text (mg_policy_signature()),
+	/* The template signature of the new text (mg_signature_of()),
 	 * made once for a letter to a program (n_programs > 0), in either
 	 * mode: generic-template compares it, the ledger stores it.
 	 * sig.words is 0 when none was made. */
@@ -251,20 +251,6 @@ int	mg_policy_setting(const struct mg_config *cfg, const char *name,
  * greeting?  1 with *what (static within p) naming it, else 0. */
 int	mg_program_specific(const struct mg_check_ctx *ctx,
 	    const struct mg_program *p, const char **what);
-
-/* Builds cfg->sig_mask once, so that mg_policy_signature() does not
- * compile the directory's names for every letter (a cost that grows
- * with the square of the number of programs).  -1 when out of memory.
- * mg_policy_unprepare() frees it; call it before mg_config_clear(). */
-int	mg_policy_prepare(struct mg_config *cfg);
-void	mg_policy_unprepare(struct mg_config *cfg);
-
-/* The template signature of a letter's new text as the ledger stores it
- * (struct mg_sent.sig) and generic-template compares it: names of the
- * directory and identity.name masked (textsim.h).  sig->words is 0 when
- * the text has no word.  -1 only when out of memory. */
-int	mg_policy_signature(const struct mg_config *cfg, const char *text,
-	    struct mg_textsig *sig);
 
 /* Words of text as the length rule counts them (runs of letters and
  * digits, in the KEY form). */

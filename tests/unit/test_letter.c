@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "matchguard/letter.h"
+#include "matchguard/signature.h"
 #include "mg_test.h"
 
 #define HARBOR	"genetics-residency@harborview.edu"
@@ -144,7 +145,7 @@ test_modes(void **state)
 	assert_int_equal(lt.check.n_programs, 1);
 	assert_string_equal(lt.programs, "harborview");
 	assert_true(lt.check.sig.words >= 40);
-	assert_int_equal(mg_policy_signature(&fx->app.cfg, lt.msg->new_text,
+	assert_int_equal(mg_signature_of(&fx->app.cfg, lt.msg->new_text,
 	    &sig), 0);
 	assert_int_equal(sig.words, lt.check.sig.words);
 	assert_memory_equal(sig.mh, lt.check.sig.mh, sizeof(sig.mh));

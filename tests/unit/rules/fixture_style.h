@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "matchguard/policy.h"
+#include "matchguard/signature.h"
 
 #define HARBOR	"genetics-residency@harborview.edu"
 #define LAKE	"gen-residency@lakeside.edu"
@@ -68,7 +69,7 @@ sent_text(struct fixture *fx, const char *msgid, const char *program,
 {
 	struct mg_textsig	 sig;
 
-	assert_int_equal(mg_policy_signature(&fx->cfg, body, &sig), 0);
+	assert_int_equal(mg_signature_of(&fx->cfg, body, &sig), 0);
 	fixture_sent_sig(fx, msgid, program, iso, msg_class, &sig);
 }
 
