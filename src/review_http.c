@@ -11,11 +11,13 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <microhttpd.h>
 
@@ -51,6 +53,42 @@ struct request {
 	size_t				 got;	/* bytes of body */
 	int				 bad;	/* a field too long */
 };
+
+/* Lines of the review page's log a minute: whoever can connect (any
+ * user of this computer, any page in a browser) can make MHD say
+ * something about each connection, and must not fill serve's log. */
+#define REVIEW_LOG_PER_MINUTE	20
+
+/* 1 when one more line may be logged this minute; the first one past the
+ * limit says that the others are left out. */
+static int
+log_allowed(void)
+{
+	static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
+	static time_t		 minute;
+	static unsigned		 lines;
+	time_t			 now = time(NULL) / 60;
+	unsigned		 n;
+
+	pthread_mutex_lock(&lock);
+	if (now != minute) {
+		minute = now;
+		lines = 0;
+	}
+	if (lines <= REVIEW_LOG_PER_MINUTE)
+		lines++;
+	n = lines;
+	pthread_mutex_unlock(&lock);
+	if (n == REVIEW_LOG_PER_MINUTE + 1) {
+		mg_log("review page: more than %d messages this minute; the "
+		    "others of this minute are left out", REVIEW_LOG_PER_MINUTE);
+		pthread_mutex_lock(&lock);
+		if (minute == now)
+			lines++;
+		pthread_mutex_unlock(&lock);
+	}
+	return n <= REVIEW_LOG_PER_MINUTE;
+}
 
 static void
 form_clear(struct review_form *f)
@@ -270,9 +308,10 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		if (rq->got > rv->max_upload || path == NULL ||
 		    MHD_post_process(rq->pp, upload_data,
 		    *upload_data_size) != MHD_YES || rq->bad) {
-			mg_log("review page: a request body over %zu bytes, or "
-			    "one that cannot be read: connection closed",
-			    rv->max_upload);
+			if (log_allowed())
+				mg_log("review page: a request body over %zu bytes, or "
+				    "one that cannot be read: connection closed",
+				    rv->max_upload);
 			return MHD_NO;
 		}
 		*upload_data_size = 0;
@@ -309,6 +348,8 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	size_t	n;
 
 	(void)cls;
+	if (!log_allowed())
+		return;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	n = strlen(line);
 	while (n > 0 && line[n - 1] == '\n')
@@ -349,7 +390,10 @@ start_daemon(struct mg_review *rv, const struct mg_review_settings *s,
 	struct sockaddr_storage	 ss;
 	struct sockaddr_in	*s4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)&ss;
-	unsigned		 flags = MHD_USE_INTERNAL_POLLING_THREAD |
+	/* MHD_USE_AUTO: poll or epoll, not select, so that a connection
+	 * on a descriptor past FD_SETSIZE (serve busy with many SMTP
+	 * clients) is still served. */
+	unsigned		 flags = MHD_USE_AUTO_INTERNAL_THREAD |
 	    MHD_USE_ERROR_LOG;
 	struct MHD_Daemon	*d;
 
@@ -366,15 +410,16 @@ start_daemon(struct mg_review *rv, const struct mg_review_settings *s,
 		    "address", s->listen);
 		return NULL;
 	}
+	/* The logger first: MHD prints to stderr itself what comes before. */
 	d = MHD_start_daemon(flags, (uint16_t)s->port, accept_peer, NULL,
 	    handle, rv,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, rv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->max_connections,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)s->max_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)REVIEW_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, rv,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, rv,
 	    MHD_OPTION_END);
 	if (d == NULL)
 		mg_seterr(err, errlen, "the review page cannot listen on "
