@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -25,6 +26,7 @@
 #include "matchguard/peercred.h"
 #include "matchguard/review.h"
 #include "matchguard/review_token.h"
+#include "matchguard/util.h"
 #include "review_priv.h"
 
 /* Header memory of one connection (MHD's own buffer). */
@@ -366,6 +368,51 @@ mg_review_url(const struct mg_config *cfg, const char *token, char *url,
 
 	snprintf(url, urllen, "http://%s%s%s:%d/%s/", v6 ? "[" : "", h,
 	    v6 ? "]" : "", cfg->review.port, token);
+}
+
+/* The uid of another user's listening TCP socket on port in the kernel's
+ * table text (/proc/net/tcp or tcp6), or -1 when there is none. */
+static long
+other_listener(const char *text, int port)
+{
+	for (const char *p = text; p != NULL && *p != '\0'; ) {
+		unsigned	lport, st;
+		unsigned long	uid;
+		const char	*nl = strchr(p, '\n');
+
+		/* "sl: laddr:lport raddr:rport st queues timer retr uid" */
+		if (sscanf(p, " %*[0-9]: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x "
+		    "%*x:%*x %*x:%*x %*x %lu", &lport, &st, &uid) == 3 &&
+		    (int)lport == port && st == 0x0A && uid != geteuid())
+			return (long)uid;
+		p = nl != NULL ? nl + 1 : NULL;
+	}
+	return -1;
+}
+
+int
+mg_review_port_check(const struct mg_config *cfg, char *err, size_t errlen)
+{
+	static const char *const tables[] = { "/proc/net/tcp",
+	    "/proc/net/tcp6" };
+	char	why[MG_ERRLEN], *text;
+	long	uid = -1;
+
+	for (size_t i = 0; i < 2 && uid == -1; i++) {
+		if (mg_read_file(tables[i], 16 * 1024 * 1024, &text, NULL, why,
+		    sizeof(why)) == -1)
+			continue;	/* not Linux: nothing to look at */
+		uid = other_listener(text, cfg->review.port);
+		free(text);
+	}
+	if (uid == -1)
+		return 0;
+	mg_seterr(err, errlen, "review.port %d on %s is held by another user "
+	    "of this computer (uid %ld), not by matchguard serve: the address "
+	    "is not printed, as that user would learn the token (stop that "
+	    "program, or set review.port)", cfg->review.port,
+	    cfg->review.listen, uid);
+	return -1;
 }
 
 static void

@@ -6,7 +6,8 @@
 # with a wrong CSRF value), GET on an action, many idle connections
 # (serve's SMTP still answers); the held letter survives all of it, and
 # serve's log stays short (MHD's messages go through matchguard's log,
-# at most a screenful a minute).
+# at most a screenful a minute); review-url does not print the address
+# (the token) when another user's program holds the page's port.
 
 . "$MG_SRCDIR/tests/integration/lib.sh"
 need swaks
@@ -61,5 +62,32 @@ if grep -q "$token" "$MG_WORK/serve.log"; then
 	fail "the token is in serve's log"
 else
 	pass "the token is not in serve's log"
+fi
+
+# Another user holds the review port (serve could not take it): review-url
+# must not hand them the token through the browser.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
+    id nobody >/dev/null 2>&1; then
+	SQUAT=$(free_port)
+	setpriv --reuid=nobody --regid=nogroup --clear-groups /usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
+time.sleep(30)' "$SQUAT" &
+	SQUAT_PID=$!
+	wait_listen "$SQUAT" "$SQUAT_PID" || fail "the squatter did not listen"
+	sed "s/^review = { port = [0-9]*;/review = { port = $SQUAT;/" "$conf" \
+	    >"$MG_WORK/squat.conf"
+	expect_status 2 "review-url with the port held by another user" \
+	    "$MG_BIN" -c "$MG_WORK/squat.conf" review-url
+	one_line_error "review\.port $SQUAT on 127\.0\.0\.1 is held by another user" \
+	    "review-url says who holds the port"
+	grep -q "$token" "$MG_WORK/out" "$MG_WORK/err" &&
+	    fail "review-url printed the token all the same"
+	kill "$SQUAT_PID" 2>/dev/null
+	wait "$SQUAT_PID" 2>/dev/null
+	expect_status 0 "review-url with the port free again" \
+	    "$MG_BIN" -c "$MG_WORK/squat.conf" review-url
+else
+	echo "(not root, or no setpriv: the port held by another user is not tried)"
 fi
 finish
