@@ -58,7 +58,10 @@ mg_cmd_review_url(int argc, char **argv, const char *conf)
 	else if (mg_review_token_load(cfg.state_dir, &token, &created, err,
 	    sizeof(err)) == -1)
 		fprintf(stderr, "matchguard: %s\n", err);
-	else {
+	else if (mg_review_port_check(&cfg, err, sizeof(err)) == -1) {
+		mg_peercred_password_free(token);
+		fprintf(stderr, "matchguard: %s\n", err);
+	} else {
 		mg_review_url(&cfg, token, url, sizeof(url));
 		mg_peercred_password_free(token);
 		puts(url);

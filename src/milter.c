@@ -17,6 +17,8 @@
  */
 #include "config_auto.h"
 
+#include <sys/stat.h>
+
 #include <getopt.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -533,7 +535,8 @@ mg_cmd_milter(int argc, char **argv, const char *conf)
 		{ NULL,		0,			NULL, 0 }
 	};
 	char	 err[MG_ERRLEN], *dflt = NULL;
-	int	 ch, status = MG_EXIT_ERROR;
+	int	 ch, opened, status = MG_EXIT_ERROR;
+	mode_t	 mask;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
@@ -564,10 +567,16 @@ mg_cmd_milter(int argc, char **argv, const char *conf)
 		fprintf(stderr, "matchguard: %s\n", err);
 		goto out;
 	}
-	if (smfi_register(desc) == MI_FAILURE ||
-	    smfi_setconn(M.cfg.milter.listen) == MI_FAILURE ||
-	    smfi_settimeout(M.cfg.milter.timeout) == MI_FAILURE ||
-	    smfi_opensocket(1) == MI_FAILURE) {
+	/* A unix socket is made srw-rw----: the mail server's user (in
+	 * the group) may connect, other users of the computer may not
+	 * (libmilter would leave it to the umask). */
+	mask = umask(0117);
+	opened = smfi_register(desc) != MI_FAILURE &&
+	    smfi_setconn(M.cfg.milter.listen) != MI_FAILURE &&
+	    smfi_settimeout(M.cfg.milter.timeout) != MI_FAILURE &&
+	    smfi_opensocket(1) != MI_FAILURE;
+	umask(mask);
+	if (!opened) {
 		fprintf(stderr, "matchguard: %s: milter.listen %s: cannot listen "
 		    "there (in use, or not allowed)\n", M.cfg.path,
 		    M.cfg.milter.listen);

@@ -30,6 +30,49 @@ valid_id(const char *id)
 	return 1;
 }
 
+/*
+ * Another user of the computer must not be able to add an applicant, or
+ * change one (their addresses pick whose letters are read and kept): the
+ * applicants folder, an applicant's folder and their matchguard.conf
+ * belong to this user (or root) and nobody else may write them; an
+ * applicant's folder or file is not a symbolic link (to somewhere
+ * another user controls).  nofollow: look at path itself (lstat).
+ */
+static int
+check_owned(const char *path, int nofollow, int dir, char *err,
+    size_t errlen)
+{
+	struct stat	st;
+
+	if ((nofollow ? lstat(path, &st) : stat(path, &st)) == -1) {
+		mg_seterr(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		mg_seterr(err, errlen, "%s is a symbolic link: an applicant's "
+		    "folder and matchguard.conf must be the real ones", path);
+		return -1;
+	}
+	if (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
+		mg_seterr(err, errlen, "%s: not a %s", path, dir ? "folder" :
+		    "plain file");
+		return -1;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		mg_seterr(err, errlen, "%s belongs to another user (uid %u): "
+		    "the office's applicants must be its own (chown it)", path,
+		    (unsigned)st.st_uid);
+		return -1;
+	}
+	if ((st.st_mode & 022) != 0) {
+		mg_seterr(err, errlen, "%s is mode %03o: other users could add "
+		    "or change an applicant (chmod go-w it)", path,
+		    (unsigned)(st.st_mode & 0777));
+		return -1;
+	}
+	return 0;
+}
+
 int
 mg_office_applicant_conf(const struct mg_config *office, const char *id,
     char **path, char *err, size_t errlen)
@@ -55,8 +98,22 @@ mg_office_applicant_conf(const struct mg_config *office, const char *id,
 		mg_seterr(err, errlen, "out of memory");
 		return -1;
 	}
+	snprintf(*path, len, "%s/%s", office->milter.applicants, id);
+	if (access(*path, F_OK) == 0 && (check_owned(office->milter.applicants,
+	    0, 1, err, errlen) == -1 || check_owned(*path, 1, 1, err,
+	    errlen) == -1)) {
+		free(*path);
+		*path = NULL;
+		return -1;
+	}
 	snprintf(*path, len, "%s/%s/matchguard.conf", office->milter.applicants,
 	    id);
+	if (access(*path, F_OK) == 0 && check_owned(*path, 1, 0, err,
+	    errlen) == -1) {
+		free(*path);
+		*path = NULL;
+		return -1;
+	}
 	if (access(*path, R_OK) == -1) {
 		mg_seterr(err, errlen, "--applicant %s: no %s (an applicant is "
 		    "a folder with their matchguard.conf)", id, *path);
@@ -148,7 +205,7 @@ mg_office_open(const struct mg_config *office, struct mg_office *o,
 
 		snprintf(path, sizeof(path), "%s/%s/matchguard.conf",
 		    office->milter.applicants, id);
-		if (rc == 0 && id[0] != '.' && stat(path, &st) == 0 &&
+		if (rc == 0 && id[0] != '.' && lstat(path, &st) == 0 &&
 		    add_applicant(office, o, id, err, errlen) == -1)
 			rc = -1;
 		free(names[i]);

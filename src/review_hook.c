@@ -17,7 +17,9 @@ mg_review_where(const struct mg_config *cfg, char *buf, size_t len)
 	char	*token = NULL, err[256];
 	int	 created;
 
+	/* Never the token toward a page another user's program took. */
 	if (cfg->review.enabled && cfg->state_dir != NULL &&
+	    mg_review_port_check(cfg, err, sizeof(err)) == 0 &&
 	    mg_review_token_load(cfg->state_dir, &token, &created, err,
 	    sizeof(err)) == 0) {
 		mg_review_url(cfg, token, buf, len);

@@ -11,11 +11,14 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -23,6 +26,7 @@
 #include "matchguard/peercred.h"
 #include "matchguard/review.h"
 #include "matchguard/review_token.h"
+#include "matchguard/util.h"
 #include "review_priv.h"
 
 /* Header memory of one connection (MHD's own buffer). */
@@ -51,6 +55,42 @@ struct request {
 	size_t				 got;	/* bytes of body */
 	int				 bad;	/* a field too long */
 };
+
+/* Lines of the review page's log a minute: whoever can connect (any
+ * user of this computer, any page in a browser) can make MHD say
+ * something about each connection, and must not fill serve's log. */
+#define REVIEW_LOG_PER_MINUTE	20
+
+/* 1 when one more line may be logged this minute; the first one past the
+ * limit says that the others are left out. */
+static int
+log_allowed(void)
+{
+	static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
+	static time_t		 minute;
+	static unsigned		 lines;
+	time_t			 now = time(NULL) / 60;
+	unsigned		 n;
+
+	pthread_mutex_lock(&lock);
+	if (now != minute) {
+		minute = now;
+		lines = 0;
+	}
+	if (lines <= REVIEW_LOG_PER_MINUTE)
+		lines++;
+	n = lines;
+	pthread_mutex_unlock(&lock);
+	if (n == REVIEW_LOG_PER_MINUTE + 1) {
+		mg_log("review page: more than %d messages this minute; the "
+		    "others of this minute are left out", REVIEW_LOG_PER_MINUTE);
+		pthread_mutex_lock(&lock);
+		if (minute == now)
+			lines++;
+		pthread_mutex_unlock(&lock);
+	}
+	return n <= REVIEW_LOG_PER_MINUTE;
+}
 
 static void
 form_clear(struct review_form *f)
@@ -270,9 +310,10 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		if (rq->got > rv->max_upload || path == NULL ||
 		    MHD_post_process(rq->pp, upload_data,
 		    *upload_data_size) != MHD_YES || rq->bad) {
-			mg_log("review page: a request body over %zu bytes, or "
-			    "one that cannot be read: connection closed",
-			    rv->max_upload);
+			if (log_allowed())
+				mg_log("review page: a request body over %zu bytes, or "
+				    "one that cannot be read: connection closed",
+				    rv->max_upload);
 			return MHD_NO;
 		}
 		*upload_data_size = 0;
@@ -309,6 +350,8 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	size_t	n;
 
 	(void)cls;
+	if (!log_allowed())
+		return;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	n = strlen(line);
 	while (n > 0 && line[n - 1] == '\n')
@@ -325,6 +368,51 @@ mg_review_url(const struct mg_config *cfg, const char *token, char *url,
 
 	snprintf(url, urllen, "http://%s%s%s:%d/%s/", v6 ? "[" : "", h,
 	    v6 ? "]" : "", cfg->review.port, token);
+}
+
+/* The uid of another user's listening TCP socket on port in the kernel's
+ * table text (/proc/net/tcp or tcp6), or -1 when there is none. */
+static long
+other_listener(const char *text, int port)
+{
+	for (const char *p = text; p != NULL && *p != '\0'; ) {
+		unsigned	lport, st;
+		unsigned long	uid;
+		const char	*nl = strchr(p, '\n');
+
+		/* "sl: laddr:lport raddr:rport st queues timer retr uid" */
+		if (sscanf(p, " %*[0-9]: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x "
+		    "%*x:%*x %*x:%*x %*x %lu", &lport, &st, &uid) == 3 &&
+		    (int)lport == port && st == 0x0A && uid != geteuid())
+			return (long)uid;
+		p = nl != NULL ? nl + 1 : NULL;
+	}
+	return -1;
+}
+
+int
+mg_review_port_check(const struct mg_config *cfg, char *err, size_t errlen)
+{
+	static const char *const tables[] = { "/proc/net/tcp",
+	    "/proc/net/tcp6" };
+	char	why[MG_ERRLEN], *text;
+	long	uid = -1;
+
+	for (size_t i = 0; i < 2 && uid == -1; i++) {
+		if (mg_read_file(tables[i], 16 * 1024 * 1024, &text, NULL, why,
+		    sizeof(why)) == -1)
+			continue;	/* not Linux: nothing to look at */
+		uid = other_listener(text, cfg->review.port);
+		free(text);
+	}
+	if (uid == -1)
+		return 0;
+	mg_seterr(err, errlen, "review.port %d on %s is held by another user "
+	    "of this computer (uid %ld), not by matchguard serve: the address "
+	    "is not printed, as that user would learn the token (stop that "
+	    "program, or set review.port)", cfg->review.port,
+	    cfg->review.listen, uid);
+	return -1;
 }
 
 static void
@@ -349,7 +437,10 @@ start_daemon(struct mg_review *rv, const struct mg_review_settings *s,
 	struct sockaddr_storage	 ss;
 	struct sockaddr_in	*s4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)&ss;
-	unsigned		 flags = MHD_USE_INTERNAL_POLLING_THREAD |
+	/* MHD_USE_AUTO: poll or epoll, not select, so that a connection
+	 * on a descriptor past FD_SETSIZE (serve busy with many SMTP
+	 * clients) is still served. */
+	unsigned		 flags = MHD_USE_AUTO_INTERNAL_THREAD |
 	    MHD_USE_ERROR_LOG;
 	struct MHD_Daemon	*d;
 
@@ -366,15 +457,16 @@ start_daemon(struct mg_review *rv, const struct mg_review_settings *s,
 		    "address", s->listen);
 		return NULL;
 	}
+	/* The logger first: MHD prints to stderr itself what comes before. */
 	d = MHD_start_daemon(flags, (uint16_t)s->port, accept_peer, NULL,
 	    handle, rv,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, rv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->max_connections,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)s->max_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)REVIEW_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, rv,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, rv,
 	    MHD_OPTION_END);
 	if (d == NULL)
 		mg_seterr(err, errlen, "the review page cannot listen on "

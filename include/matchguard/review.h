@@ -43,4 +43,9 @@ void	mg_review_stop(struct mg_review **rp);
 void	mg_review_url(const struct mg_config *cfg, const char *token,
 	    char *url, size_t urllen);
 
+/* -1 (err set) when another user's program listens on the review page's
+ * port: it would learn the token from the URL opened in a browser. */
+int	mg_review_port_check(const struct mg_config *cfg, char *err,
+	    size_t errlen);
+
 #endif

@@ -7,7 +7,8 @@
  * the review page served by `matchguard serve`
  * (http://127.0.0.1:PORT/TOKEN/, what `matchguard review-url` prints;
  * the token is made if it does not exist yet); otherwise, or when the
- * token cannot be read, the command to run.  The URL holds the secret
+ * token cannot be read, or when another user's program listens on
+ * review.port (mg_review_port_check()), the command to run.  The URL holds the secret
  * token: it goes to the applicant (their mail client, their INBOX),
  * never into a log line.
  */

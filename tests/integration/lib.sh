@@ -151,6 +151,24 @@ stop_serve() {
 	fi
 }
 
+# review_conf REVIEW: $MG_WORK/matchguard.conf ($conf) from the example,
+# serve on $SERVE_PORT relaying to the upstream on $PORT, the review page
+# on $REVIEW_PORT with the settings REVIEW ("port = N;" added).
+review_conf() {
+	conf="$MG_WORK/matchguard.conf"
+	cp "$MG_SRCDIR/conf/programs.example.conf" "$MG_WORK/"
+	sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
+	    -e "s#listen = \[.*\];#listen = [ \"127.0.0.1:$SERVE_PORT\" ];#" \
+	    -e '/^upstream = {/,/^};/d' \
+	    -e '/^review = {/,/^};/d' \
+	    -e 's/on_hold = "reject-and-queue";/on_hold = "queue";/' \
+	    "$MG_SRCDIR/conf/example.conf" >"$conf"
+	cat >>"$conf" <<CONF
+upstream = { type = "smtp"; host = "127.0.0.1"; port = $PORT; tls = "none"; timeout = 5; };
+review = { port = $REVIEW_PORT;${1:+ $1} };
+CONF
+}
+
 finish() {
 	if [ "$MG_FAILS" -gt 0 ]; then
 		echo "$MG_FAILS failure(s)" >&2

@@ -52,6 +52,8 @@ paths = { state = "state"; filters = "$MG_SRCDIR/filters";
   programs = "../../programs.conf"; };
 CF
 	done
+	# (The milter refuses applicants other users could change.)
+	chmod -R go-w "$d/applicants"
 }
 
 # start_milter CONF LOG PORT: matchguard milter in the background

@@ -29,18 +29,7 @@ trap 'stop_serve; stop_upstream; rm -rf "$MG_WORK"' EXIT
 start_upstream
 SERVE_PORT=$(free_port)
 REVIEW_PORT=$(free_port)
-conf="$MG_WORK/matchguard.conf"
-cp "$MG_SRCDIR/conf/programs.example.conf" "$MG_WORK/"
-sed -e "s#\"../filters\"#\"$MG_SRCDIR/filters\"#" \
-    -e "s#listen = \[.*\];#listen = [ \"127.0.0.1:$SERVE_PORT\" ];#" \
-    -e '/^upstream = {/,/^};/d' \
-    -e '/^review = {/,/^};/d' \
-    -e 's/on_hold = "reject-and-queue";/on_hold = "queue";/' \
-    "$MG_SRCDIR/conf/example.conf" >"$conf"
-cat >>"$conf" <<CONF
-upstream = { type = "smtp"; host = "127.0.0.1"; port = $PORT; tls = "none"; timeout = 5; };
-review = { port = $REVIEW_PORT; };
-CONF
+review_conf
 
 # A setting that would open the page to the network is refused.
 sed 's/^review = { port = \([0-9]*\); };$/review = { listen = "0.0.0.0"; port = \1; };/' \
