@@ -1295,10 +1295,12 @@ test_settings_loaded(void **state)
 	assert_true(checked >= 40);
 	for (const struct mg_setting *s = mg_settings; s->name != NULL; s++) {
 		const char	*pre, *post;
-		int		 bad[2] = { (int)s->min - 1, (int)s->max + 1 };
+		int		 bad[2];
 
 		if (s->type != MG_SETTING_INT)
 			continue;
+		bad[0] = (int)s->min - 1;
+		bad[1] = s->max < INT_MAX ? (int)s->max + 1 : INT_MAX;
 		if (strcmp(s->group, "upstream") == 0) {
 			pre = "smtp = { };\nupstream = { type = \"smtp\"; "
 			    "host = \"127.0.0.1\"; ";
@@ -1313,7 +1315,8 @@ test_settings_loaded(void **state)
 			pre = open_group;
 			post = " };\n";
 		}
-		for (int i = 0; i < 2; i++) {
+		/* No whole number is above INT_MAX: nothing to refuse. */
+		for (int i = 0; i < (s->max < INT_MAX ? 2 : 1); i++) {
 			snprintf(text, sizeof(text), HEAD "%s%s = %d;%s", pre,
 			    s->name, bad[i], post);
 			path = mg_test_write(f->dir, "b.conf", text);
