@@ -245,10 +245,11 @@ mg_config_syntax_hint(const char *text, int err_line, char *out,
 	}
 	get_line(text, err_line, line, sizeof(line));
 	/* Each "name = value" of the line: after its start, a {, ( or ;. */
-	for (const char *p = line; p != NULL; p = strpbrk(p, "{(;")) {
-		p += p != line;
+	for (const char *p = line, *q; ; p = q + 1) {
 		if (line_hint(p, out, outlen))
 			return;
+		if ((q = strpbrk(p, "{(;")) == NULL)
+			break;
 	}
 	get_line(text, err_line - 1, prev, sizeof(prev));
 	if (ends_with_brace(prev) && line[strspn(line, " \t")] == '{') {

@@ -755,6 +755,10 @@ static const struct bad_case bad_cases[] = {
 	{ "syntax error: group not closed",
 	  HEAD "policy = {\n  min_days_between = 7;\n", 5,
 	  { ": syntax error", "the { on line 3 is not closed: put };" }, NULL },
+	/* A line that begins with { (the hint once looped on it forever). */
+	{ "syntax error: a lone { at the start of a line",
+	  "{\n", 1,
+	  { ": syntax error", "the { on line 1 is not closed" }, NULL },
 	{ "syntax error: curly quotes (a word processor's)",
 	  "identity = {\n  name = \xe2\x80\x9cPriya Raman\xe2\x80\x9d;\n};\n", 2,
 	  { "the quotes on line 2 are curly", "use straight double quotes" },
